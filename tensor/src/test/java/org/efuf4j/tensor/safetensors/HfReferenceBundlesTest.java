@@ -204,9 +204,12 @@ class HfReferenceBundlesTest {
             long[] bits = rawBits(half);
             float[] widened = half.toFloatArray();
             for (int i = 0; i < full.length; i++) {
-                assertEquals(HostAccess.floatToBf16(full[i]) & 0xffff, bits[i], t + "[" + i + "]");
+                int at = i;
+                if ((HostAccess.floatToBf16(full[i]) & 0xffff) != bits[i])
+                    assertEquals(HostAccess.floatToBf16(full[i]) & 0xffff, bits[i], () -> t + "[" + at + "] = " + full[at]);
                 // BF16 keeps 8 significant bits: rounding moves a value by at most half an ulp, 2^-8 relative.
-                assertTrue(Math.abs(full[i] - widened[i]) <= Math.abs(full[i]) * 0x1p-8f, t + "[" + i + "]");
+                if (Math.abs(full[i] - widened[i]) > Math.abs(full[i]) * 0x1p-8f)
+                    assertEquals(full[i], widened[i], () -> t + "[" + at + "] widened too far from the F32 value");
             }
         }
     }
