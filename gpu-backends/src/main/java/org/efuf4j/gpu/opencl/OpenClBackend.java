@@ -335,7 +335,8 @@ public final class OpenClBackend implements Backend {
 
     private Tensor f32(Tensor t) { return t.dtype() == DType.F32 ? t : cast(t, DType.F32); }
 
-    private Tensor f32c(Tensor t) { return t.dtype() == DType.F32 ? contiguous(t) : cast(t, DType.F32); }
+    /** Contiguous F32 starting at element 0 of its buffer: what kernels without an offset argument read. */
+    private Tensor f32c(Tensor t) { return t.dtype() == DType.F32 && t.isContiguous() && t.offset() == 0 ? t : cast(t, DType.F32); }
 
     private static void checkDtype(DType dt) {
         if (dt == DType.F64) throw new IllegalArgumentException("F64 tensors are not supported on OpenCL devices (no cl_khr_fp64 assumed)");
@@ -403,5 +404,191 @@ public final class OpenClBackend implements Backend {
         int[] r = new int[sh.length - 1];
         for (int i = 0, j = 0; i < sh.length; i++) if (i != a) r[j++] = sh[i];
         return r;
+    }
+
+    // ------------------------------------------------------------ training: backward kernels and optimizer steps
+
+    @Override public synchronized Tensor unaryBackward(UnaryOp op, Tensor x, Tensor dy) {
+        own(x);
+        own(dy);
+        if (!Arrays.equals(x.shape(), dy.shape()))
+            throw new IllegalArgumentException("unaryBackward: gradient " + Shapes.str(dy.shape()) + " for input " + Shapes.str(x.shape()));
+        Tensor[] f = foldPair(x, dy);
+        checkRank(f[0]);
+        Tensor out = empty(DType.F32, x.shape());
+        rt.kernel("unary_backward").l(x.numel()).i(op.ordinal()).i(f[0].rank()).i8(shape8(f[0]))
+                .mem(mem(f[0])).i(code(f[0].dtype())).l(f[0].offset()).l8(stride8(f[0]))
+                .mem(mem(f[1])).i(code(f[1].dtype())).l(f[1].offset()).l8(stride8(f[1]))
+                .mem(mem(out)).run(new long[] {x.numel()}, null);
+        return out;
+    }
+
+    @Override public synchronized Tensor softmaxBackward(Tensor y, Tensor dy) { return softmaxBackwardRows(y, dy, false); }
+
+    @Override public synchronized Tensor logSoftmaxBackward(Tensor y, Tensor dy) { return softmaxBackwardRows(y, dy, true); }
+
+    private Tensor softmaxBackwardRows(Tensor y, Tensor dy, boolean log) {
+        requireSameShape("softmax backward", y, dy);
+        Tensor yc = f32c(own(y)), gc = f32c(own(dy));
+        int n = y.dim(-1);
+        long rows = y.numel() / Math.max(1, n);
+        Tensor out = empty(DType.F32, y.shape());
+        int wg = rt.params.rowGroup();
+        rt.kernel("softmax_backward_rows").i(n).i(log ? 1 : 0).mem(mem(yc)).mem(mem(gc)).mem(mem(out)).run(new long[] {rows * wg}, new long[] {wg});
+        return out;
+    }
+
+    @Override public synchronized NormGrads layerNormBackward(Tensor x, Tensor weight, boolean hasBias, float eps, Tensor dy) {
+        return normBackward(x, weight, hasBias, eps, dy, false);
+    }
+
+    @Override public synchronized NormGrads rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) {
+        return normBackward(x, weight, false, eps, dy, true);
+    }
+
+    private NormGrads normBackward(Tensor x, Tensor weight, boolean hasBias, float eps, Tensor dy, boolean rms) {
+        requireSameShape("norm backward", x, dy);
+        Tensor xc = f32c(own(x)), gc = f32c(own(dy));
+        int n = x.rank() == 0 ? 1 : x.dim(-1);
+        long rows = x.numel() / Math.max(1, n);
+        Tensor wc = weight == null ? null : contiguous(own(weight));
+        if (wc != null && wc.numel() != n) throw new IllegalArgumentException("norm weight " + Shapes.str(weight.shape()) + " for rows of " + n);
+        Tensor dx = empty(DType.F32, x.shape());
+        Tensor stats = empty(DType.F32, (int) Math.max(1, 2 * rows));
+        Tensor wd = wc == null ? xc : wc;
+        int wg = rt.params.rowGroup();
+        rt.kernel("norm_backward_rows").i(n).i(rms ? 1 : 0).f(eps).mem(mem(xc)).mem(mem(wd)).i(code(wd.dtype())).l(wd.offset()).i(wc == null ? 0 : 1)
+                .mem(mem(gc)).mem(mem(dx)).mem(mem(stats)).run(new long[] {rows * wg}, new long[] {wg});
+        Tensor dw = null, db = null;
+        if (wc != null || hasBias) {
+            Tensor dwOut = empty(DType.F32, n), dbOut = hasBias ? empty(DType.F32, n) : dwOut;
+            rt.kernel("norm_backward_cols").i((int) rows).i(n).mem(mem(xc)).mem(mem(gc)).mem(mem(stats)).mem(mem(dwOut)).mem(mem(dbOut)).i(hasBias ? 1 : 0)
+                    .run(new long[] {n}, null);
+            dw = wc == null ? null : dwOut;
+            db = hasBias ? dbOut : null;
+        }
+        return new NormGrads(dx, dw, db);
+    }
+
+    @Override public synchronized AttentionGrads attentionBackward(Tensor q, Tensor k, Tensor v, AttentionMask mask, float scale, Tensor out, Tensor dOut) {
+        int b = q.dim(0), hq = q.dim(1), tq = q.dim(2), d = q.dim(3), hkv = k.dim(1), tk = k.dim(2);
+        requireSameShape("attention backward output", out, dOut);
+        if (d > rt.params.maxHeadDim()) throw new IllegalArgumentException("attention head dim " + d + " above this device's limit " + rt.params.maxHeadDim());
+        Tensor qc = f32c(own(q)), kc = f32c(own(k)), vc = f32c(own(v)), oc = f32c(own(out)), gc = f32c(own(dOut));
+        Tensor keep = mask.keyPadding() == null ? null : f32c(own(mask.keyPadding()));
+        Tensor dq = empty(DType.F32, b, hq, tq, d), dk = empty(DType.F32, b, hkv, tk, d), dv = empty(DType.F32, b, hkv, tk, d);
+        Tensor lse = empty(DType.F32, Math.max(1, b * hq * tq)), delta = empty(DType.F32, Math.max(1, b * hq * tq));
+        Tensor keepArg = keep == null ? qc : keep;
+        rt.kernel("attention_backward_q").i(b).i(hq).i(hkv).i(tq).i(tk).i(d).f(scale).i(mask.causal() ? 1 : 0).i(mask.queryOffset())
+                .mem(mem(qc)).mem(mem(kc)).mem(mem(vc)).mem(mem(keepArg)).i(keep == null ? 0 : 1).mem(mem(oc)).mem(mem(gc))
+                .mem(mem(dq)).mem(mem(lse)).mem(mem(delta)).run(new long[] {tq, (long) b * hq}, null);
+        rt.kernel("attention_backward_kv").i(b).i(hq).i(hkv).i(tq).i(tk).i(d).f(scale).i(mask.causal() ? 1 : 0).i(mask.queryOffset())
+                .mem(mem(qc)).mem(mem(kc)).mem(mem(vc)).mem(mem(keepArg)).i(keep == null ? 0 : 1).mem(mem(gc))
+                .mem(mem(lse)).mem(mem(delta)).mem(mem(dk)).mem(mem(dv)).run(new long[] {tk, (long) b * hkv}, null);
+        return new AttentionGrads(dq, dk, dv);
+    }
+
+    @Override public synchronized CrossEntropy crossEntropy(Tensor logits, Tensor targets) {
+        Tensor lc = checkLogits(logits, targets);
+        Tensor tc = contiguous(own(targets));
+        int rows = logits.dim(0), vocab = logits.dim(1);
+        Tensor loss = empty(DType.F32, rows), valid = empty(DType.F32, rows), bad = zeros(DType.I32, 1);
+        int wg = rt.params.rowGroup();
+        rt.kernel("cross_entropy_rows").i(vocab).mem(mem(lc)).mem(mem(tc)).i(code(tc.dtype())).l(tc.offset())
+                .mem(mem(loss)).mem(mem(valid)).mem(mem(bad)).run(new long[] {(long) rows * wg}, new long[] {wg});
+        // A 4-byte read per loss: a label outside the vocabulary is a data bug that must not become a silent NaN.
+        if (toHost(bad).getLong(0) != 0) {
+            for (long t : toHost(targets).toLongArray())
+                if (t != IGNORE_INDEX && (t < 0 || t >= vocab))
+                    throw new IndexOutOfBoundsException("cross-entropy target " + t + " outside [0, " + vocab + ") and not the ignore label " + IGNORE_INDEX);
+        }
+        return new CrossEntropy(loss, valid);
+    }
+
+    @Override public synchronized Tensor crossEntropyBackward(Tensor logits, Tensor targets, Tensor dLoss) {
+        Tensor lc = checkLogits(logits, targets);
+        Tensor tc = contiguous(own(targets));
+        own(dLoss);
+        int rows = logits.dim(0), vocab = logits.dim(1);
+        if (dLoss.rank() != 1 || dLoss.dim(0) != rows)
+            throw new IllegalArgumentException("crossEntropyBackward upstream gradient " + Shapes.str(dLoss.shape()) + ", expected [" + rows + "]");
+        Tensor out = empty(DType.F32, rows, vocab);
+        int wg = rt.params.rowGroup();
+        rt.kernel("cross_entropy_backward_rows").i(vocab).mem(mem(lc)).mem(mem(tc)).i(code(tc.dtype())).l(tc.offset())
+                .mem(mem(dLoss)).i(code(dLoss.dtype())).l(dLoss.offset()).l(dLoss.stride(0)).mem(mem(out))
+                .run(new long[] {(long) rows * wg}, new long[] {wg});
+        return out;
+    }
+
+    private Tensor checkLogits(Tensor logits, Tensor targets) {
+        own(logits);
+        own(targets);
+        if (logits.rank() != 2) throw new IllegalArgumentException("cross-entropy logits must be [N, V], got " + Shapes.str(logits.shape()));
+        if (targets.dtype().isFloating()) throw new IllegalArgumentException("cross-entropy targets must be integers, got " + targets.dtype());
+        if (targets.numel() != logits.dim(0))
+            throw new IllegalArgumentException("cross-entropy targets hold " + targets.numel() + " labels for " + logits.dim(0) + " logit rows");
+        return f32c(logits);
+    }
+
+    @Override public synchronized Tensor embeddingBackward(Tensor ids, Tensor dy, int vocab) {
+        own(ids);
+        own(dy);
+        int dim = dy.rank() == 0 ? 1 : dy.dim(-1);
+        if (dy.numel() != ids.numel() * dim)
+            throw new IllegalArgumentException("embeddingBackward: gradient " + Shapes.str(dy.shape()) + " does not match ids " + Shapes.str(ids.shape()));
+        Tensor ic = contiguous(ids), gc = f32c(dy);
+        // Ids were range-checked by the forward lookup on the same tensor; the scatter trusts them.
+        Tensor table = zeros(DType.F32, vocab, dim);
+        rt.kernel("embedding_backward").i((int) ids.numel()).i(dim).mem(mem(ic)).i(code(ic.dtype())).l(ic.offset()).mem(mem(gc)).mem(mem(table))
+                .run(new long[] {dim}, null);
+        return table;
+    }
+
+    @Override public synchronized Tensor dropoutMask(float p, long seed, int... shape) {
+        if (!(p >= 0f && p < 1f)) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
+        Tensor out = empty(DType.F32, shape);
+        rt.kernel("dropout_mask").l(out.numel()).f(p).l(seed).mem(mem(out)).run(new long[] {out.numel()}, null);
+        return out;
+    }
+
+    @Override public synchronized void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, float weightDecay, long step) {
+        if (step < 1) throw new IllegalArgumentException("AdamW step counts from 1, got " + step);
+        inPlace("parameter", param, param);
+        inPlace("AdamW first moment", m, param);
+        inPlace("AdamW second moment", v, param);
+        requireSameShape("AdamW gradient", param, grad);
+        Tensor g = f32c(own(grad));
+        float decay = 1f - lr * weightDecay;
+        float stepSize = (float) (lr / (1.0 - Math.pow(beta1, step)));
+        float bc2Sqrt = (float) Math.sqrt(1.0 - Math.pow(beta2, step));
+        long n = param.numel();
+        rt.kernel("adamw").l(n).mem(mem(param)).mem(mem(g)).mem(mem(m)).mem(mem(v)).f(decay).f(beta1).f(beta2).f(eps).f(stepSize).f(bc2Sqrt)
+                .run(new long[] {n}, null);
+    }
+
+    @Override public synchronized void sgd(Tensor param, Tensor grad, Tensor momentumBuffer, float lr, float momentum, float dampening, float weightDecay, boolean nesterov, boolean firstStep) {
+        inPlace("parameter", param, param);
+        requireSameShape("SGD gradient", param, grad);
+        if (momentum != 0f && momentumBuffer == null) throw new IllegalArgumentException("SGD with momentum " + momentum + " needs a momentum buffer");
+        if (momentumBuffer != null) inPlace("SGD momentum buffer", momentumBuffer, param);
+        Tensor g = f32c(own(grad));
+        Tensor buf = momentum == 0f || momentumBuffer == null ? param : momentumBuffer;
+        long n = param.numel();
+        rt.kernel("sgd").l(n).mem(mem(param)).mem(mem(g)).mem(mem(buf)).i(buf == param ? 0 : 1).f(lr).f(momentum).f(dampening).f(weightDecay)
+                .i(nesterov ? 1 : 0).i(firstStep ? 1 : 0).run(new long[] {n}, null);
+    }
+
+    /** In-place updates need contiguous F32 starting at the buffer's first element (kernels index from 0). */
+    private void inPlace(String what, Tensor t, Tensor like) {
+        own(t);
+        if (t.dtype() != DType.F32 || !t.isContiguous() || t.offset() != 0)
+            throw new IllegalArgumentException(what + " must be a whole contiguous F32 device tensor to update in place, got " + t);
+        if (!Arrays.equals(t.shape(), like.shape()))
+            throw new IllegalArgumentException(what + " shape " + Shapes.str(t.shape()) + " differs from parameter " + Shapes.str(like.shape()));
+    }
+
+    private static void requireSameShape(String what, Tensor a, Tensor b) {
+        if (!Arrays.equals(a.shape(), b.shape()))
+            throw new IllegalArgumentException(what + ": shapes " + Shapes.str(a.shape()) + " and " + Shapes.str(b.shape()) + " differ");
     }
 }

@@ -31,7 +31,7 @@ import org.jocl.cl_program;
  */
 final class OpenClRuntime {
     private static final Cleaner CLEANER = Cleaner.create();
-    private static final String[] SOURCES = {"common.cl", "layout.cl", "matmul.cl", "elementwise.cl", "reduce.cl", "attention.cl"};
+    private static final String[] SOURCES = {"common.cl", "layout.cl", "matmul.cl", "elementwise.cl", "reduce.cl", "attention.cl", "backward.cl"};
 
     final OpenClDevice device;
     final cl_context context;
@@ -61,6 +61,7 @@ final class OpenClRuntime {
         for (UnaryOp op : UnaryOp.values()) sb.append("#define U_").append(op.name()).append(' ').append(op.ordinal()).append('\n');
         for (BinaryOp op : BinaryOp.values()) sb.append("#define B_").append(op.name()).append(' ').append(op.ordinal()).append('\n');
         for (ReduceOp op : ReduceOp.values()) sb.append("#define R_").append(op.name()).append(' ').append(op.ordinal()).append('\n');
+        sb.append("#define IGNORE ").append(org.efuf4j.tensor.Backend.IGNORE_INDEX).append('\n');
         for (String name : SOURCES) {
             try (InputStream in = OpenClRuntime.class.getResourceAsStream(name)) {
                 if (in == null) throw new OpenClException("kernel source " + name + " missing from the gpu-backends jar");
