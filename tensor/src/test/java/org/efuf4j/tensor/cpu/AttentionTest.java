@@ -167,7 +167,7 @@ class AttentionTest {
             CpuBackend.INSTANCE.copyInto(k.slice(2, pos, pos + n), kCache.slice(2, pos, pos + n));
             CpuBackend.INSTANCE.copyInto(v.slice(2, pos, pos + n), vCache.slice(2, pos, pos + n));
             int len = pos + n;
-            Tensor step = CpuAttention.attention(q.slice(2, pos, len), kCache.slice(2, 0, len), vCache.slice(2, 0, len),
+            Tensor step = CpuBackend.INSTANCE.attention(q.slice(2, pos, len), kCache.slice(2, 0, len), vCache.slice(2, 0, len),
                     AttentionMask.causal(null, pos), scale);
             assertClose("cache step at " + pos, full.slice(2, pos, len).toFloatArray(), step.toFloatArray());
             pos = len;
