@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.efuf4j.efuf.eval.PopeSampler.Strategy;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -71,6 +74,18 @@ class PopeTest {
             differs = !sampler.sample(Strategy.RANDOM, 3).equals(sampler.sample(Strategy.RANDOM, seed));
         }
         assertTrue(differs, "different seeds should give different question sets");
+    }
+
+    @Test
+    void questionFilesUsePopesLayoutAndReadBack(@TempDir Path dir)
+            throws Exception {
+        List<PopeQuestion> questions = new PopeSampler(truth(), CATEGORIES).sample(Strategy.POPULAR, 1).questions();
+        Path file = dir.resolve("pope_popular.jsonl");
+        PopeFiles.write(file, questions);
+        assertEquals(questions, PopeFiles.read(file));
+        String first = Files.readAllLines(file).getFirst();
+        assertTrue(first.startsWith("{\"question_id\":1,\"image\":\"a\",\"text\":\"Is there a "), first);
+        assertTrue(first.contains("\"label\":\"yes\""), first);
     }
 
     private static List<String> absent(List<PopeQuestion> questions, String image) {
