@@ -68,13 +68,32 @@ public final class JsonlReader {
     }
 
     private static <T> T parse(String line, Class<T> type) throws JsonProcessingException {
-        // A truncated object is never valid JSON, but a truncated scalar may be ("12" of "123"):
-        // only whole objects and arrays count as records.
-        char first = line.charAt(0);
-        char last = line.charAt(line.length() - 1);
-        if (!((first == '{' && last == '}') || (first == '[' && last == ']'))) {
+        if (!looksWhole(line)) {
             throw new JsonProcessingException("a record must be a JSON object or array") {};
         }
         return Json.MAPPER.readValue(line, type);
+    }
+
+    /** A truncated object is never valid JSON, but a truncated scalar may be ("12" of "123"). */
+    private static boolean looksWhole(String line) {
+        if (line.isEmpty()) {
+            return false;
+        }
+        char first = line.charAt(0);
+        char last = line.charAt(line.length() - 1);
+        return (first == '{' && last == '}') || (first == '[' && last == ']');
+    }
+
+    /** Whether a line is one complete JSON object or array: a record, not a fragment of one. */
+    static boolean isCompleteRecord(String line) {
+        if (!looksWhole(line)) {
+            return false;
+        }
+        try {
+            Json.MAPPER.readTree(line);
+            return true;
+        } catch (JsonProcessingException e) {
+            return false;
+        }
     }
 }

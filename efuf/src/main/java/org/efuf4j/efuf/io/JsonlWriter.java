@@ -7,6 +7,7 @@ import java.io.Flushable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -47,11 +48,20 @@ public final class JsonlWriter implements Closeable, Flushable {
             Files.createDirectories(parent);
             FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.READ);
+            long size = channel.size();
             long keep = completeLinesLength(channel);
-            if (keep < channel.size()) {
-                LOG.log(System.Logger.Level.WARNING, "{0}: dropping a partial last line of {1} bytes before appending",
-                        path, channel.size() - keep);
-                channel.truncate(keep);
+            if (keep < size) {
+                String tail = readTail(channel, keep, size);
+                if (JsonlReader.isCompleteRecord(tail.strip())) {
+                    // a whole record without its newline (written by another tool): keep it, end its line
+                    channel.write(ByteBuffer.wrap(new byte[] {'\n'}), size);
+                    keep = size + 1;
+                } else {
+                    LOG.log(System.Logger.Level.WARNING,
+                            "{0}: dropping a partial last line of {1} bytes (interrupted write) before appending",
+                            path, size - keep);
+                    channel.truncate(keep);
+                }
             }
             channel.position(keep);
             return new JsonlWriter(path, channel, flushEachRecord);
@@ -62,16 +72,37 @@ public final class JsonlWriter implements Closeable, Flushable {
 
     /** Length of the file up to and including its last '\n' (0 if it has none). */
     private static long completeLinesLength(FileChannel channel) throws IOException {
-        long size = channel.size();
-        java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
-        for (long pos = size - 1; pos >= 0; pos--) {
-            one.clear();
-            channel.read(one, pos);
-            if (one.get(0) == '\n') {
-                return pos + 1;
+        ByteBuffer chunk = ByteBuffer.allocate(8192);
+        long end = channel.size();
+        while (end > 0) {
+            long start = Math.max(0, end - chunk.capacity());
+            chunk.clear().limit((int) (end - start));
+            while (chunk.hasRemaining()) {
+                if (channel.read(chunk, start + chunk.position()) < 0) {
+                    throw new IOException("file shrank while reading its tail");
+                }
             }
+            for (int i = (int) (end - start) - 1; i >= 0; i--) {
+                if (chunk.get(i) == '\n') {
+                    return start + i + 1;
+                }
+            }
+            end = start;
         }
         return 0;
+    }
+
+    private static String readTail(FileChannel channel, long from, long to) throws IOException {
+        if (to - from > Integer.MAX_VALUE - 8) {
+            return ""; // a "line" of gigabytes is no record
+        }
+        ByteBuffer tail = ByteBuffer.allocate((int) (to - from));
+        while (tail.hasRemaining()) {
+            if (channel.read(tail, from + tail.position()) < 0) {
+                break;
+            }
+        }
+        return new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8);
     }
 
     public void write(Object record) {

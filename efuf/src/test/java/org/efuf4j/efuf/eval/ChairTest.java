@@ -137,6 +137,11 @@ class ChairTest {
                 {"image_id": 3, "text": "An elephant."}
                 """);
         List<GeneratedCaption> captions = GeneratedCaption.read(captionsFile, "image_id", "text");
+        Path asArray = dir.resolve("generated.json");
+        Files.writeString(asArray, """
+                 [{"image_id": 1, "text": "A dog and a cat."}, {"image_id": 3, "text": "An elephant."}]
+                """);
+        assertEquals(captions, GeneratedCaption.read(asArray, "image_id", "text"));
         ChairReport report = new Chair(EXTRACTOR, truth()).evaluate(captions);
         Path out = dir.resolve("out/chair.json");
         ChairJson.write(report, out);

@@ -86,6 +86,30 @@ class JsonlIoTest {
     }
 
     @Test
+    void appendingAfterACompleteUnterminatedRecordKeepsIt() throws IOException {
+        Path file = dir.resolve("other-tool.jsonl");
+        Files.writeString(file, "{\"image\":\"a\",\"score\":1.0}");
+        try (JsonlWriter w = JsonlWriter.append(file)) {
+            w.write(new Row("b", 2));
+        }
+        assertEquals(List.of(new Row("a", 1), new Row("b", 2)), JsonlReader.read(file, Row.class).records());
+    }
+
+    @Test
+    void partialLineLongerThanOneReadChunkIsFound() throws IOException {
+        Path file = dir.resolve("long.jsonl");
+        String longImage = "x".repeat(20_000);
+        try (JsonlWriter w = JsonlWriter.append(file)) {
+            w.write(new Row(longImage, 1));
+        }
+        Files.writeString(file, "{\"image\":\"" + "y".repeat(30_000), StandardOpenOption.APPEND);
+        try (JsonlWriter w = JsonlWriter.append(file)) {
+            w.write(new Row("b", 2));
+        }
+        assertEquals(List.of(new Row(longImage, 1), new Row("b", 2)), JsonlReader.read(file, Row.class).records());
+    }
+
+    @Test
     void damagedLineInTheMiddleIsAnErrorNamingFileAndLine() throws IOException {
         Path file = dir.resolve("bad.jsonl");
         Files.writeString(file, "{\"image\":\"a\",\"score\":1.0}\n{\"image\":\n{\"image\":\"b\",\"score\":2.0}\n");
