@@ -36,7 +36,10 @@ public final class Singularizer {
             Map.entry("skis", "ski"), Map.entry("taxis", "taxi"), Map.entry("kiwis", "kiwi"),
             Map.entry("bikinis", "bikini"), Map.entry("martinis", "martini"), Map.entry("safaris", "safari"),
             Map.entry("yetis", "yeti"), Map.entry("broccolis", "broccoli"), Map.entry("minis", "mini"),
-            Map.entry("salamis", "salami"), Map.entry("zucchinis", "zucchini"), Map.entry("wikis", "wiki"));
+            Map.entry("salamis", "salami"), Map.entry("zucchinis", "zucchini"), Map.entry("wikis", "wiki"),
+            Map.entry("corgis", "corgi"), Map.entry("paninis", "panini"), Map.entry("airbuses", "airbus"),
+            Map.entry("zebus", "zebu"), Map.entry("emus", "emu"), Map.entry("gnus", "gnu"), Map.entry("menus", "menu"),
+            Map.entry("gurus", "guru"), Map.entry("tutus", "tutu"));
 
     /** Words with a plural-looking ending that are singular (or have no distinct singular). */
     private static final Set<String> UNCHANGED = Set.of(
@@ -52,7 +55,7 @@ public final class Singularizer {
     private static final Set<String> IE_SINGULAR = Set.of(
             "collies", "doggies", "cookies", "movies", "brownies", "smoothies", "hippies", "goalies",
             "rookies", "zombies", "selfies", "veggies", "pixies", "calories", "prairies", "aussies",
-            "freebies", "hoodies", "beanies", "genies", "techies", "newbies", "birdies", "kitties",
+            "freebies", "hoodies", "beanies", "genies", "techies", "newbies", "birdies", "hoagies",
             "budgies", "sweeties", "pies", "ties", "lies", "dies", "magpies", "neckties", "bowties",
             "walkies", "sushies", "quickies", "boogies", "groupies", "yuppies", "lassies", "bookies");
 
@@ -81,6 +84,9 @@ public final class Singularizer {
         String irregular = IRREGULAR.get(w);
         if (irregular != null) {
             return irregular;
+        }
+        if (w.endsWith("knives")) {
+            return w.substring(0, w.length() - 3) + "fe"; // pocketknives, penknives
         }
         if (w.endsWith("men") && !MAN_EXCEPTIONS.contains(w)) {
             return w.substring(0, w.length() - 3) + "man"; // policemen, businessmen, fishermen
