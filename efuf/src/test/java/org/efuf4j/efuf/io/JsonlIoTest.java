@@ -123,6 +123,12 @@ class JsonlIoTest {
         AtomicFiles.writeString(file, "old");
         AtomicFiles.writeString(file, "new content");
         assertEquals("new content", Files.readString(file));
+        // same permissions as a file created the ordinary way (temp files are owner-only by default)
+        Path ordinary = Files.createFile(dir.resolve("ordinary"));
+        if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+            assertEquals(Files.getPosixFilePermissions(ordinary), Files.getPosixFilePermissions(file));
+        }
+        Files.delete(ordinary);
         try (var listing = Files.list(dir)) {
             assertEquals(List.of(file), listing.toList());
         }
