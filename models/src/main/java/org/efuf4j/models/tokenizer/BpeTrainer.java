@@ -46,7 +46,7 @@ public final class BpeTrainer {
     public record Result(List<String> tokens, List<BpeVocab.Pair> merges, Options options) {
 
         public ObjectNode toTokenizerJson() {
-            return LlamaTokenizerJson.build(tokens, merges, List.of(0, 1, 2), UNK, BOS, options.byteFallback(),
+            return LlamaTokenizerJson.build(tokens, merges, List.of(0, 1, 2), List.of(), UNK, BOS, options.byteFallback(),
                     options.style());
         }
 

@@ -5,7 +5,6 @@ import it.unimi.dsi.fastutil.ints.IntArrayList;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What every Hugging Face {@code tokenizer.json} BPE tokenizer shares: the vocabulary, added tokens
@@ -205,15 +204,5 @@ abstract sealed class HfBpeTokenizer implements Tokenizer permits LlamaBpeTokeni
     public boolean isSpecial(int id) {
         AddedTokens.Token t = added.byId(id);
         return t != null ? t.special() : id == bos || id == eos || id == pad;
-    }
-
-    static Map<String, String> textFields(JsonNode node) {
-        Map<String, String> out = new java.util.HashMap<>();
-        node.fields().forEachRemaining(e -> {
-            if (e.getValue().isTextual()) {
-                out.put(e.getKey(), e.getValue().asText());
-            }
-        });
-        return out;
     }
 }
