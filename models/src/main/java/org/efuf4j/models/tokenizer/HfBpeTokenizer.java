@@ -13,11 +13,6 @@ import java.util.List;
  */
 abstract sealed class HfBpeTokenizer implements Tokenizer permits LlamaBpeTokenizer, ByteLevelBpeTokenizer {
 
-    /** Names of the special tokens, as {@code tokenizer_config.json} gives them; null entries use the defaults. */
-    record SpecialNames(String bos, String eos, String pad, String unk) {
-        static final SpecialNames DEFAULT = new SpecialNames(null, null, null, null);
-    }
-
     protected final BpeVocab bpe;
     protected final AddedTokens added;
     protected final String source;
@@ -26,7 +21,7 @@ abstract sealed class HfBpeTokenizer implements Tokenizer permits LlamaBpeTokeni
     private final int[] suffix;
     private final int bos, eos, pad, unk;
 
-    HfBpeTokenizer(BpeVocab bpe, AddedTokens added, JsonNode postProcessor, SpecialNames names, String source) {
+    HfBpeTokenizer(BpeVocab bpe, AddedTokens added, JsonNode postProcessor, SpecialTokenNames names, String source) {
         this.bpe = bpe;
         this.added = added;
         this.source = source;
