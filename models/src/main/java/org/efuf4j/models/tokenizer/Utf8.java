@@ -56,6 +56,17 @@ final class Utf8 {
         return out.toString();
     }
 
+    /** Length of the well-formed character at {@code pos} by SentencePiece's rules, 0 when malformed. */
+    static int validCharLength(byte[] b, int pos) {
+        String one = decodeLenient(b, pos, Math.min(b.length, pos + 4));
+        int cp = one.codePointAt(0);
+        if (cp == REPLACEMENT && !(b.length - pos >= 3 && (b[pos] & 0xFF) == 0xEF && (b[pos + 1] & 0xFF) == 0xBF
+                && (b[pos + 2] & 0xFF) == 0xBD)) {
+            return 0;
+        }
+        return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    }
+
     /** Decodes strictly; returns null when the bytes are not well-formed UTF-8. */
     static String decodeStrict(byte[] b, int from, int to) {
         try {
