@@ -1,9 +1,6 @@
 package org.efuf4j.efuf.cli;
 
 import java.util.concurrent.Callable;
-import org.efuf4j.gpu.opencl.DeviceCheck;
-import org.efuf4j.gpu.opencl.OpenClDevice;
-import org.efuf4j.tensor.Device;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,23 +17,5 @@ final class GpuCheckCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "small sizes only (a smoke run on a CPU OpenCL driver)")
     boolean quick;
 
-    @Override public Integer call() {
-        var devices = OpenClDevice.list();
-        if (devices.isEmpty()) {
-            System.err.println("efuf gpu-check: no OpenCL device found (is the vendor driver's ICD in /etc/OpenCL/vendors?)");
-            return 2;
-        }
-        devices.forEach(d -> System.out.println("device " + d));
-        Device dev = Device.parse(device != null ? device : System.getenv().getOrDefault("EFUF_DEVICE", "opencl:0"));
-        DeviceCheck check = new DeviceCheck(dev, System.out);
-        check.checkKernels();
-        check.benchGemm(quick ? 256 : gemm);
-        if (quick) check.benchAttention(2, 4, 64, 64);
-        else {
-            check.benchAttention(16, 4, 64, 64);
-            check.benchAttention(1, 32, 600, 128);
-        }
-        System.out.println("gpu-check failures=" + check.failures());
-        return check.failures() == 0 ? 0 : 1;
-    }
+    @Override public Integer call() { return GpuCheck.run(device, gemm, quick, System.out); }
 }
