@@ -232,44 +232,56 @@ public final class Tensor {
         return e;
     }
 
-    public float getFloat(long... idx) { return HostAccess.readFloat(toHost().hostSegment(), dtype, elementIndex(idx)); }
+    // Device tensors are read through a contiguous host copy, whose layout differs from this view's.
+    public float getFloat(long... idx) {
+        if (!device().isCpu()) return toHost().getFloat(idx);
+        return HostAccess.readFloat(hostSegment(), dtype, elementIndex(idx));
+    }
 
-    public long getLong(long... idx) { return HostAccess.readLong(toHost().hostSegment(), dtype, elementIndex(idx)); }
+    public long getLong(long... idx) {
+        if (!device().isCpu()) return toHost().getLong(idx);
+        return HostAccess.readLong(hostSegment(), dtype, elementIndex(idx));
+    }
 
     public void setFloat(float v, long... idx) { HostAccess.writeFloat(hostSegment(), dtype, elementIndex(idx), v); }
 
     /** The value of a one-element tensor. */
     public float item() {
         if (numel() != 1) throw new IllegalStateException("item() on a tensor of shape " + Shapes.str(shape));
-        return HostAccess.readFloat(toHost().hostSegment(), dtype, offset);
+        if (!device().isCpu()) return toHost().item();
+        return HostAccess.readFloat(hostSegment(), dtype, offset);
+    }
+
+    /** Receives each element's position in row-major order and its element index in the storage. */
+    @FunctionalInterface
+    private interface ElementVisitor { void visit(int position, long element); }
+
+    private void forEachElement(ElementVisitor visitor) {
+        int n = Math.toIntExact(numel());
+        int[] idx = new int[shape.length];
+        for (int i = 0; i < n; i++) {
+            long e = offset;
+            for (int d = 0; d < shape.length; d++) e += idx[d] * strides[d];
+            visitor.visit(i, e);
+            for (int d = shape.length - 1; d >= 0; d--) { if (++idx[d] < shape[d]) break; idx[d] = 0; }
+        }
     }
 
     /** All elements in row-major order, widened to float. */
     public float[] toFloatArray() {
-        Tensor h = toHost();
+        if (!device().isCpu()) return toHost().toFloatArray();
+        MemorySegment seg = hostSegment();
         float[] out = new float[Math.toIntExact(numel())];
-        MemorySegment seg = h.hostSegment();
-        int[] idx = new int[shape.length];
-        for (int i = 0; i < out.length; i++) {
-            long e = offset;
-            for (int d = 0; d < shape.length; d++) e += idx[d] * strides[d];
-            out[i] = HostAccess.readFloat(seg, dtype, e);
-            for (int d = shape.length - 1; d >= 0; d--) { if (++idx[d] < shape[d]) break; idx[d] = 0; }
-        }
+        forEachElement((i, e) -> out[i] = HostAccess.readFloat(seg, dtype, e));
         return out;
     }
 
+    /** All elements in row-major order as integers. */
     public long[] toLongArray() {
-        Tensor h = toHost();
+        if (!device().isCpu()) return toHost().toLongArray();
+        MemorySegment seg = hostSegment();
         long[] out = new long[Math.toIntExact(numel())];
-        MemorySegment seg = h.hostSegment();
-        int[] idx = new int[shape.length];
-        for (int i = 0; i < out.length; i++) {
-            long e = offset;
-            for (int d = 0; d < shape.length; d++) e += idx[d] * strides[d];
-            out[i] = HostAccess.readLong(seg, dtype, e);
-            for (int d = shape.length - 1; d >= 0; d--) { if (++idx[d] < shape[d]) break; idx[d] = 0; }
-        }
+        forEachElement((i, e) -> out[i] = HostAccess.readLong(seg, dtype, e));
         return out;
     }
 

@@ -190,12 +190,8 @@ __kernel void cross_entropy_rows(int V, __global const float* logits, __global c
     int t = get_local_id(0);
     __global const float* x = logits + r * V;
     long target = ldl(tg, tdt, toff + r);
-    float m = -INFINITY;
-    for (int i = t; i < V; i += WG) m = fmax(m, x[i]);
-    m = wg_max(s, m);
-    float z = 0.0f;
-    for (int i = t; i < V; i += WG) z += exp(x[i] - m);
-    z = wg_sum(s, z);
+    float2 mz = row_max_sumexp(s, x, V);
+    float m = mz.x, z = mz.y;
     if (t == 0) {
         if (target == IGNORE) { loss[r] = 0.0f; valid[r] = 0.0f; }
         else if (target < 0 || target >= V) { loss[r] = NAN; valid[r] = 0.0f; *bad = 1; }
@@ -213,12 +209,8 @@ __kernel void cross_entropy_backward_rows(int V, __global const float* logits, _
     long target = ldl(tg, tdt, toff + r);
     // No early return: every work-item must reach the barriers inside the group reductions.
     int skip = target == IGNORE || target < 0 || target >= V;
-    float m = -INFINITY;
-    for (int i = t; i < V; i += WG) m = fmax(m, x[i]);
-    m = wg_max(s, m);
-    float z = 0.0f;
-    for (int i = t; i < V; i += WG) z += exp(x[i] - m);
-    z = wg_sum(s, z);
+    float2 mz = row_max_sumexp(s, x, V);
+    float m = mz.x, z = mz.y;
     float g = skip ? 0.0f : ld(dl, dldt, dloff + r * dlstride), iz = 1.0f / z;
     for (int i = t; i < V; i += WG) o[i] = skip ? 0.0f : (exp(x[i] - m) * iz - (i == target ? 1.0f : 0.0f)) * g;
 }

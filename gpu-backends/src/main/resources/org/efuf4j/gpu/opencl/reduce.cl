@@ -58,6 +58,17 @@ inline float wg_max(__local float* s, float v) {
     return r;
 }
 
+// Row maximum and sum of exp(x - max) over a work-group: the shared first half of every softmax-like kernel.
+inline float2 row_max_sumexp(__local float* s, __global const float* p, int n) {
+    int t = get_local_id(0);
+    float m = -INFINITY;
+    for (int i = t; i < n; i += WG) m = fmax(m, p[i]);
+    m = wg_max(s, m);
+    float z = 0.0f;
+    for (int i = t; i < n; i += WG) z += exp(p[i] - m);
+    return (float2) (m, wg_sum(s, z));
+}
+
 // One work-group per row; log != 0 gives log-softmax. A row of -inf gives NaN like torch.
 __kernel void softmax_rows(int n, int log_out, __global const float* x, __global float* out) {
     __local float s[WG];
@@ -65,12 +76,8 @@ __kernel void softmax_rows(int n, int log_out, __global const float* x, __global
     int t = get_local_id(0);
     __global const float* p = x + r * n;
     __global float* q = out + r * n;
-    float m = -INFINITY;
-    for (int i = t; i < n; i += WG) m = fmax(m, p[i]);
-    m = wg_max(s, m);
-    float z = 0.0f;
-    for (int i = t; i < n; i += WG) z += exp(p[i] - m);
-    z = wg_sum(s, z);
+    float2 mz = row_max_sumexp(s, p, n);
+    float m = mz.x, z = mz.y;
     if (log_out) { float lz = log(z); for (int i = t; i < n; i += WG) q[i] = p[i] - m - lz; }
     else { float iz = 1.0f / z; for (int i = t; i < n; i += WG) q[i] = exp(p[i] - m) * iz; }
 }

@@ -61,6 +61,9 @@ class OpenClBackendTest {
         close(x, dev(x), 0, "round trip");
         Tensor view = x.permute(2, 0, 1).slice(1, 1, 3);
         close(view.contiguous(), dev(x).permute(2, 0, 1).slice(1, 1, 3).contiguous(), 0, "strided view");
+        Tensor devView = dev(x).permute(2, 0, 1).slice(1, 1, 3);
+        assertArrayEquals(view.toFloatArray(), devView.toFloatArray(), 0f, "reading a strided device view element-wise");
+        assertEquals(view.getFloat(4, 1, 2), devView.getFloat(4, 1, 2), 0f, "getFloat on a strided device view");
         for (DType dt : new DType[] {DType.BF16, DType.F16}) {
             Tensor hostCast = x.to(dt);
             Tensor devCast = dev(x).to(dt);
