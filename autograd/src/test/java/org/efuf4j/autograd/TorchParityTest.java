@@ -15,6 +15,7 @@ import org.efuf4j.autograd.nn.Module;
 import org.efuf4j.autograd.nn.ModuleList;
 import org.efuf4j.autograd.nn.Parameter;
 import org.efuf4j.autograd.nn.PatchEmbedding;
+import org.efuf4j.autograd.nn.PreLnLanguageModel;
 import org.efuf4j.autograd.optim.AdamW;
 import org.efuf4j.tensor.AttentionMask;
 import org.efuf4j.tensor.Backends;
@@ -41,29 +42,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TorchParityTest {
     private static final double TOL = 1e-4;
     private static double worst;
-
-    static final class TinyLm extends Module {
-        final Embedding tokens, positions;
-        final ModuleList<ClipEncoderLayer> layers;
-        final LayerNorm finalNorm;
-        final Linear head;
-
-        TinyLm(Random r) {
-            tokens = register("embed_tokens", new Embedding(13, 16, r));
-            positions = register("embed_positions", new Embedding(6, 16, r));
-            layers = register("layers", new ModuleList<>());
-            for (int i = 0; i < 2; i++) layers.add(new ClipEncoderLayer(16, 4, 32, UnaryOp.GELU_ERF, 1e-5f, r));
-            finalNorm = register("final_layer_norm", new LayerNorm(16, 1e-5f));
-            head = register("lm_head", new Linear(16, 13, false, r));
-        }
-
-        Variable loss(Tensor ids, Tensor labels) {
-            int t = ids.dim(1);
-            Variable x = Arithmetic.add(tokens.forward(ids), positions.forward(arange(t)));
-            for (ClipEncoderLayer l : layers) x = l.forward(x, AttentionMask.CAUSAL);
-            return Losses.tokenCrossEntropy(head.forward(finalNorm.forward(x)), labels, Losses.Reduction.MEAN_PER_SAMPLE);
-        }
-    }
 
     static final class TinyVit extends Module {
         final PatchEmbedding patches;
@@ -171,8 +149,8 @@ class TorchParityTest {
     @ValueSource(strings = {"ref64", "cpu"})
     void tinyLanguageModel(String deviceName) {
         Device d = device(deviceName);
-        TinyLm m = new TinyLm(new Random(0));
-        run(m, d, "tiny_lm", all -> m.loss(all.get("inputs"), all.get("labels")));
+        PreLnLanguageModel m = new PreLnLanguageModel(13, 6, 16, 4, 32, 2, UnaryOp.GELU_ERF, new Random(0));
+        run(m, d, "tiny_lm", all -> m.loss(all.get("inputs"), all.get("labels"), Losses.Reduction.MEAN_PER_SAMPLE));
     }
 
     @ParameterizedTest
