@@ -5,7 +5,7 @@ import org.efuf4j.tensor.DType;
 import org.efuf4j.tensor.Tensor;
 
 /**
- * The obviously-correct twin of {@link CpuAttention}: reads elements one by one, materialises each
+ * The obviously-correct twin of {@link CpuAttention}: reads the inputs in row-major order, materialises each
  * head's whole {@code [Tq, Tk]} score matrix in double precision and applies a plain softmax.
  * Slow by design; tests compare the fast kernel against it.
  */
@@ -15,6 +15,8 @@ final class ReferenceAttention {
     static CpuAttention.Forward forward(Tensor q, Tensor k, Tensor v, AttentionMask mask, float scale) {
         AttentionProblem p = AttentionProblem.of(q, k, v, mask);
         float[] keyBias = p.keyBias(mask);
+        float[] qs = q.toFloatArray(), ks = k.toFloatArray(), vs = v.toFloatArray();
+        int tq = p.queries(), tk = p.keys(), d = p.headDim(), dv = p.valueDim();
         Tensor out = Tensor.zeros(DType.F32, p.batch(), p.queryHeads(), p.queries(), p.valueDim());
         Tensor lse = Tensor.zeros(DType.F32, p.batch(), p.queryHeads(), p.queries());
         double[][] scores = new double[p.queries()][p.keys()];
@@ -27,7 +29,8 @@ final class ReferenceAttention {
                         boolean visible = j <= last && (keyBias == null || keyBias[b * p.keys() + j] == 0f);
                         if (!visible) { scores[i][j] = Double.NEGATIVE_INFINITY; continue; }
                         double dot = 0;
-                        for (int d = 0; d < p.headDim(); d++) dot += (double) q.getFloat(b, h, i, d) * k.getFloat(b, kvh, j, d);
+                        int qi = ((b * p.queryHeads() + h) * tq + i) * d, ki = ((b * p.kvHeads() + kvh) * tk + j) * d;
+                        for (int c = 0; c < d; c++) dot += (double) qs[qi + c] * ks[ki + c];
                         scores[i][j] = dot * scale;
                     }
                 }
@@ -41,13 +44,13 @@ final class ReferenceAttention {
                     double sum = 0;
                     for (double s : scores[i]) sum += Math.exp(s - max);
                     lse.setFloat((float) (max + Math.log(sum)), b, h, i);
-                    for (int d = 0; d < p.valueDim(); d++) {
+                    for (int c = 0; c < dv; c++) {
                         double acc = 0;
-                        for (int j = 0; j < p.keys(); j++) {
+                        for (int j = 0; j < tk; j++) {
                             if (scores[i][j] == Double.NEGATIVE_INFINITY) continue;
-                            acc += Math.exp(scores[i][j] - max) / sum * v.getFloat(b, kvh, j, d);
+                            acc += Math.exp(scores[i][j] - max) / sum * vs[((b * p.kvHeads() + kvh) * tk + j) * dv + c];
                         }
-                        out.setFloat((float) acc, b, h, i, d);
+                        out.setFloat((float) acc, b, h, i, c);
                     }
                 }
             }
