@@ -48,7 +48,11 @@ public final class SafetensorsFile {
         return open(file, Arena.ofAuto());
     }
 
-    /** Maps {@code file} into {@code arena}; the tensors die with it. */
+    /**
+     * Maps {@code file} into {@code arena}; the tensors die with it. Use a shared arena
+     * ({@link Arena#ofShared()}): kernels read weights from the worker pool's threads, which a
+     * confined arena would refuse.
+     */
     public static SafetensorsFile open(Path file, Arena arena) {
         requireLittleEndianHost();
         MemorySegment mapped;
