@@ -1,0 +1,59 @@
+package org.efuf4j.efuf.dataset;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.efuf4j.efuf.objects.Mention;
+
+/**
+ * Cuts a caption into clauses at runs of the punctuation {@code [,.;!?:]} and gives, for an object
+ * mention, EFUF's fine-grained training pair: the target is the clause containing the mention, the
+ * context everything before that clause (punctuation included), and the clauses after it are
+ * dropped. The target keeps its leading space ("There is a cat," + " a dog sits on the left"), so
+ * context + target is exactly a prefix of the caption and tokenises as the caption does.
+ */
+public final class SubsentenceSplitter {
+    private static final Pattern BOUNDARY = Pattern.compile("[,.;!?:]+");
+
+    /** A clause: the caption's characters [start, end), punctuation excluded. */
+    public record Clause(int start, int end, String text) {}
+
+    /** The training pair for one mention. */
+    public record Subsentence(String context, String target, int targetStart, int targetEnd) {}
+
+    private SubsentenceSplitter() {}
+
+    /** All clauses in order, including empty ones between adjacent punctuation runs at the edges. */
+    public static List<Clause> clauses(String caption) {
+        List<Clause> clauses = new ArrayList<>();
+        Matcher m = BOUNDARY.matcher(caption);
+        int start = 0;
+        while (m.find()) {
+            clauses.add(new Clause(start, m.start(), caption.substring(start, m.start())));
+            start = m.end();
+        }
+        clauses.add(new Clause(start, caption.length(), caption.substring(start)));
+        return clauses;
+    }
+
+    /** The clause holding character {@code position}; an error if that character is punctuation. */
+    public static Subsentence at(String caption, int position) {
+        if (position < 0 || position >= caption.length()) {
+            throw new IllegalArgumentException("position " + position + " is outside the caption (length "
+                    + caption.length() + ")");
+        }
+        for (Clause clause : clauses(caption)) {
+            if (position >= clause.start() && position < clause.end()) {
+                return new Subsentence(caption.substring(0, clause.start()), clause.text(), clause.start(),
+                        clause.end());
+            }
+        }
+        throw new IllegalArgumentException("position " + position + " of caption '" + caption
+                + "' is a clause boundary ('" + caption.charAt(position) + "'), not inside a clause");
+    }
+
+    public static Subsentence forMention(String caption, Mention mention) {
+        return at(caption, mention.start());
+    }
+}

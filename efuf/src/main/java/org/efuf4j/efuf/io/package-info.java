@@ -1,0 +1,2 @@
+/** Crash-tolerant files: append-only JSONL with partial-line recovery, and atomic whole-file writes. */
+package org.efuf4j.efuf.io;

@@ -1,0 +1,107 @@
+package org.efuf4j.efuf.dataset;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.efuf4j.efuf.dataset.SampleSelector.Options;
+import org.efuf4j.efuf.dataset.SampleSelector.Selection;
+import org.efuf4j.efuf.dataset.ScoredCaption.ScoredMention;
+import org.efuf4j.efuf.dataset.UnlearningSample.Kind;
+import org.efuf4j.efuf.objects.Mention;
+import org.efuf4j.efuf.objects.ObjectExtractor;
+import org.efuf4j.efuf.objects.ObjectVocabulary;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SampleSelectorTest {
+    private static final ObjectExtractor EXTRACTOR = new ObjectExtractor(ObjectVocabulary.coco());
+
+    @TempDir
+    Path dir;
+
+    /** Scores the caption's mentions in order with the given values. */
+    private static ScoredCaption scored(String image, String caption, double... scores) {
+        List<Mention> mentions = EXTRACTOR.extract(caption);
+        assertEquals(scores.length, mentions.size(), "mentions in '" + caption + "'");
+        List<ScoredMention> scoredMentions = new ArrayList<>();
+        for (int i = 0; i < scores.length; i++) {
+            scoredMentions.add(new ScoredMention(mentions.get(i), scores[i]));
+        }
+        return new ScoredCaption(image, caption, scoredMentions);
+    }
+
+    private static List<ScoredCaption> captions() {
+        return List.of(
+                scored("1", "A dog runs, a cat sleeps; a kite flies.", 35, 20, 28), // mean 27.67, min 20
+                scored("2", "A bus. A car?", Double.NaN, 33),
+                scored("3", "Nothing here."),
+                scored("4", "A cup and a fork.", 30, 29),                           // mean 29.5, min 29
+                scored("5", "A zebra. A giraffe runs.", 21, 22));                   // mean 21.5
+    }
+
+    @Test
+    void paperRulesFormPositivesNegativesAndSentences() {
+        Selection s = new SampleSelector(ThresholdSet.PAPER, Options.PAPER).select(captions());
+        assertEquals(List.of(
+                new UnlearningSample(Kind.POSITIVE, "1", "dog", 35, "", "A dog runs"),
+                new UnlearningSample(Kind.POSITIVE, "2", "car", 33, "A bus.", " A car")), s.positives());
+        assertEquals(List.of(
+                new UnlearningSample(Kind.NEGATIVE, "1", "cat", 20, "A dog runs,", " a cat sleeps"),
+                new UnlearningSample(Kind.NEGATIVE, "5", "zebra", 21, "", "A zebra"),
+                new UnlearningSample(Kind.NEGATIVE, "5", "giraffe", 22, "A zebra.", " A giraffe runs")), s.negatives());
+        // Ds: caption 1 (27.67 > 27.5) and 4; caption 2 has a NaN score and cannot be judged
+        assertEquals(List.of("1", "4"), s.sentences().stream().map(UnlearningSample::image).toList());
+        UnlearningSample sentence = s.sentences().get(1);
+        assertEquals("A cup and a fork.", sentence.target());
+        assertEquals("", sentence.context());
+        assertNull(sentence.object());
+        assertEquals(29.5, sentence.score(), 1e-12);
+        assertEquals(1, s.nanScores());
+        assertEquals(1, s.captionsWithoutObjects());
+    }
+
+    @Test
+    void implementationVariantAlsoNeedsEveryObjectAboveT1ForSentences() {
+        Selection s = new SampleSelector(ThresholdSet.PAPER, Options.IMPLEMENTATION).select(captions());
+        assertEquals(List.of("4"), s.sentences().stream().map(UnlearningSample::image).toList());
+    }
+
+    @Test
+    void vanillaVariantUsesWholeSentencesScoredByTheirMean() {
+        Selection s = new SampleSelector(ThresholdSet.PAPER, Options.VANILLA).select(captions());
+        // caption 1 is one sentence with mean 27.67: neither; caption 2's second sentence scores 33
+        assertEquals(List.of(new UnlearningSample(Kind.POSITIVE, "2", "car", 33, "A bus.", " A car?")), s.positives());
+        assertEquals(List.of(
+                new UnlearningSample(Kind.NEGATIVE, "5", "zebra", 21, "", "A zebra."),
+                new UnlearningSample(Kind.NEGATIVE, "5", "giraffe", 22, "A zebra.", " A giraffe runs.")), s.negatives());
+    }
+
+    @Test
+    void samplesRoundTripThroughJsonl() throws Exception {
+        Selection s = new SampleSelector(ThresholdSet.PAPER, Options.PAPER).select(captions());
+        Path file = dir.resolve("negatives.jsonl");
+        DatasetFiles.append(file, s.negatives());
+        assertEquals(s.negatives(), DatasetFiles.read(file));
+        assertTrue(Files.readString(file).startsWith("{\"kind\":\"negative\",\"image\":\"1\",\"object\":\"cat\""),
+                Files.readString(file));
+        Path sentences = dir.resolve("sentences.jsonl");
+        DatasetFiles.append(sentences, s.sentences());
+        assertEquals(s.sentences(), DatasetFiles.read(sentences));
+    }
+
+    @Test
+    void thresholdsMustBeOrdered() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new ThresholdSet(23, 32, 27.5));
+        assertTrue(e.getMessage().contains("T0 (positive threshold) must be greater than T1"), e.getMessage());
+        assertTrue(e.getMessage().contains("T0=23.0, T1=32.0"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ThresholdSet(30, 30, 27.5));
+        var nan = assertThrows(IllegalArgumentException.class, () -> new ThresholdSet(32, 23, Double.NaN));
+        assertTrue(nan.getMessage().startsWith("T2"), nan.getMessage());
+    }
+}
