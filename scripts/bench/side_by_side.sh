@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs efuf4j's benchmark suites and the NumPy/PyTorch references back to back on this machine, so
+# BENCHMARKS.md can quote both from one run. Output: one result line each, also saved to bench-results/.
+# Usage: scripts/bench/side_by_side.sh [--quick]
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+quick="${1:-}"
+mkdir -p bench-results
+out="bench-results/$(date -u +%Y%m%dT%H%M%SZ).txt"
+{
+  echo "# $(date -u) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
+  # NumPy's OpenBLAS picks its own kernel only with the site tuning variables unset (see env notes).
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 /usr/bin/python3 scripts/bench/numpy_gemm.py
+  ./efuf bench --threads 2 $quick gemm matvec
+  OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 scripts/bench/torch_attention.py
+  ./efuf bench --threads 2 $quick attention
+  OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 scripts/bench/torch_train_step.py $quick
+  ./efuf bench --threads 2 $quick train-step elementwise
+} 2>&1 | grep -vE '^WARNING|^\[' | tee "$out"
+echo "saved $out" >&2
