@@ -97,4 +97,75 @@ public interface Backend {
      * {@code h / (Hq / Hkv)} (GQA). Fully masked query rows give zeros.
      */
     Tensor attention(Tensor q, Tensor k, Tensor v, AttentionMask mask, float scale);
+
+    // ------------------------------------------------------------ training: backward kernels and optimizer steps
+    // Each backward recomputes what it needs from the forward inputs (or outputs where cheaper), so a
+    // device backend keeps the whole training step resident.
+
+    /** Gradients of a normalisation: {@code dWeight}/{@code dBias} are null when the layer has none. */
+    record NormGrads(Tensor dx, Tensor dWeight, Tensor dBias) {}
+
+    /** Gradients of attention; {@code dk}/{@code dv} are summed over the query heads that share a kv head (GQA). */
+    record AttentionGrads(Tensor dq, Tensor dk, Tensor dv) {}
+
+    /**
+     * Per-row softmax cross-entropy of {@code logits [N, V]} against {@code targets [N]} (I64/I32).
+     *
+     * @param loss  {@code [N]} F32: {@code logsumexp(row) - row[target]}, 0 where the target is {@link #IGNORE_INDEX}
+     * @param valid {@code [N]} F32: 1 where the target counts, 0 where it is ignored
+     */
+    record CrossEntropy(Tensor loss, Tensor valid) {}
+
+    /** Target label that cross-entropy skips (as torch's {@code ignore_index} default). */
+    int IGNORE_INDEX = -100;
+
+    /** {@code dy * f'(x)} for an elementwise function: the backward of {@link #unary}. */
+    Tensor unaryBackward(UnaryOp op, Tensor x, Tensor dy);
+
+    /** Backward of {@link #softmax} given its output {@code y}: {@code y * (dy - sum(dy * y))} per row. */
+    Tensor softmaxBackward(Tensor y, Tensor dy);
+
+    /** Backward of {@link #logSoftmax} given its output {@code y}: {@code dy - exp(y) * sum(dy)} per row. */
+    Tensor logSoftmaxBackward(Tensor y, Tensor dy);
+
+    /** Backward of {@link #layerNorm}; statistics are recomputed from {@code x}. {@code hasBias} asks for {@code dBias}. */
+    NormGrads layerNormBackward(Tensor x, Tensor weight, boolean hasBias, float eps, Tensor dy);
+
+    /** Backward of {@link #rmsNorm}; {@code dBias} is always null. */
+    NormGrads rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dy);
+
+    /**
+     * Backward of {@link #attention} given its output {@code out} and upstream {@code dOut [B, Hq, Tq, D]};
+     * probabilities are recomputed row by row, never stored.
+     */
+    AttentionGrads attentionBackward(Tensor q, Tensor k, Tensor v, AttentionMask mask, float scale, Tensor out, Tensor dOut);
+
+    /** Fused log-softmax + negative log-likelihood per row; see {@link CrossEntropy}. */
+    CrossEntropy crossEntropy(Tensor logits, Tensor targets);
+
+    /** {@code (softmax(logits) - onehot(target)) * dLoss[row]}, zero rows where the target is ignored. */
+    Tensor crossEntropyBackward(Tensor logits, Tensor targets, Tensor dLoss);
+
+    /** Backward of {@link #embedding}: rows of {@code dy [..., D]} scatter-added into a zero {@code [vocab, D]} table. */
+    Tensor embeddingBackward(Tensor ids, Tensor dy, int vocab);
+
+    /**
+     * Inverted-dropout mask of {@code shape}: each element independently 0 with probability {@code p}, else
+     * {@code 1/(1-p)}; a pure function of {@code (seed, element index)} so every backend draws the same mask.
+     */
+    Tensor dropoutMask(float p, long seed, int... shape);
+
+    /**
+     * One AdamW step in place, as torch.optim.AdamW: {@code p *= 1 - lr*wd}; moments updated;
+     * {@code p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)}. {@code param}, {@code m}, {@code v} are
+     * contiguous F32 of equal shape; {@code step} counts from 1.
+     */
+    void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, float weightDecay, long step);
+
+    /**
+     * One SGD step in place, as torch.optim.SGD: {@code d = g + wd*p}; with momentum the buffer is set to
+     * {@code d} on the first step, else {@code buf = momentum*buf + (1-dampening)*d}; nesterov uses
+     * {@code d + momentum*buf}; {@code p -= lr*d}. {@code momentumBuffer} may be null when momentum is 0.
+     */
+    void sgd(Tensor param, Tensor grad, Tensor momentumBuffer, float lr, float momentum, float dampening, float weightDecay, boolean nesterov, boolean firstStep);
 }

@@ -47,4 +47,17 @@ public final class CpuBackend implements Backend {
     @Override public Tensor patches(Tensor images, int patch) { return CpuLayout.patches(images, patch); }
 
     @Override public Tensor attention(Tensor q, Tensor k, Tensor v, AttentionMask mask, float scale) { return CpuAttention.attention(q, k, v, mask, scale); }
+
+    @Override public Tensor unaryBackward(UnaryOp op, Tensor x, Tensor dy) { return CpuBackwardElementwise.unaryBackward(op, x, dy); }
+    @Override public Tensor softmaxBackward(Tensor y, Tensor dy) { return CpuBackwardRows.softmaxBackward(y, dy); }
+    @Override public Tensor logSoftmaxBackward(Tensor y, Tensor dy) { return CpuBackwardRows.logSoftmaxBackward(y, dy); }
+    @Override public NormGrads layerNormBackward(Tensor x, Tensor weight, boolean hasBias, float eps, Tensor dy) { return CpuBackwardNorms.layerNormBackward(x, weight, hasBias, eps, dy); }
+    @Override public NormGrads rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) { return CpuBackwardNorms.rmsNormBackward(x, weight, eps, dy); }
+    @Override public AttentionGrads attentionBackward(Tensor q, Tensor k, Tensor v, AttentionMask mask, float scale, Tensor out, Tensor dOut) { return CpuBackwardAttention.attentionBackward(q, k, v, mask, scale, out, dOut); }
+    @Override public CrossEntropy crossEntropy(Tensor logits, Tensor targets) { return CpuBackwardRows.crossEntropy(logits, targets); }
+    @Override public Tensor crossEntropyBackward(Tensor logits, Tensor targets, Tensor dLoss) { return CpuBackwardRows.crossEntropyBackward(logits, targets, dLoss); }
+    @Override public Tensor embeddingBackward(Tensor ids, Tensor dy, int vocab) { return CpuBackwardElementwise.embeddingBackward(ids, dy, vocab); }
+    @Override public Tensor dropoutMask(float p, long seed, int... shape) { return CpuBackwardElementwise.dropoutMask(p, seed, shape); }
+    @Override public void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, float weightDecay, long step) { CpuBackwardOptim.adamW(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, step); }
+    @Override public void sgd(Tensor param, Tensor grad, Tensor momentumBuffer, float lr, float momentum, float dampening, float weightDecay, boolean nesterov, boolean firstStep) { CpuBackwardOptim.sgd(param, grad, momentumBuffer, lr, momentum, dampening, weightDecay, nesterov, firstStep); }
 }

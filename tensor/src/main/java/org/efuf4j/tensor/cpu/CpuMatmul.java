@@ -1,10 +1,160 @@
 package org.efuf4j.tensor.cpu;
 
-import org.efuf4j.tensor.*;
+import java.util.Arrays;
+import org.efuf4j.tensor.DType;
+import org.efuf4j.tensor.Parallel;
+import org.efuf4j.tensor.Shapes;
+import org.efuf4j.tensor.Tensor;
 
-/** Placeholder: the helper that owns this family replaces the whole file. */
+/**
+ * Tensor-level matrix products on the host: shapes, NumPy batch broadcasting and dtype rules, then each
+ * matrix product goes to {@link Gemv} (a few rows against a weight stored {@code [out, in]}) or {@link Gemm}.
+ * Operands are described by their strides ({@link GemmOperand}), so transposed and sliced views are read
+ * in place; BF16/F16 B operands and weights are widened inside the kernels.
+ */
 final class CpuMatmul {
+    /** Batch items smaller than this (multiply-adds) run one per worker instead of each being split. */
+    private static final long SMALL_ITEM_MACS = 1L << 21;
+
     private CpuMatmul() {}
-    static Tensor matmul(Tensor a, Tensor b) { throw new UnsupportedOperationException("CpuMatmul not written yet"); }
-    static Tensor linear(Tensor x, Tensor weight, Tensor bias) { throw new UnsupportedOperationException("CpuMatmul not written yet"); }
+
+    static Tensor matmul(Tensor a, Tensor b) {
+        if (a.rank() == 0 || b.rank() == 0)
+            throw new IllegalArgumentException("matmul needs operands of rank >= 1, got a " + Shapes.str(a.shape()) + " and b " + Shapes.str(b.shape()));
+        boolean vectorA = a.rank() == 1, vectorB = b.rank() == 1;
+        Tensor a2 = toF32(vectorA ? a.unsqueeze(0) : a);
+        Tensor b2 = toKernelType(vectorB ? b.unsqueeze(1) : b);
+        int m = a2.dim(-2), k = a2.dim(-1), n = b2.dim(-1);
+        if (b2.dim(-2) != k)
+            throw new IllegalArgumentException("matmul: a " + Shapes.str(a.shape()) + " has K=" + k + " but b " + Shapes.str(b.shape()) + " has K=" + b2.dim(-2));
+        int[] aBatch = Arrays.copyOf(a2.shape(), a2.rank() - 2), bBatch = Arrays.copyOf(b2.shape(), b2.rank() - 2);
+        int[] batch = Shapes.broadcast(aBatch, bBatch);
+        long items = Shapes.numel(batch);
+        int[] outShape = Arrays.copyOf(batch, batch.length + 2);
+        outShape[batch.length] = m;
+        outShape[batch.length + 1] = n;
+        float[] c = new float[outputSize(outShape, "matmul of a " + Shapes.str(a.shape()) + " and b " + Shapes.str(b.shape()))];
+
+        if (c.length == 0 || k == 0) return shaped(Tensor.of(c, outShape), vectorA, vectorB);
+        long foldedRowStride = Shapes.numel(bBatch) == 1 ? mergedStride(a2, 0, a2.rank() - 1) : NOT_MERGEABLE;
+        if (foldedRowStride != NOT_MERGEABLE) {
+            // One weight for every batch item: stack all rows of a into one tall GEMM so B is packed once.
+            GemmOperand aRows = new GemmOperand(a2.hostSegment(), DType.F32, a2.offset(), foldedRowStride, a2.stride(-1), (int) (items * m), k);
+            multiply(aRows, operand(b2, b2.offset()), c, 0, n, true);
+        } else {
+            long[] aOff = batchOffsets(a2, batch), bOff = batchOffsets(b2, batch);
+            int itemSize = m * n;
+            boolean splitItems = items >= Parallel.threads() && (long) m * n * k < SMALL_ITEM_MACS;
+            Parallel.RangeBody body = (t0, t1) -> {
+                for (int t = t0; t < t1; t++)
+                    multiply(operand(a2, aOff[t]), operand(b2, bOff[t]), c, t * itemSize, n, !splitItems);
+            };
+            if (splitItems) Parallel.forRange((int) items, 1, body);
+            else body.run(0, (int) items);
+        }
+        return shaped(Tensor.of(c, outShape), vectorA, vectorB);
+    }
+
+    /** NumPy drops the dimensions it added to 1-D operands. */
+    private static Tensor shaped(Tensor out, boolean vectorA, boolean vectorB) {
+        if (vectorA) out = out.squeeze(-2);
+        if (vectorB) out = out.squeeze(-1);
+        return out;
+    }
+
+    static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        if (weight.rank() != 2) throw new IllegalArgumentException("linear weight must be [out, in], got " + Shapes.str(weight.shape()));
+        int out = weight.dim(0), in = weight.dim(1);
+        if (x.rank() == 0 || x.dim(-1) != in)
+            throw new IllegalArgumentException("linear: input " + Shapes.str(x.shape()) + " must end in in_features=" + in + " of weight " + Shapes.str(weight.shape()));
+        if (bias != null && (bias.rank() != 1 || bias.dim(0) != out))
+            throw new IllegalArgumentException("linear bias must be [" + out + "], got " + Shapes.str(bias.shape()));
+        Tensor x2 = toF32(x);
+        long rowStride = mergedStride(x2, 0, x2.rank() - 1);
+        if (rowStride == NOT_MERGEABLE) {
+            x2 = x2.contiguous(); // last resort: the leading dims of this view cannot be read as one row index
+            rowStride = in;
+        }
+        int rows = (int) Shapes.numel(Arrays.copyOf(x.shape(), x.rank() - 1));
+        int[] outShape = x.shape();
+        outShape[outShape.length - 1] = out;
+        float[] c = new float[outputSize(outShape, "linear of " + Shapes.str(x.shape()) + " by weight " + Shapes.str(weight.shape()))];
+        if (bias != null) {
+            float[] bv = bias.toFloatArray();
+            for (int r = 0; r < rows; r++) System.arraycopy(bv, 0, c, r * out, out);
+        }
+        if (rows > 0 && in > 0) {
+            Tensor w = toKernelType(weight);
+            GemmOperand xRows = new GemmOperand(x2.hostSegment(), DType.F32, x2.offset(), rowStride, x2.stride(-1), rows, in);
+            // x W^T: B(k, j) = W(j, k), i.e. the weight read with its strides swapped.
+            GemmOperand wT = new GemmOperand(w.hostSegment(), w.dtype(), w.offset(), w.stride(1), w.stride(0), in, out);
+            multiply(xRows, wT, c, 0, out, true);
+        }
+        return Tensor.of(c, outShape);
+    }
+
+    /** Routes one matrix product to the matrix-vector or the packed GEMM kernel. */
+    static void multiply(GemmOperand a, GemmOperand b, float[] c, int cOffset, int ldc, boolean parallel) {
+        if (Gemv.applies(a, b)) Gemv.multiply(a, b, c, cOffset, ldc, parallel);
+        else Gemm.multiply(a, b, c, cOffset, ldc, parallel);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static final long NOT_MERGEABLE = Long.MIN_VALUE;
+
+    /**
+     * The single stride with which dims {@code [from, to)} of {@code t} can be walked as one flat index, or
+     * {@link #NOT_MERGEABLE}. Size-1 dims do not constrain; a view with all dims of size 1 walks with stride 0.
+     */
+    private static long mergedStride(Tensor t, int from, int to) {
+        int[] shape = t.shape();
+        long[] strides = t.strides();
+        long stride = 0, expected = -1;
+        boolean any = false;
+        for (int d = to - 1; d >= from; d--) {
+            if (shape[d] == 1) continue;
+            if (!any) {
+                stride = strides[d];
+                expected = strides[d] * shape[d];
+                any = true;
+            } else {
+                if (strides[d] != expected) return NOT_MERGEABLE;
+                expected *= shape[d];
+            }
+        }
+        return stride;
+    }
+
+    /** Element offsets of each batch item of {@code t} (whose batch dims broadcast to {@code batch}). */
+    private static long[] batchOffsets(Tensor t, int[] batch) {
+        int lead = batch.length - (t.rank() - 2);
+        int[] shape = t.shape();
+        long[] strides = t.strides();
+        long[] out = new long[(int) Shapes.numel(batch)];
+        int[] idx = new int[batch.length];
+        for (int item = 0; item < out.length; item++) {
+            long off = t.offset();
+            for (int d = lead; d < batch.length; d++) if (shape[d - lead] != 1) off += idx[d] * strides[d - lead];
+            out[item] = off;
+            for (int d = batch.length - 1; d >= 0; d--) { if (++idx[d] < batch[d]) break; idx[d] = 0; }
+        }
+        return out;
+    }
+
+    private static GemmOperand operand(Tensor t, long offset) {
+        return new GemmOperand(t.hostSegment(), t.dtype(), offset, t.stride(-2), t.stride(-1), t.dim(-2), t.dim(-1));
+    }
+
+    private static Tensor toF32(Tensor t) { return t.dtype() == DType.F32 ? t : t.to(DType.F32); }
+
+    /** B operands and weights stay F32, BF16 or F16 (widened in the kernels); anything else becomes F32. */
+    private static Tensor toKernelType(Tensor t) { return t.dtype() == DType.F32 || t.dtype().isHalf() ? t : t.to(DType.F32); }
+
+    private static int outputSize(int[] shape, String what) {
+        long size = Shapes.numel(shape);
+        if (size > Integer.MAX_VALUE - 16)
+            throw new IllegalArgumentException(what + " would have " + size + " elements " + Shapes.str(shape) + "; the host kernels produce at most 2^31 - 17");
+        return (int) size;
+    }
 }

@@ -1,0 +1,316 @@
+package org.efuf4j.models.tokenizer;
+
+import org.efuf4j.models.tokenizer.SentencePieceModel.ModelType;
+import org.efuf4j.models.tokenizer.SentencePieceModel.Piece;
+import org.efuf4j.models.tokenizer.SentencePieceModel.PieceType;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * SentencePiece BPE ({@code tokenizer.model}) reproducing the library: identity normalisation with
+ * dummy prefix and "▁" for spaces, user-defined pieces kept whole, merges by piece score (ties to the
+ * left), unused pieces re-segmented, unknown characters as UTF-8 byte pieces when byte fallback is on.
+ */
+public final class SentencePieceTokenizer implements Tokenizer {
+
+    static final String SPACE = "\u2581";
+
+    private final SentencePieceModel model;
+    /** Pieces that take part in merging: NORMAL, USER_DEFINED and UNUSED ({@code pieces_} in the library). */
+    private final Map<String, Integer> mergeable = new HashMap<>();
+    /** CONTROL, UNKNOWN and BYTE pieces ({@code reserved_id_map_}). */
+    private final Map<String, Integer> reserved = new HashMap<>();
+    private final PrefixMatcher userDefined;
+    private final int[] byteIds;
+    private final int unkId;
+
+    public SentencePieceTokenizer(SentencePieceModel model, String source) {
+        this.model = model;
+        if (model.trainer().modelType() != ModelType.BPE) {
+            throw new IllegalArgumentException(source + ": trainer_spec.model_type is " + model.trainer().modelType()
+                    + ", only BPE SentencePiece models are supported");
+        }
+        if (model.normalizer().precompiledCharsmap().length > 0) {
+            throw new IllegalArgumentException(source + ": normalizer_spec '" + model.normalizer().name()
+                    + "' has a precompiled_charsmap; only the identity normaliser is supported");
+        }
+        int unk = -1;
+        List<String> userPieces = new ArrayList<>();
+        for (int i = 0; i < model.pieces().size(); i++) {
+            Piece p = model.pieces().get(i);
+            boolean normal = p.type() == PieceType.NORMAL || p.type() == PieceType.USER_DEFINED
+                    || p.type() == PieceType.UNUSED;
+            if ((normal ? mergeable : reserved).putIfAbsent(p.piece(), i) != null) {
+                throw new IllegalArgumentException(source + ": piece '" + p.piece() + "' (id " + i + ") is defined twice");
+            }
+            if (p.type() == PieceType.USER_DEFINED) {
+                userPieces.add(p.piece());
+            }
+            if (p.type() == PieceType.UNKNOWN) {
+                if (unk >= 0) {
+                    throw new IllegalArgumentException(source + ": two UNKNOWN pieces, ids " + unk + " and " + i);
+                }
+                unk = i;
+            }
+            if (p.type() == PieceType.BYTE) {
+                if (!model.trainer().byteFallback()) {
+                    throw new IllegalArgumentException(source + ": byte piece '" + p.piece() + "' (id " + i
+                            + ") although trainer_spec.byte_fallback is false");
+                }
+                if (BytePieces.parse(p.piece()) < 0) {
+                    throw new IllegalArgumentException(source + ": BYTE piece " + i + " is '" + p.piece()
+                            + "', expected <0xXX>");
+                }
+            }
+        }
+        if (unk < 0) {
+            throw new IllegalArgumentException(source + ": no UNKNOWN piece");
+        }
+        this.unkId = unk;
+        this.userDefined = new PrefixMatcher(userPieces);
+        this.byteIds = BytePieces.ids(reserved);
+    }
+
+    public static SentencePieceTokenizer load(Path file) throws IOException {
+        return new SentencePieceTokenizer(SentencePieceModel.read(file), file.toString());
+    }
+
+    public SentencePieceModel model() {
+        return model;
+    }
+
+    @Override
+    public int[] encode(String text, boolean addSpecialTokens) {
+        List<Integer> ids = new ArrayList<>();
+        if (addSpecialTokens && bosId() >= 0) {
+            ids.add(bosId());
+        }
+        encodePieces(text, ids);
+        return ids.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The plain SentencePiece encoding: no BOS/EOS, control piece strings in the text are ordinary text. */
+    void encodePieces(String text, List<Integer> out) {
+        String normalized = normalize(text);
+        if (normalized.isEmpty()) {
+            return;
+        }
+        List<String> symbols = new ArrayList<>();
+        List<Boolean> frozenList = new ArrayList<>();
+        for (int i = 0; i < normalized.length(); ) {
+            int len = userDefined.match(normalized, i);
+            boolean frozen = len > 0;
+            if (!frozen) {
+                len = Character.charCount(normalized.codePointAt(i));
+            }
+            symbols.add(normalized.substring(i, i + len));
+            frozenList.add(frozen);
+            i += len;
+        }
+        boolean[] frozen = new boolean[symbols.size()];
+        for (int i = 0; i < frozen.length; i++) {
+            frozen[i] = frozenList.get(i);
+        }
+        // The library remembers how each UNUSED piece was formed so it can be split again afterwards.
+        Map<String, String[]> unusedSplits = new HashMap<>();
+        List<String> merged = SymbolMerger.merge(symbols, frozen, (l, r) -> {
+            String piece = l + r;
+            Integer id = mergeable.get(piece);
+            if (id == null) {
+                return Double.NaN;
+            }
+            if (model.pieces().get(id).type() == PieceType.UNUSED) {
+                unusedSplits.put(piece, new String[]{l, r});
+            }
+            return -(double) model.pieces().get(id).score();
+        });
+        for (String piece : merged) {
+            resegment(piece, unusedSplits, out);
+        }
+    }
+
+    private void resegment(String piece, Map<String, String[]> unusedSplits, List<Integer> out) {
+        int id = pieceToId(piece);
+        if (id != unkId && model.pieces().get(id).type() == PieceType.UNUSED) {
+            String[] split = unusedSplits.get(piece);
+            if (split != null) {
+                resegment(split[0], unusedSplits, out);
+                resegment(split[1], unusedSplits, out);
+                return;
+            }
+        }
+        if (id == unkId && model.trainer().byteFallback()) {
+            for (byte b : piece.getBytes(StandardCharsets.UTF_8)) {
+                out.add(byteIds[b & 0xFF]);
+            }
+        } else {
+            out.add(id);
+        }
+    }
+
+    /** {@code PieceToId}: reserved pieces first, then the mergeable ones, else unknown. */
+    private int pieceToId(String piece) {
+        Integer id = reserved.get(piece);
+        if (id == null) {
+            id = mergeable.get(piece);
+        }
+        return id == null ? unkId : id;
+    }
+
+    /** The library's identity normaliser (normalizer.cc) with its whitespace options. */
+    String normalize(String input) {
+        SentencePieceModel.Normalizer spec = model.normalizer();
+        boolean suffix = model.trainer().treatWhitespaceAsSuffix();
+        String space = spec.escapeWhitespaces() ? SPACE : " ";
+        int i = 0;
+        if (spec.removeExtraWhitespaces()) {
+            while (i < input.length() && input.charAt(i) == ' ' && userDefined.match(input, i) == 0) {
+                i++;
+            }
+        }
+        if (i == input.length()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(input.length() + 8);
+        if (!suffix && spec.addDummyPrefix()) {
+            out.append(space);
+        }
+        boolean prevSpace = spec.removeExtraWhitespaces();
+        while (i < input.length()) {
+            int len = userDefined.match(input, i);
+            if (len == 0) {
+                len = Character.charCount(input.codePointAt(i));
+            }
+            String chunk = input.substring(i, i + len);
+            i += len;
+            if (prevSpace) {
+                int k = 0;
+                while (k < chunk.length() && chunk.charAt(k) == ' ') {
+                    k++;
+                }
+                chunk = chunk.substring(k);
+            }
+            if (!chunk.isEmpty()) {
+                out.append(spec.escapeWhitespaces() ? chunk.replace(" ", SPACE) : chunk);
+                prevSpace = spec.removeExtraWhitespaces() && chunk.endsWith(" ");
+            }
+        }
+        if (spec.removeExtraWhitespaces()) {
+            while (out.length() >= space.length() && out.lastIndexOf(space) == out.length() - space.length()) {
+                out.setLength(out.length() - space.length());
+            }
+        }
+        if (suffix && spec.addDummyPrefix()) {
+            out.append(space);
+        }
+        return out.toString();
+    }
+
+    @Override
+    public String decode(int[] ids, boolean skipSpecialTokens) {
+        StringBuilder out = new StringBuilder();
+        Utf8.Bytes bytes = new Utf8.Bytes();
+        boolean atStart = true;
+        boolean stripLeadingSpace = model.normalizer().addDummyPrefix() || model.normalizer().removeExtraWhitespaces();
+        for (int id : ids) {
+            Piece p = piece(id);
+            if (p.type() == PieceType.BYTE) {
+                bytes.write(BytePieces.parse(p.piece()));
+                atStart = false;
+                continue;
+            }
+            flush(bytes, out);
+            switch (p.type()) {
+                case CONTROL -> {
+                    if (!skipSpecialTokens) {
+                        out.append(p.piece());
+                        atStart = false;
+                    }
+                }
+                case UNKNOWN -> {
+                    out.append(model.trainer().unkSurface());
+                    atStart = false;
+                }
+                default -> {
+                    String piece = p.piece();
+                    if (atStart && stripLeadingSpace && !model.trainer().treatWhitespaceAsSuffix()
+                            && piece.startsWith(SPACE)) {
+                        piece = piece.substring(SPACE.length());
+                    }
+                    out.append(piece.replace(SPACE, " "));
+                    atStart = false;
+                }
+            }
+        }
+        flush(bytes, out);
+        return out.toString();
+    }
+
+    private static void flush(Utf8.Bytes bytes, StringBuilder out) {
+        if (bytes.length() > 0) {
+            out.append(Utf8.decodeLenient(bytes.array(), 0, bytes.length()));
+            bytes.reset();
+        }
+    }
+
+    private Piece piece(int id) {
+        if (id < 0 || id >= model.pieces().size()) {
+            throw new IllegalArgumentException("token id " + id + " outside the vocabulary [0, " + model.pieces().size() + ")");
+        }
+        return model.pieces().get(id);
+    }
+
+    @Override
+    public int tokenToId(String token) {
+        Integer id = reserved.get(token);
+        if (id == null) {
+            id = mergeable.get(token);
+        }
+        return id == null ? -1 : id;
+    }
+
+    @Override
+    public String idToToken(int id) {
+        return piece(id).piece();
+    }
+
+    @Override
+    public int vocabSize() {
+        return model.pieces().size();
+    }
+
+    @Override
+    public int bosId() {
+        return controlId(model.trainer().bosId());
+    }
+
+    @Override
+    public int eosId() {
+        return controlId(model.trainer().eosId());
+    }
+
+    @Override
+    public int padId() {
+        return controlId(model.trainer().padId());
+    }
+
+    @Override
+    public int unkId() {
+        return unkId;
+    }
+
+    private int controlId(int id) {
+        return id >= 0 && id < model.pieces().size() ? id : -1;
+    }
+
+    @Override
+    public boolean isSpecial(int id) {
+        return id >= 0 && id < model.pieces().size() && model.pieces().get(id).type() == PieceType.CONTROL;
+    }
+}

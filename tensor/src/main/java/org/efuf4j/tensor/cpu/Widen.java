@@ -1,0 +1,72 @@
+package org.efuf4j.tensor.cpu;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.efuf4j.tensor.DType;
+import org.efuf4j.tensor.HostAccess;
+
+/**
+ * Widening of stored weights to F32 runs of floats: the one place where BF16/F16 become F32 on the way into
+ * a kernel (a packed GEMM panel or a small scratch row), so weights are never copied into an F32 tensor.
+ */
+final class Widen {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED.length() >= 8 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
+    static final int LANES = F.length();
+    private static final VectorSpecies<Integer> I = LANES == 8 ? IntVector.SPECIES_256 : IntVector.SPECIES_128;
+    private static final VectorSpecies<Short> S = LANES == 8 ? ShortVector.SPECIES_128 : ShortVector.SPECIES_64;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private Widen() {}
+
+    /** {@code dst[dstOff + i] = (float) src[srcIndex + i]} for {@code i < len}, elements of {@code dtype}. */
+    static void run(MemorySegment src, DType dtype, long srcIndex, float[] dst, int dstOff, int len) {
+        switch (dtype) {
+            case F32 -> f32(src, srcIndex, dst, dstOff, len);
+            case BF16 -> bf16(src, srcIndex, dst, dstOff, len);
+            case F16 -> f16(src, srcIndex, dst, dstOff, len);
+            default -> throw new IllegalArgumentException("cannot widen " + dtype + " to F32");
+        }
+    }
+
+    private static void f32(MemorySegment src, long srcIndex, float[] dst, int dstOff, int len) {
+        MemorySegment.copy(src, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, srcIndex * 4, dst, dstOff, len);
+    }
+
+    private static void bf16(MemorySegment src, long srcIndex, float[] dst, int dstOff, int len) {
+        int i = 0;
+        for (; i + LANES <= len; i += LANES) bf16Vector(src, (srcIndex + i) * 2).intoArray(dst, dstOff + i);
+        for (; i < len; i++) dst[dstOff + i] = Float.intBitsToFloat((src.get(HostAccess.I16, (srcIndex + i) * 2) & 0xffff) << 16);
+    }
+
+    private static void f16(MemorySegment src, long srcIndex, float[] dst, int dstOff, int len) {
+        int i = 0;
+        for (; i + LANES <= len; i += LANES) f16Vector(src, (srcIndex + i) * 2).intoArray(dst, dstOff + i);
+        for (; i < len; i++) dst[dstOff + i] = Float.float16ToFloat(src.get(HostAccess.I16, (srcIndex + i) * 2));
+    }
+
+    /** {@code LANES} BF16 values at {@code byteOffset}: a BF16 is the upper half of the F32 with the same bits. */
+    static FloatVector bf16Vector(MemorySegment src, long byteOffset) {
+        IntVector wide = (IntVector) ShortVector.fromMemorySegment(S, src, byteOffset, LE).convertShape(VectorOperators.S2I, I, 0);
+        return wide.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    /**
+     * {@code LANES} F16 values at {@code byteOffset}. Shifting exponent and mantissa into F32 position and
+     * scaling by 2^112 rebiases the exponent exactly for normal and subnormal halves alike; Inf/NaN keep an
+     * all-ones exponent; the sign is copied.
+     */
+    static FloatVector f16Vector(MemorySegment src, long byteOffset) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(S, src, byteOffset, LE).convertShape(VectorOperators.S2I, I, 0);
+        IntVector magnitude = h.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
+        IntVector scaled = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+        VectorMask<Integer> infOrNan = h.and(0x7c00).eq(0x7c00);
+        IntVector bits = scaled.blend(magnitude.or(0x7f800000), infOrNan);
+        return bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+    }
+}

@@ -1,0 +1,141 @@
+package org.efuf4j.tensor.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import org.efuf4j.tensor.DType;
+import org.efuf4j.tensor.HostAccess;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packed GEMM and the matrix-vector kernel against {@link GemmReference} on odd shapes, every operand
+ * layout (row-major, transposed, general strides) and every B dtype.
+ *
+ * <p>Tolerance: the fast kernels sum each output in F32 with one rounding per multiply-add inside a depth block
+ * of at most {@link Gemm#KC} terms, then add the block results into C, so the classic bound for recursive
+ * summation gives {@code |fast - exact| <= (min(K, KC) + ceil(K / KC) + 1) u * sum_k |a||b|} with
+ * {@code u = 2^-24}; the matrix-vector kernel (8 lanes, chunks of 1024, a lane reduction) stays below the same
+ * bound. The reference sums in double, so its own error is negligible. A wrong or missing term costs about
+ * {@code sum |a||b| / K}, far above the bound for every K tested.
+ */
+class GemmTest {
+    private static final float U = 0x1p-24f;
+
+    enum Layout { ROW_MAJOR, COLUMN_MAJOR, STRIDED }
+
+    @Test
+    void packedGemmMatchesReferenceOnOddShapesAndLayouts() {
+        int[][] shapes = {{1, 1, 1}, {7, 13, 5}, {33, 65, 17}, {129, 3, 257}, {6, 16, 16}, {12, 256, 32}, {145, 257, 33}, {5, 300, 4100 / 4}, {7, 9, 4100}};
+        Random rnd = new Random(1);
+        for (int[] s : shapes) {
+            for (Layout la : Layout.values()) {
+                for (Layout lb : Layout.values()) {
+                    for (DType bt : new DType[] {DType.F32, DType.BF16, DType.F16}) {
+                        GemmOperand a = operand(rnd, DType.F32, s[0], s[1], la);
+                        GemmOperand b = operand(rnd, bt, s[1], s[2], lb);
+                        boolean parallel = rnd.nextBoolean();
+                        String what = "gemm " + s[0] + "x" + s[1] + "x" + s[2] + " A " + la + " B " + lb + " " + bt + (parallel ? " parallel" : "");
+                        check(what, a, b, (c, off, ldc) -> Gemm.multiply(a, b, c, off, ldc, parallel));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void packedGemmCrossesEveryBlockBoundary() {
+        // M > MC, K > KC and N > NC at once, with a column-major (transposed weight) BF16 B.
+        Random rnd = new Random(2);
+        GemmOperand a = operand(rnd, DType.F32, 150, 260, Layout.ROW_MAJOR);
+        GemmOperand b = operand(rnd, DType.BF16, 260, 4097, Layout.COLUMN_MAJOR);
+        check("gemm across MC/KC/NC", a, b, (c, off, ldc) -> Gemm.multiply(a, b, c, off, ldc, true));
+    }
+
+    @Test
+    void matrixVectorMatchesReference() {
+        Random rnd = new Random(3);
+        int[] depths = {1, 7, 8, 1000, 1030, 2100};
+        int[] widths = {1, 3, 4, 5, 13};
+        for (int m = 1; m <= Gemv.MAX_ROWS; m++) {
+            for (int k : depths) {
+                for (int n : widths) {
+                    for (DType bt : new DType[] {DType.F32, DType.BF16, DType.F16}) {
+                        Layout la = rnd.nextBoolean() ? Layout.ROW_MAJOR : Layout.STRIDED;
+                        GemmOperand a = operand(rnd, DType.F32, m, k, la);
+                        GemmOperand b = operand(rnd, bt, k, n, Layout.COLUMN_MAJOR);
+                        assertTrue(Gemv.applies(a, b));
+                        boolean parallel = rnd.nextBoolean();
+                        check("gemv " + m + "x" + k + "x" + n + " A " + la + " " + bt, a, b, (c, off, ldc) -> Gemv.multiply(a, b, c, off, ldc, parallel));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void widenedHalvesEqualScalarConversionForEveryBitPattern() {
+        short[] bits = new short[1 << 16];
+        for (int i = 0; i < bits.length; i++) bits[i] = (short) i;
+        MemorySegment seg = MemorySegment.ofArray(bits);
+        for (DType t : new DType[] {DType.BF16, DType.F16}) {
+            float[] wide = new float[bits.length + 3];
+            // An odd length and offset exercise the vector body and the scalar tail.
+            Widen.run(seg, t, 0, wide, 3, bits.length);
+            for (int i = 0; i < bits.length; i++) {
+                float expected = HostAccess.readFloat(seg, t, i);
+                float actual = wide[3 + i];
+                if (Float.isNaN(expected)) assertTrue(Float.isNaN(actual), t + " bits 0x" + Integer.toHexString(i) + " should widen to NaN");
+                else assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual), t + " bits 0x" + Integer.toHexString(i));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    interface Kernel { void run(float[] c, int offset, int ldc); }
+
+    /** Runs the kernel into a C with an offset, a padded leading dimension and non-zero initial values (it must add). */
+    static void check(String what, GemmOperand a, GemmOperand b, Kernel kernel) {
+        int m = a.rows(), k = a.cols(), n = b.cols();
+        int ldc = n + 3, off = 5;
+        float[] c = new float[off + m * ldc];
+        Random rnd = new Random(m * 31L + n);
+        for (int i = 0; i < c.length; i++) c[i] = rnd.nextFloat() - 0.5f;
+        float[] expected = c.clone();
+        GemmReference.multiply(a, b, expected, off, ldc);
+        float[] initial = c.clone();
+        kernel.run(c, off, ldc);
+        float tol = (Math.min(k, Gemm.KC) + Gemm.ceilDiv(k, Gemm.KC) + 2) * U;
+        for (int i = 0; i < c.length; i++) {
+            int row = (i - off) / ldc, col = (i - off) % ldc;
+            boolean inside = i >= off && col < n;
+            if (!inside) {
+                assertEquals(initial[i], c[i], what + ": element " + i + " outside the output was written");
+                continue;
+            }
+            double scale = Math.abs(initial[i]);
+            for (int p = 0; p < k; p++) scale += Math.abs((double) a.get(row, p) * b.get(p, col));
+            double err = Math.abs(c[i] - expected[i]);
+            if (err > tol * scale + 1e-30)
+                fail(what + ": C[" + row + "][" + col + "] = " + c[i] + ", reference " + expected[i] + ", error " + err + " > " + tol + " * " + scale);
+        }
+    }
+
+    /** A random rows x cols operand of {@code dtype} laid out as asked, inside a larger buffer at a non-zero offset. */
+    static GemmOperand operand(Random rnd, DType dtype, int rows, int cols, Layout layout) {
+        long offset = 3;
+        long rs, cs, size;
+        switch (layout) {
+            case ROW_MAJOR -> { rs = cols; cs = 1; size = (long) rows * cols; }
+            case COLUMN_MAJOR -> { rs = 1; cs = rows; size = (long) rows * cols; }
+            default -> { rs = 2L * cols + 1; cs = 2; size = rows * rs; }
+        }
+        int total = (int) (offset + size + 2);
+        MemorySegment seg = dtype == DType.F32 ? MemorySegment.ofArray(new float[total]) : MemorySegment.ofArray(new short[total]);
+        for (int i = 0; i < total; i++) HostAccess.writeFloat(seg, dtype, i, (float) rnd.nextGaussian());
+        return new GemmOperand(seg, dtype, offset, rs, cs, rows, cols);
+    }
+}
