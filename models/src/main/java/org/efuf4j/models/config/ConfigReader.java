@@ -15,11 +15,14 @@ import java.util.Map;
  * Typed access to one JSON object of a config file. Every error names the file and the dotted field
  * path ({@code text_config.hidden_size}), the expected type and the value found.
  *
+ * <p>Public for the other Hugging Face JSON files read next to {@code config.json}
+ * ({@code preprocessor_config.json}).
+ *
  * <p>Absent fields take the Hugging Face default passed by the caller. An explicit {@code null} is only
  * accepted by the nullable getters, because Hugging Face would carry the {@code None} into the model
  * and fail there.
  */
-final class ConfigReader {
+public final class ConfigReader {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final ObjectNode node;
@@ -32,7 +35,7 @@ final class ConfigReader {
         this.prefix = prefix;
     }
 
-    static ConfigReader parse(String json, String source) {
+    public static ConfigReader parse(String json, String source) {
         JsonNode root;
         try {
             root = MAPPER.readTree(json);
@@ -46,15 +49,15 @@ final class ConfigReader {
         return new ConfigReader((ObjectNode) root, source, "");
     }
 
-    String source() { return source; }
+    public String source() { return source; }
 
-    String path(String field) { return prefix + field; }
+    public String path(String field) { return prefix + field; }
 
-    boolean has(String field) { return node.has(field); }
+    public boolean has(String field) { return node.has(field); }
 
-    boolean isPresentNonNull(String field) { return node.hasNonNull(field); }
+    public boolean isPresentNonNull(String field) { return node.hasNonNull(field); }
 
-    ConfigException error(String field, String message) {
+    public ConfigException error(String field, String message) {
         return new ConfigException(source + ": field '" + path(field) + "' " + message);
     }
 
@@ -68,13 +71,13 @@ final class ConfigReader {
         return v;
     }
 
-    int getInt(String field, int defaultValue) {
+    public int getInt(String field, int defaultValue) {
         if (!node.has(field)) return defaultValue;
         return asInt(field, required(field, "an integer"));
     }
 
     /** Absent: the default; explicit null: null. */
-    Integer getNullableInt(String field, Integer defaultValue) {
+    public Integer getNullableInt(String field, Integer defaultValue) {
         if (!node.has(field)) return defaultValue;
         JsonNode v = node.get(field);
         return v.isNull() ? null : asInt(field, v);
@@ -85,21 +88,21 @@ final class ConfigReader {
         return v.intValue();
     }
 
-    double getDouble(String field, double defaultValue) {
+    public double getDouble(String field, double defaultValue) {
         if (!node.has(field)) return defaultValue;
         JsonNode v = required(field, "a number");
         if (!v.isNumber()) throw typeError(field, "a number", v);
         return v.doubleValue();
     }
 
-    boolean getBoolean(String field, boolean defaultValue) {
+    public boolean getBoolean(String field, boolean defaultValue) {
         if (!node.has(field)) return defaultValue;
         JsonNode v = required(field, "true or false");
         if (!v.isBoolean()) throw typeError(field, "true or false", v);
         return v.booleanValue();
     }
 
-    String getString(String field, String defaultValue) {
+    public String getString(String field, String defaultValue) {
         if (!node.has(field)) return defaultValue;
         JsonNode v = required(field, "a string");
         if (!v.isTextual()) throw typeError(field, "a string", v);
@@ -107,11 +110,30 @@ final class ConfigReader {
     }
 
     /** A string or absent/null; used where Hugging Face keeps {@code None}. */
-    String getNullableString(String field) {
+    public String getNullableString(String field) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) return null;
         if (!v.isTextual()) throw typeError(field, "a string", v);
         return v.textValue();
+    }
+
+    /** Whether the field holds a JSON object (HF sizes come as {@code 224} or {@code {"shortest_edge": 224}}). */
+    public boolean isObject(String field) {
+        JsonNode v = node.get(field);
+        return v != null && v.isObject();
+    }
+
+    /** A list of numbers of the given length, such as {@code image_mean}. */
+    public double[] getDoubles(String field, int length, double[] defaultValue) {
+        if (!node.has(field)) return defaultValue.clone();
+        JsonNode v = required(field, "a list of " + length + " numbers");
+        if (!v.isArray() || v.size() != length) throw typeError(field, "a list of " + length + " numbers", v);
+        double[] out = new double[length];
+        for (int i = 0; i < length; i++) {
+            if (!v.get(i).isNumber()) throw typeError(field, "a list of " + length + " numbers", v);
+            out[i] = v.get(i).doubleValue();
+        }
+        return out;
     }
 
     /** {@code eos_token_id} may be one id or a list of ids (Llama 3); absent or null gives the default. */
@@ -152,7 +174,7 @@ final class ConfigReader {
     }
 
     /** The nested config object, or null when absent or null. */
-    ConfigReader child(String field) {
+    public ConfigReader child(String field) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) return null;
         if (!v.isObject()) throw typeError(field, "an object", v);
@@ -181,9 +203,9 @@ final class ConfigReader {
         return value;
     }
 
-    int getPositiveInt(String field, int defaultValue) { return positive(field, getInt(field, defaultValue)); }
+    public int getPositiveInt(String field, int defaultValue) { return positive(field, getInt(field, defaultValue)); }
 
-    double getPositiveDouble(String field, double defaultValue) { return positive(field, getDouble(field, defaultValue)); }
+    public double getPositiveDouble(String field, double defaultValue) { return positive(field, getDouble(field, defaultValue)); }
 
     /** {@code hidden} must split evenly into {@code heads} heads. */
     void requireDivisible(String hiddenField, int hidden, String headsField, int heads) {

@@ -79,7 +79,10 @@ public record LlavaConfig(
         return visionFeatureLayer >= 0 ? visionFeatureLayer : visionConfig.numHiddenLayers() + 1 + visionFeatureLayer;
     }
 
-    /** Projector input rows per image: the tower's sequence, less the class token under {@code default}. */
+    /**
+     * Projector input rows per image: the tower's sequence, less row 0 under {@code default} (the class token
+     * for CLIP; transformers drops row 0 even for SigLIP, which has none, so SigLIP configs use {@code full}).
+     */
     public int imageFeatureRows() {
         int rows = visionConfig.numPositions();
         return visionFeatureSelectStrategy == FeatureSelectStrategy.DEFAULT ? rows - 1 : rows;

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * {@code SiglipVisionConfig} (model_type {@code siglip_vision_model}): no class token, no pre-norm, a patch
  * convolution with a bias, tanh-approximated GELU.
+ *
+ * @param visionUseHead whether the tower has its attention-pooling head ({@code head.*} weights); transformers
+ *                      assumes it does when the field is absent, llava-interleave sets it to false
  */
 public record SiglipVisionConfig(
         int hiddenSize,
@@ -16,7 +19,8 @@ public record SiglipVisionConfig(
         int patchSize,
         String hiddenAct,
         double layerNormEps,
-        double attentionDropout) implements VisionTowerConfig {
+        double attentionDropout,
+        boolean visionUseHead) implements VisionTowerConfig {
 
     public static final String MODEL_TYPE = "siglip_vision_model";
 
@@ -34,7 +38,8 @@ public record SiglipVisionConfig(
                 r.getPositiveInt("patch_size", 16),
                 r.getString("hidden_act", "gelu_pytorch_tanh"),
                 r.getPositiveDouble("layer_norm_eps", 1e-6),
-                r.getDouble("attention_dropout", 0.0));
+                r.getDouble("attention_dropout", 0.0),
+                r.getBoolean("vision_use_head", true));
         r.requireDivisible("hidden_size", c.hiddenSize, "num_attention_heads", c.numAttentionHeads);
         return c;
     }
@@ -58,6 +63,7 @@ public record SiglipVisionConfig(
         n.put("hidden_act", hiddenAct);
         n.put("layer_norm_eps", layerNormEps);
         n.put("attention_dropout", attentionDropout);
+        n.put("vision_use_head", visionUseHead);
         return n;
     }
 }

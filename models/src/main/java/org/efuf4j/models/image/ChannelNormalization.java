@@ -2,6 +2,8 @@ package org.efuf4j.models.image;
 
 import org.efuf4j.tensor.Tensor;
 
+import java.util.Arrays;
+
 /**
  * {@code rescale} by 1/255 then {@code normalize} with per-channel mean and std, as the Hugging Face
  * image processors do it: the rescale in float64 rounded to float32, the normalisation in float32
@@ -23,6 +25,14 @@ public record ChannelNormalization(double[] mean, double[] std) {
         mean = mean.clone();
         std = std.clone();
     }
+
+    @Override public boolean equals(Object o) {
+        return o instanceof ChannelNormalization other && Arrays.equals(mean, other.mean) && Arrays.equals(std, other.std);
+    }
+
+    @Override public int hashCode() { return 31 * Arrays.hashCode(mean) + Arrays.hashCode(std); }
+
+    @Override public String toString() { return "ChannelNormalization[mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std) + "]"; }
 
     @Override public double[] mean() { return mean.clone(); }
 

@@ -1,5 +1,7 @@
 package org.efuf4j.models.image;
 
+import org.efuf4j.tensor.Parallel;
+
 /**
  * PIL's {@code Image.resize(size, Image.BICUBIC)} for 8-bit RGB, bit for bit (Pillow's {@code Resample.c},
  * as in Debian's Pillow 9.4 with {@code reducing_gap=None}, which is what {@code CLIPImageProcessor} uses):
@@ -66,6 +68,9 @@ public final class PilBicubic {
         return new Taps(first, count, weights, stride);
     }
 
+    /** Output rows per parallel task: enough taps (~64k pixel-taps) to outweigh the hand-off. */
+    private static int rowsPerTask(int tapsPerRow) { return Math.max(1, (1 << 16) / Math.max(1, tapsPerRow)); }
+
     /** {@code clip8}: the fixed-point sum back to a byte, clamped. */
     private static byte clip8(int acc) {
         int v = acc >> PRECISION_BITS;
@@ -76,23 +81,25 @@ public final class PilBicubic {
         int inW = src.width(), h = src.height(), outW = t.first.length;
         byte[] in = src.data();
         byte[] out = new byte[outW * h * 3];
-        for (int y = 0; y < h; y++) {
-            int rowIn = y * inW * 3, rowOut = y * outW * 3;
-            for (int xx = 0; xx < outW; xx++) {
-                int r = 1 << (PRECISION_BITS - 1), g = r, b = r;
-                int base = rowIn + t.first[xx] * 3, kOff = xx * t.stride;
-                for (int x = 0, n = t.count[xx]; x < n; x++) {
-                    int w = t.weights[kOff + x], p = base + x * 3;
-                    r += (in[p] & 0xFF) * w;
-                    g += (in[p + 1] & 0xFF) * w;
-                    b += (in[p + 2] & 0xFF) * w;
+        Parallel.forRange(h, rowsPerTask(outW * t.stride), (start, end) -> {
+            for (int y = start; y < end; y++) {
+                int rowIn = y * inW * 3, rowOut = y * outW * 3;
+                for (int xx = 0; xx < outW; xx++) {
+                    int r = 1 << (PRECISION_BITS - 1), g = r, b = r;
+                    int base = rowIn + t.first[xx] * 3, kOff = xx * t.stride;
+                    for (int x = 0, n = t.count[xx]; x < n; x++) {
+                        int w = t.weights[kOff + x], p = base + x * 3;
+                        r += (in[p] & 0xFF) * w;
+                        g += (in[p + 1] & 0xFF) * w;
+                        b += (in[p + 2] & 0xFF) * w;
+                    }
+                    int o = rowOut + xx * 3;
+                    out[o] = clip8(r);
+                    out[o + 1] = clip8(g);
+                    out[o + 2] = clip8(b);
                 }
-                int o = rowOut + xx * 3;
-                out[o] = clip8(r);
-                out[o + 1] = clip8(g);
-                out[o + 2] = clip8(b);
             }
-        }
+        });
         return RgbImage.wrap(outW, h, out);
     }
 
@@ -100,14 +107,21 @@ public final class PilBicubic {
         int w = src.width(), outH = t.first.length, rowLen = w * 3;
         byte[] in = src.data();
         byte[] out = new byte[rowLen * outH];
-        for (int yy = 0; yy < outH; yy++) {
-            int kOff = yy * t.stride, firstRow = t.first[yy] * rowLen, n = t.count[yy];
-            for (int i = 0; i < rowLen; i++) {
-                int acc = 1 << (PRECISION_BITS - 1);
-                for (int y = 0; y < n; y++) acc += (in[firstRow + y * rowLen + i] & 0xFF) * t.weights[kOff + y];
-                out[yy * rowLen + i] = clip8(acc);
+        Parallel.forRange(outH, rowsPerTask(w * t.stride), (start, end) -> {
+            // Row by row into an accumulator row: same integer sums as Pillow's per-pixel loop
+            // (integer addition is associative), but streaming through memory.
+            int[] acc = new int[rowLen];
+            for (int yy = start; yy < end; yy++) {
+                int kOff = yy * t.stride, firstRow = t.first[yy] * rowLen, n = t.count[yy];
+                java.util.Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
+                for (int y = 0; y < n; y++) {
+                    int weight = t.weights[kOff + y], base = firstRow + y * rowLen;
+                    for (int i = 0; i < rowLen; i++) acc[i] += (in[base + i] & 0xFF) * weight;
+                }
+                int o = yy * rowLen;
+                for (int i = 0; i < rowLen; i++) out[o + i] = clip8(acc[i]);
             }
-        }
+        });
         return RgbImage.wrap(w, outH, out);
     }
 }

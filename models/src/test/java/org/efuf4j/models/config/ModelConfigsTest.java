@@ -134,7 +134,7 @@ class ModelConfigsTest {
         assertNull(qwen.bosTokenId());
 
         SiglipVisionConfig s = SiglipVisionConfig.defaults();
-        assertEquals(new SiglipVisionConfig(768, 3072, 12, 12, 3, 224, 16, "gelu_pytorch_tanh", 1e-6, 0.0), s);
+        assertEquals(new SiglipVisionConfig(768, 3072, 12, 12, 3, 224, 16, "gelu_pytorch_tanh", 1e-6, 0.0, true), s);
         assertEquals(196, s.numPositions());
 
         LlavaConfig llava = (LlavaConfig) ModelConfigs.parse("{\"model_type\": \"llava\"}", "llava.json");
@@ -179,6 +179,7 @@ class ModelConfigsTest {
                 v.numPatches(), v.numPositions()));
         assertEquals("gelu_pytorch_tanh", v.hiddenAct());
         assertEquals(1e-6, v.layerNormEps());
+        assertFalse(v.visionUseHead());
         LlamaConfig t = c.textConfig();
         assertTrue(t.isQwen2());
         assertEquals(List.of(152000, 1024, 2816, 24, 16, 16, 64), List.of(t.vocabSize(), t.hiddenSize(), t.intermediateSize(),
@@ -210,6 +211,7 @@ class ModelConfigsTest {
         assertEquals(27, s.numHiddenLayers());
         assertEquals(729, s.numPositions());
         assertFalse(s.hasClassToken());
+        assertTrue(s.visionUseHead(), "absent vision_use_head means the pooling head exists");
         // Qwen2Config's signature default for num_key_value_heads is 32; only an explicit null means "= heads".
         LlamaConfig explicitNull = (LlamaConfig) ModelConfigs.parse(
                 "{\"model_type\": \"qwen2\", \"num_attention_heads\": 8, \"hidden_size\": 64, \"num_key_value_heads\": null}", "q.json");
