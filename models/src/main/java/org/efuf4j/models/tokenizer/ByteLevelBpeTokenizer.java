@@ -36,7 +36,7 @@ public final class ByteLevelBpeTokenizer extends HfBpeTokenizer {
     private final boolean addPrefixSpace;
     private final boolean nfc;
 
-    ByteLevelBpeTokenizer(JsonNode root, SpecialNames names, String source) {
+    ByteLevelBpeTokenizer(JsonNode root, SpecialTokenNames names, String source) {
         super(BpeVocab.fromJson(root.path("model"), source), AddedTokens.fromJson(root.path("added_tokens"), source),
                 root.get("post_processor"), names, source);
         String pattern = null;
@@ -90,7 +90,7 @@ public final class ByteLevelBpeTokenizer extends HfBpeTokenizer {
      * GPT-2 style files: {@code vocab.json} and {@code merges.txt} (first line {@code #version} skipped),
      * split with {@link #GPT2_PATTERN}; "&lt;|endoftext|&gt;" is a special token when the vocabulary has it.
      */
-    public static ByteLevelBpeTokenizer load(Path vocabJson, Path mergesTxt, SpecialNames names) throws IOException {
+    public static ByteLevelBpeTokenizer load(Path vocabJson, Path mergesTxt, SpecialTokenNames names) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
         ObjectNode model = root.putObject("model");

@@ -5,7 +5,6 @@ import it.unimi.dsi.fastutil.ints.IntArrayList;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What every Hugging Face {@code tokenizer.json} BPE tokenizer shares: the vocabulary, added tokens
@@ -13,11 +12,6 @@ import java.util.Map;
  * BOS/EOS/PAD/UNK ids. Subclasses turn a stretch of plain text into tokens and tokens back into text.
  */
 abstract sealed class HfBpeTokenizer implements Tokenizer permits LlamaBpeTokenizer, ByteLevelBpeTokenizer {
-
-    /** Names of the special tokens, as {@code tokenizer_config.json} gives them; null entries use the defaults. */
-    record SpecialNames(String bos, String eos, String pad, String unk) {
-        static final SpecialNames DEFAULT = new SpecialNames(null, null, null, null);
-    }
 
     protected final BpeVocab bpe;
     protected final AddedTokens added;
@@ -27,7 +21,7 @@ abstract sealed class HfBpeTokenizer implements Tokenizer permits LlamaBpeTokeni
     private final int[] suffix;
     private final int bos, eos, pad, unk;
 
-    HfBpeTokenizer(BpeVocab bpe, AddedTokens added, JsonNode postProcessor, SpecialNames names, String source) {
+    HfBpeTokenizer(BpeVocab bpe, AddedTokens added, JsonNode postProcessor, SpecialTokenNames names, String source) {
         this.bpe = bpe;
         this.added = added;
         this.source = source;
@@ -205,15 +199,5 @@ abstract sealed class HfBpeTokenizer implements Tokenizer permits LlamaBpeTokeni
     public boolean isSpecial(int id) {
         AddedTokens.Token t = added.byId(id);
         return t != null ? t.special() : id == bos || id == eos || id == pad;
-    }
-
-    static Map<String, String> textFields(JsonNode node) {
-        Map<String, String> out = new java.util.HashMap<>();
-        node.fields().forEachRemaining(e -> {
-            if (e.getValue().isTextual()) {
-                out.put(e.getKey(), e.getValue().asText());
-            }
-        });
-        return out;
     }
 }

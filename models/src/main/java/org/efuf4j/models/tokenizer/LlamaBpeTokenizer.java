@@ -27,7 +27,7 @@ public final class LlamaBpeTokenizer extends HfBpeTokenizer {
     private final boolean stripLeadingSpace;
     private final int[] byteIds;
 
-    LlamaBpeTokenizer(JsonNode root, SpecialNames names, String source) {
+    LlamaBpeTokenizer(JsonNode root, SpecialTokenNames names, String source) {
         super(BpeVocab.fromJson(root.path("model"), source), AddedTokens.fromJson(root.path("added_tokens"), source),
                 root.get("post_processor"), names, source);
         String prepend = null;

@@ -39,12 +39,16 @@ public final class LlamaTokenizerJson {
         List<String> tokens = new ArrayList<>();
         Map<String, Integer> vocab = new HashMap<>();
         List<Integer> special = new ArrayList<>();
+        List<Integer> userDefined = new ArrayList<>();
         for (int i = 0; i < model.pieces().size(); i++) {
             Piece p = model.pieces().get(i);
             tokens.add(p.piece());
             vocab.put(p.piece(), i);
             if (p.type() == PieceType.CONTROL || p.type() == PieceType.UNKNOWN) {
                 special.add(i);
+            }
+            if (p.type() == PieceType.USER_DEFINED) {
+                userDefined.add(i);
             }
         }
         record Merge(String left, String right, float score, int leftId, int rightId) {
@@ -74,7 +78,7 @@ public final class LlamaTokenizerJson {
         }
         int unk = model.trainer().unkId();
         int bos = model.trainer().bosId();
-        return build(tokens, pairs, special, unk >= 0 ? tokens.get(unk) : null, bos >= 0 ? tokens.get(bos) : null,
+        return build(tokens, pairs, special, userDefined, unk >= 0 ? tokens.get(unk) : null, bos >= 0 ? tokens.get(bos) : null,
                 model.trainer().byteFallback(), style);
     }
 
@@ -82,25 +86,28 @@ public final class LlamaTokenizerJson {
      * A LLaMA-style BPE tokenizer.json.
      *
      * @param tokens  the vocabulary in id order
-     * @param special ids written as special added tokens (unk, bos, eos, ...)
-     * @param bos     the token the post-processor puts first, or null for none
+     * @param special     ids written as special added tokens (unk, bos, eos, ...)
+     * @param userDefined ids written as ordinary added tokens (matched literally, kept in decoded text)
+     * @param bos         the token the post-processor puts first, or null for none
      */
-    static ObjectNode build(List<String> tokens, List<BpeVocab.Pair> merges, List<Integer> special, String unk,
-                            String bos, boolean byteFallback, Style style) {
+    static ObjectNode build(List<String> tokens, List<BpeVocab.Pair> merges, List<Integer> special,
+                            List<Integer> userDefined, String unk, String bos, boolean byteFallback, Style style) {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", "1.0");
         root.putNull("truncation");
         root.putNull("padding");
         ArrayNode added = root.putArray("added_tokens");
-        for (int id : special) {
-            ObjectNode t = added.addObject();
-            t.put("id", id);
-            t.put("content", tokens.get(id));
-            t.put("single_word", false);
-            t.put("lstrip", false);
-            t.put("rstrip", false);
-            t.put("normalized", false);
-            t.put("special", true);
+        for (List<Integer> ids : List.of(special, userDefined)) {
+            for (int id : ids) {
+                ObjectNode t = added.addObject();
+                t.put("id", id);
+                t.put("content", tokens.get(id));
+                t.put("single_word", false);
+                t.put("lstrip", false);
+                t.put("rstrip", false);
+                t.put("normalized", false);
+                t.put("special", ids == special);
+            }
         }
         String space = SentencePieceTokenizer.SPACE;
         if (style == Style.LEGACY) {

@@ -239,12 +239,17 @@ public final class SentencePieceTokenizer implements Tokenizer {
                 }
                 default -> {
                     String piece = p.piece();
-                    if (atStart && stripLeadingSpace && !model.trainer().treatWhitespaceAsSuffix()
-                            && piece.startsWith(SPACE)) {
+                    boolean consumed = atStart && stripLeadingSpace && !model.trainer().treatWhitespaceAsSuffix()
+                            && piece.startsWith(SPACE);
+                    if (consumed) {
                         piece = piece.substring(SPACE.length());
                     }
                     out.append(piece.replace(SPACE, " "));
-                    atStart = false;
+                    // As the library: with remove_extra_whitespaces every leading "▁" piece is dropped, otherwise
+                    // only the first; a piece with visible text always ends the start.
+                    if (!piece.isEmpty() || (consumed && !model.normalizer().removeExtraWhitespaces())) {
+                        atStart = false;
+                    }
                 }
             }
         }

@@ -3,7 +3,8 @@ package org.efuf4j.models.tokenizer;
 /**
  * Text to token ids and back, as the model that owns the vocabulary expects.
  *
- * <p>Special ids are {@code -1} when the vocabulary has no such token.
+ * <p>Special ids are {@code -1} when the vocabulary has no such token. Implementations are immutable
+ * once built and safe to share between threads. Load one with {@link Tokenizers#load}.
  */
 public interface Tokenizer {
 

@@ -35,7 +35,7 @@ public final class Tokenizers {
         if (!Files.isDirectory(dir)) {
             throw new IOException(dir + ": not a directory");
         }
-        HfBpeTokenizer.SpecialNames names = specialNames(dir.resolve(CONFIG));
+        SpecialTokenNames names = specialNames(dir.resolve(CONFIG));
         Path json = dir.resolve(TOKENIZER_JSON);
         if (Files.isRegularFile(json)) {
             return fromTokenizerJson(JSON.readTree(json.toFile()), names, json.toString());
@@ -66,7 +66,7 @@ public final class Tokenizers {
     }
 
     /** Chooses the implementation from the model, pre-tokenizer and decoder of a tokenizer.json. */
-    public static Tokenizer fromTokenizerJson(JsonNode root, HfBpeTokenizer.SpecialNames names, String source) {
+    public static Tokenizer fromTokenizerJson(JsonNode root, SpecialTokenNames names, String source) {
         JsonNode model = root.path("model");
         if (!model.path("type").asText("BPE").equals("BPE")) {
             throw new IllegalArgumentException(source + ": model.type '" + model.path("type").asText()
@@ -81,8 +81,8 @@ public final class Tokenizers {
         return new LlamaBpeTokenizer(root, names, source);
     }
 
-    static Tokenizer fromTokenizerJson(JsonNode root, String source) {
-        return fromTokenizerJson(root, HfBpeTokenizer.SpecialNames.DEFAULT, source);
+    public static Tokenizer fromTokenizerJson(JsonNode root, String source) {
+        return fromTokenizerJson(root, SpecialTokenNames.DEFAULT, source);
     }
 
     private static boolean mentions(JsonNode node, String type) {
@@ -101,12 +101,12 @@ public final class Tokenizers {
     }
 
     /** bos_token / eos_token / pad_token / unk_token of tokenizer_config.json: strings or {"content": ...}. */
-    static HfBpeTokenizer.SpecialNames specialNames(Path config) throws IOException {
+    static SpecialTokenNames specialNames(Path config) throws IOException {
         if (!Files.isRegularFile(config)) {
-            return HfBpeTokenizer.SpecialNames.DEFAULT;
+            return SpecialTokenNames.DEFAULT;
         }
         JsonNode c = JSON.readTree(config.toFile());
-        return new HfBpeTokenizer.SpecialNames(name(c, "bos_token"), name(c, "eos_token"), name(c, "pad_token"),
+        return new SpecialTokenNames(name(c, "bos_token"), name(c, "eos_token"), name(c, "pad_token"),
                 name(c, "unk_token"));
     }
 

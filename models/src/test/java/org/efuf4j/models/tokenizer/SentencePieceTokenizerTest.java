@@ -48,11 +48,30 @@ class SentencePieceTokenizerTest {
     void matchesSentencePieceOnTheParityCorpus() throws IOException {
         List<TokenizerFixtures.Case> cases = TokenizerFixtures.llamaParity();
         assertTrue(cases.size() >= 400, "corpus too small: " + cases.size());
+        assertParity(llama, cases);
+    }
+
+    /**
+     * A small model trained by the library with remove_extra_whitespaces, user-defined pieces
+     * ("&lt;image&gt;", "[OBJ]"), a control piece and byte fallback.
+     */
+    @Test
+    void matchesSentencePieceOnASmallTrainedModel() throws IOException {
+        SentencePieceTokenizer small = TokenizerFixtures.small();
+        assertTrue(small.model().normalizer().removeExtraWhitespaces());
+        assertEquals(SentencePieceModel.PieceType.USER_DEFINED, small.model().pieces().get(small.tokenToId("<image>")).type());
+        assertEquals(SentencePieceModel.PieceType.CONTROL, small.model().pieces().get(small.tokenToId("<ctrl>")).type());
+        List<TokenizerFixtures.Case> cases = TokenizerFixtures.parity("small-sp-parity.json");
+        assertTrue(cases.size() >= 200, "corpus too small: " + cases.size());
+        assertParity(small, cases);
+    }
+
+    private static void assertParity(SentencePieceTokenizer tokenizer, List<TokenizerFixtures.Case> cases) {
         int failures = 0;
         StringBuilder report = new StringBuilder();
         for (TokenizerFixtures.Case c : cases) {
-            int[] ids = llama.encode(c.text(), false);
-            String decoded = llama.decode(c.ids());
+            int[] ids = tokenizer.encode(c.text(), false);
+            String decoded = tokenizer.decode(c.ids());
             if (!Arrays.equals(c.ids(), ids) || !c.decoded().equals(decoded)) {
                 if (failures++ < 10) {
                     report.append("\n").append(c.text()).append("\n expected ").append(Arrays.toString(c.ids()))

@@ -40,8 +40,21 @@ final class TokenizerFixtures {
 
     /** The SentencePiece parity corpus written by scripts/fixtures/gen_sentencepiece_fixture.py. */
     static List<Case> llamaParity() throws IOException {
-        try (InputStream in = TokenizerFixtures.class.getResourceAsStream("/tokenizer/llama2-sp-parity.json")) {
-            assertNotNull(in, "missing resource tokenizer/llama2-sp-parity.json");
+        return parity("llama2-sp-parity.json");
+    }
+
+    /** The small trained model of scripts/fixtures/gen_sentencepiece_small_fixture.py. */
+    static SentencePieceTokenizer small() throws IOException {
+        try (InputStream in = TokenizerFixtures.class.getResourceAsStream("/tokenizer/small-bpe.model")) {
+            assertNotNull(in, "missing resource tokenizer/small-bpe.model");
+            return new SentencePieceTokenizer(SentencePieceModel.parse(in.readAllBytes(), "small-bpe.model"),
+                    "small-bpe.model");
+        }
+    }
+
+    static List<Case> parity(String resource) throws IOException {
+        try (InputStream in = TokenizerFixtures.class.getResourceAsStream("/tokenizer/" + resource)) {
+            assertNotNull(in, "missing resource tokenizer/" + resource);
             JsonNode root = new ObjectMapper().readTree(in);
             List<Case> cases = new ArrayList<>();
             for (JsonNode c : root.get("cases")) {
