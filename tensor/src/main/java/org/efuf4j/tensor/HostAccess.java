@@ -46,7 +46,8 @@ public final class HostAccess {
             case F64 -> seg.set(F64, index * 8, v);
             case I64 -> seg.set(I64, index * 8, (long) v);
             case I32 -> seg.set(I32, index * 4, (int) v);
-            case U8, BOOL -> seg.set(ValueLayout.JAVA_BYTE, index, (byte) (int) v);
+            case U8 -> seg.set(ValueLayout.JAVA_BYTE, index, (byte) (int) v);
+            case BOOL -> seg.set(ValueLayout.JAVA_BYTE, index, (byte) (v != 0 ? 1 : 0)); // torch: any non-zero (and NaN) is true
         }
     }
 
@@ -64,7 +65,8 @@ public final class HostAccess {
         switch (dtype) {
             case I64 -> seg.set(I64, index * 8, v);
             case I32 -> seg.set(I32, index * 4, (int) v);
-            case U8, BOOL -> seg.set(ValueLayout.JAVA_BYTE, index, (byte) v);
+            case U8 -> seg.set(ValueLayout.JAVA_BYTE, index, (byte) v);
+            case BOOL -> seg.set(ValueLayout.JAVA_BYTE, index, (byte) (v != 0 ? 1 : 0));
             case F64 -> seg.set(F64, index * 8, (double) v);
             default -> writeFloat(seg, dtype, index, v);
         }

@@ -193,7 +193,11 @@ public final class Tensor {
         long[] nst = new long[newShape.length];
         int[] ns = newShape.clone();
         for (int i = 0; i < newShape.length; i++) {
-            if (i < lead) { nst[i] = 0; continue; }
+            if (i < lead) {
+                if (ns[i] < 0) throw new IllegalArgumentException("cannot expand " + Shapes.str(shape) + " to " + Shapes.str(newShape) + ": -1 is only allowed for existing dimensions");
+                nst[i] = 0;
+                continue;
+            }
             int d = shape[i - lead];
             if (ns[i] == -1) ns[i] = d;
             if (d == ns[i]) nst[i] = strides[i - lead];

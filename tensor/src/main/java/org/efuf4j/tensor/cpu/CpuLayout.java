@@ -26,18 +26,16 @@ final class CpuLayout {
         if (src.numel() == 0) return;
         if (dst.storage().readOnly()) throw new IllegalArgumentException("copyInto: destination " + dst + " is read-only (mapped weights)");
         int rank = shape.length;
-        if (rank == 0) {
-            HostAccess.writeFloat(dst.hostSegment(), dst.dtype(), dst.offset(), HostAccess.readFloat(src.hostSegment(), src.dtype(), src.offset()));
-            return;
-        }
-        int cols = shape[rank - 1];
+        // a scalar is one row of one element (so integer scalars keep all 64 bits)
+        int cols = rank == 0 ? 1 : shape[rank - 1];
         long rows = src.numel() / cols;
         long[] ss = src.strides(), ds = dst.strides();
         MemorySegment sseg = src.hostSegment(), dseg = dst.hostSegment();
         DType st = src.dtype(), dt = dst.dtype();
-        long sInner = ss[rank - 1], dInner = ds[rank - 1];
+        long sInner = rank == 0 ? 1 : ss[rank - 1], dInner = rank == 0 ? 1 : ds[rank - 1];
         boolean sameBytes = st == dt && sInner == 1 && dInner == 1;
-        boolean integral = !st.isFloating() || !dt.isFloating();
+        // integers travel as long (no 24-bit float detour); float -> BOOL tests the float itself for non-zero
+        boolean integral = !st.isFloating() || (!dt.isFloating() && dt != DType.BOOL);
         Parallel.forRange(Math.toIntExact(rows), Math.max(1, 16384 / Math.max(1, cols)), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 long so = src.offset(), doff = dst.offset();
