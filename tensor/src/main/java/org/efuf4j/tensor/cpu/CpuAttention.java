@@ -1,5 +1,6 @@
 package org.efuf4j.tensor.cpu;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -106,10 +107,10 @@ final class CpuAttention {
             for (int r = 0; r < nPad; r++) {
                 rowMax[r] = Float.NEGATIVE_INFINITY;
                 rowSum[r] = 0f;
-                java.util.Arrays.fill(acc, r * dv, (r + 1) * dv, 0f);
+                Arrays.fill(acc, r * dv, (r + 1) * dv, 0f);
                 if (r >= n) {
                     lastKey[r] = -1;
-                    java.util.Arrays.fill(queries, r * d, (r + 1) * d, 0f);
+                    Arrays.fill(queries, r * d, (r + 1) * d, 0f);
                     continue;
                 }
                 int row = r0 + r, t = row / g;
@@ -121,11 +122,22 @@ final class CpuAttention {
             for (int j0 = 0; j0 < keyEnd; j0 += BLOCK_KEYS) {
                 int kb = Math.min(BLOCK_KEYS, keyEnd - j0), kbPad = (kb + KEY_TILE - 1) / KEY_TILE * KEY_TILE;
                 packKeys(b, kvh, j0, kb, kbPad);
-                for (int r = 0; r < nPad; r += ROW_TILE)
-                    for (int c = 0; c < kbPad; c += KEY_TILE) scoreTile(queries, r * d, d, keysT, c, scores, r * BLOCK_KEYS + c);
-                for (int r = 0; r < nPad; r++) softmaxStep(r, j0, kb, kbPad);
                 int vBase = vr.row(b, kvh, j0);
-                for (int r = 0; r < nPad; r += ROW_TILE) accumulateValues(r, kb, vBase);
+                for (int r = 0; r < nPad; r += ROW_TILE) {
+                    // Causal rows see a prefix of the block: skip the key tiles no row of this tile sees.
+                    int tileKeys = Math.min(kb, Math.max(Math.max(lastKey[r], lastKey[r + 1]), Math.max(lastKey[r + 2], lastKey[r + 3])) - j0 + 1);
+                    if (tileKeys <= 0) continue;
+                    int width = (tileKeys + KEY_TILE - 1) / KEY_TILE * KEY_TILE;
+                    if (n - r == 1) { // a lone row (decoding without GQA): 1-row kernels, not 4 rows with 3 of padding
+                        scoreRow(queries, r * d, d, keysT, width, scores, r * BLOCK_KEYS);
+                        softmaxStep(r, j0, kb, width);
+                        valueRow(r, tileKeys, vBase);
+                        continue;
+                    }
+                    for (int c = 0; c < width; c += KEY_TILE) scoreTile(queries, r * d, d, keysT, c, scores, r * BLOCK_KEYS + c);
+                    for (int i = r; i < r + ROW_TILE; i++) softmaxStep(i, j0, kb, width);
+                    accumulateValues(r, tileKeys, vBase);
+                }
             }
             for (int r = 0; r < n; r++) {
                 int row = r0 + r, t = row / g, h = kvh * g + row % g;
@@ -148,38 +160,40 @@ final class CpuAttention {
                 int at = kr.row(b, kvh, j0 + j);
                 for (int i = 0; i < d; i++) keysT[i * BLOCK_KEYS + j] = src[at + i];
             }
-            for (int i = 0; i < d; i++) java.util.Arrays.fill(keysT, i * BLOCK_KEYS + kb, i * BLOCK_KEYS + kbPad, 0f);
+            for (int i = 0; i < d; i++) Arrays.fill(keysT, i * BLOCK_KEYS + kb, i * BLOCK_KEYS + kbPad, 0f);
             for (int j = 0; j < kbPad; j++)
                 blockBias[j] = j >= kb ? Float.NEGATIVE_INFINITY : keyBias == null ? 0f : keyBias[b * p.keys() + j0 + j];
         }
 
         /**
-         * Masks row {@code r}'s scores of this key block, folds them into the running maximum and sum, rescales
+         * Masks row {@code r}'s scores of this key block (the first {@code width} columns, the rest being unseen by
+         * its row tile), folds them into the running maximum and sum, rescales
          * the row's output so far, and leaves the block's unnormalised probabilities in {@code scores}.
          */
-        private void softmaxStep(int r, int j0, int kb, int kbPad) {
+        private void softmaxStep(int r, int j0, int kb, int width) {
             int so = r * BLOCK_KEYS;
             int visible = Math.min(kb, lastKey[r] - j0 + 1);
             if (visible <= 0) {
-                java.util.Arrays.fill(scores, so, so + kbPad, 0f);
+                Arrays.fill(scores, so, so + width, 0f);
                 return;
             }
             FloatVector max = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-            for (int c = 0; c < kbPad; c += LANES) {
+            for (int c = 0; c < width; c += LANES) {
                 FloatVector s = FloatVector.fromArray(SPECIES, scores, so + c).add(FloatVector.fromArray(SPECIES, blockBias, c));
                 s.intoArray(scores, so + c);
                 max = max.max(s);
             }
-            for (int c = visible; c < kb; c++) scores[so + c] = Float.NEGATIVE_INFINITY; // causal: keys after this query
-            float blockMax = visible == kb ? max.reduceLanes(VectorOperators.MAX) : maxOf(scores, so, visible);
+            int end = Math.min(kb, width);
+            for (int c = visible; c < end; c++) scores[so + c] = Float.NEGATIVE_INFINITY; // causal: keys after this query
+            float blockMax = visible == end ? max.reduceLanes(VectorOperators.MAX) : maxOf(scores, so, visible);
             if (blockMax == Float.NEGATIVE_INFINITY) {
-                java.util.Arrays.fill(scores, so, so + kbPad, 0f);
+                Arrays.fill(scores, so, so + width, 0f);
                 return;
             }
             float newMax = Math.max(rowMax[r], blockMax);
             FloatVector shift = FloatVector.broadcast(SPECIES, newMax);
             FloatVector sum = FloatVector.zero(SPECIES);
-            for (int c = 0; c < kbPad; c += LANES) {
+            for (int c = 0; c < width; c += LANES) {
                 FloatVector e = FloatVector.fromArray(SPECIES, scores, so + c).sub(shift).lanewise(VectorOperators.EXP);
                 e.intoArray(scores, so + c);
                 sum = sum.add(e);
@@ -239,6 +253,39 @@ final class CpuAttention {
             x31.intoArray(acc, a3 + LANES);
         }
 
+        /** {@code acc[r] += P[r, 0..kb) V[j0..j0+kb)} for one row; four independent accumulators hide the FMA latency. */
+        private void valueRow(int r, int kb, int vBase) {
+            float[] v = vr.data(), s = scores;
+            int vs = vr.strideT(), so = r * BLOCK_KEYS, c = 0;
+            for (; c + 4 * LANES <= dv; c += 4 * LANES) {
+                int a = r * dv + c;
+                FloatVector x0 = FloatVector.fromArray(SPECIES, acc, a), x1 = FloatVector.fromArray(SPECIES, acc, a + LANES);
+                FloatVector x2 = FloatVector.fromArray(SPECIES, acc, a + 2 * LANES), x3 = FloatVector.fromArray(SPECIES, acc, a + 3 * LANES);
+                for (int j = 0, vo = vBase + c; j < kb; j++, vo += vs) {
+                    FloatVector pj = FloatVector.broadcast(SPECIES, s[so + j]);
+                    x0 = FloatVector.fromArray(SPECIES, v, vo).fma(pj, x0);
+                    x1 = FloatVector.fromArray(SPECIES, v, vo + LANES).fma(pj, x1);
+                    x2 = FloatVector.fromArray(SPECIES, v, vo + 2 * LANES).fma(pj, x2);
+                    x3 = FloatVector.fromArray(SPECIES, v, vo + 3 * LANES).fma(pj, x3);
+                }
+                x0.intoArray(acc, a);
+                x1.intoArray(acc, a + LANES);
+                x2.intoArray(acc, a + 2 * LANES);
+                x3.intoArray(acc, a + 3 * LANES);
+            }
+            for (; c + LANES <= dv; c += LANES) {
+                int a = r * dv + c;
+                FloatVector x = FloatVector.fromArray(SPECIES, acc, a);
+                for (int j = 0, vo = vBase + c; j < kb; j++, vo += vs) x = FloatVector.fromArray(SPECIES, v, vo).fma(FloatVector.broadcast(SPECIES, s[so + j]), x);
+                x.intoArray(acc, a);
+            }
+            for (; c < dv; c++) {
+                float a = acc[r * dv + c];
+                for (int j = 0; j < kb; j++) a += s[so + j] * v[vBase + j * vs + c];
+                acc[r * dv + c] = a;
+            }
+        }
+
         private void valueTile1(int r, int c, int kb, int vBase) {
             float[] v = vr.data(), s = scores;
             int vs = vr.strideT();
@@ -295,6 +342,30 @@ final class CpuAttention {
     private static float[] heapFloats(Tensor fresh) {
         if (fresh.hostSegment().heapBase().orElse(null) instanceof float[] a) return a;
         throw new IllegalArgumentException("attention output " + fresh + " has " + fresh.numel() + " elements, more than one Java array holds");
+    }
+
+    /** Scores of one query row against the first {@code width} keys (a multiple of {@code KEY_TILE}). */
+    private static void scoreRow(float[] q, int qo, int d, float[] keysT, int width, float[] s, int so) {
+        int c = 0;
+        for (; c + 2 * KEY_TILE <= width; c += 2 * KEY_TILE) {
+            FloatVector x0 = FloatVector.zero(SPECIES), x1 = x0, x2 = x0, x3 = x0;
+            for (int i = 0, ko = c; i < d; i++, ko += BLOCK_KEYS) {
+                FloatVector qi = FloatVector.broadcast(SPECIES, q[qo + i]);
+                x0 = FloatVector.fromArray(SPECIES, keysT, ko).fma(qi, x0);
+                x1 = FloatVector.fromArray(SPECIES, keysT, ko + LANES).fma(qi, x1);
+                x2 = FloatVector.fromArray(SPECIES, keysT, ko + 2 * LANES).fma(qi, x2);
+                x3 = FloatVector.fromArray(SPECIES, keysT, ko + 3 * LANES).fma(qi, x3);
+            }
+            x0.intoArray(s, so + c);
+            x1.intoArray(s, so + c + LANES);
+            x2.intoArray(s, so + c + 2 * LANES);
+            x3.intoArray(s, so + c + 3 * LANES);
+        }
+        for (; c < width; c += LANES) {
+            FloatVector x = FloatVector.zero(SPECIES);
+            for (int i = 0, ko = c; i < d; i++, ko += BLOCK_KEYS) x = FloatVector.fromArray(SPECIES, keysT, ko).fma(FloatVector.broadcast(SPECIES, q[qo + i]), x);
+            x.intoArray(s, so + c);
+        }
     }
 
     private static void scaleRow(float[] a, int at, int n, float factor) {

@@ -62,6 +62,9 @@ class AttentionTest {
                 new Case("head dim 80", 2, 4, 1, 33, 65, 80, true, 32, false, Layout.PADDED_ROWS),
                 new Case("head dim 128 GQA 4", 1, 8, 2, 17, 130, 128, false, 0, true, Layout.TOKEN_MAJOR),
                 new Case("GQA 3 odd rows", 3, 6, 2, 13, 29, 16, true, 16, true, Layout.PADDED_ROWS),
+                new Case("MHA decode head dim 128", 2, 4, 4, 1, 150, 128, true, 149, true, Layout.TOKEN_MAJOR),
+                new Case("MHA decode head dim 80", 1, 3, 3, 1, 70, 80, true, 69, false, Layout.PADDED_ROWS),
+                new Case("lone last row, head dim 7", 2, 2, 2, 5, 66, 7, true, 61, true, Layout.CONTIGUOUS),
                 new Case("MQA decode", 2, 8, 1, 1, 77, 64, true, 76, true, Layout.CONTIGUOUS),
                 new Case("strided head dim", 2, 4, 2, 10, 21, 24, true, 11, true, Layout.STRIDED_HEAD_DIM),
                 new Case("expanded heads", 2, 4, 2, 19, 33, 20, true, 14, false, Layout.EXPANDED_HEADS),
@@ -164,7 +167,7 @@ class AttentionTest {
             CpuBackend.INSTANCE.copyInto(k.slice(2, pos, pos + n), kCache.slice(2, pos, pos + n));
             CpuBackend.INSTANCE.copyInto(v.slice(2, pos, pos + n), vCache.slice(2, pos, pos + n));
             int len = pos + n;
-            Tensor step = CpuAttention.attention(q.slice(2, pos, len), kCache.slice(2, 0, len), vCache.slice(2, 0, len),
+            Tensor step = CpuBackend.INSTANCE.attention(q.slice(2, pos, len), kCache.slice(2, 0, len), vCache.slice(2, 0, len),
                     AttentionMask.causal(null, pos), scale);
             assertClose("cache step at " + pos, full.slice(2, pos, len).toFloatArray(), step.toFloatArray());
             pos = len;
