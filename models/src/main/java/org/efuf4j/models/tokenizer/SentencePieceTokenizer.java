@@ -8,18 +8,21 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * SentencePiece BPE ({@code tokenizer.model}) reproducing the library: identity normalisation with
- * dummy prefix and "▁" for spaces, user-defined pieces kept whole, merges by piece score (ties to the
+ * SentencePiece BPE ({@code tokenizer.model}) reproducing the library: normalisation (precompiled
+ * charsmap rules when the model has them, dummy prefix, "▁" for spaces, optional whitespace cleanup), user-defined pieces kept whole, merges by piece score (ties to the
  * left), unused pieces re-segmented, unknown characters as UTF-8 byte pieces when byte fallback is on.
  */
 public final class SentencePieceTokenizer implements Tokenizer {
 
     static final String SPACE = "\u2581";
+    private static final byte[] SPACE_UTF8 = SPACE.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] REPLACEMENT_UTF8 = "\uFFFD".getBytes(StandardCharsets.UTF_8);
 
     private final SentencePieceModel model;
     /** Pieces that take part in merging: NORMAL, USER_DEFINED and UNUSED ({@code pieces_} in the library). */
@@ -27,6 +30,9 @@ public final class SentencePieceTokenizer implements Tokenizer {
     /** CONTROL, UNKNOWN and BYTE pieces ({@code reserved_id_map_}). */
     private final Map<String, Integer> reserved = new HashMap<>();
     private final PrefixMatcher userDefined;
+    /** User-defined pieces in UTF-8, longest first, for the normaliser that works on bytes. */
+    private final List<byte[]> userDefinedUtf8 = new ArrayList<>();
+    private final PrecompiledCharsMap charsMap;
     private final int[] byteIds;
     private final int unkId;
 
@@ -36,10 +42,8 @@ public final class SentencePieceTokenizer implements Tokenizer {
             throw new IllegalArgumentException(source + ": trainer_spec.model_type is " + model.trainer().modelType()
                     + ", only BPE SentencePiece models are supported");
         }
-        if (model.normalizer().precompiledCharsmap().length > 0) {
-            throw new IllegalArgumentException(source + ": normalizer_spec '" + model.normalizer().name()
-                    + "' has a precompiled_charsmap; only the identity normaliser is supported");
-        }
+        charsMap = model.normalizer().precompiledCharsmap().length > 0
+                ? new PrecompiledCharsMap(model.normalizer().precompiledCharsmap(), source) : null;
         int unk = -1;
         List<String> userPieces = new ArrayList<>();
         for (int i = 0; i < model.pieces().size(); i++) {
@@ -74,6 +78,10 @@ public final class SentencePieceTokenizer implements Tokenizer {
         }
         this.unkId = unk;
         this.userDefined = new PrefixMatcher(userPieces);
+        for (String piece : userPieces) {
+            userDefinedUtf8.add(piece.getBytes(StandardCharsets.UTF_8));
+        }
+        userDefinedUtf8.sort((a, b) -> Integer.compare(b.length, a.length));
         this.byteIds = BytePieces.ids(reserved);
     }
 
@@ -163,53 +171,84 @@ public final class SentencePieceTokenizer implements Tokenizer {
         return id == null ? unkId : id;
     }
 
-    /** The library's identity normaliser (normalizer.cc) with its whitespace options. */
+    /** The library's normaliser (normalizer.cc): charsmap rules, user-defined pieces kept, whitespace options. */
     String normalize(String input) {
         SentencePieceModel.Normalizer spec = model.normalizer();
         boolean suffix = model.trainer().treatWhitespaceAsSuffix();
-        String space = spec.escapeWhitespaces() ? SPACE : " ";
+        byte[] space = spec.escapeWhitespaces() ? SPACE_UTF8 : new byte[]{' '};
+        byte[] in = input.getBytes(StandardCharsets.UTF_8);
         int i = 0;
         if (spec.removeExtraWhitespaces()) {
-            while (i < input.length() && input.charAt(i) == ' ' && userDefined.match(input, i) == 0) {
-                i++;
+            while (i < in.length) {
+                Prefix p = normalizePrefix(in, i);
+                if (p.replacement().length != 1 || p.replacement()[0] != ' ') {
+                    break;
+                }
+                i += p.consumed();
             }
         }
-        if (i == input.length()) {
+        if (i == in.length) {
             return "";
         }
-        StringBuilder out = new StringBuilder(input.length() + 8);
+        Utf8.Bytes out = new Utf8.Bytes();
         if (!suffix && spec.addDummyPrefix()) {
-            out.append(space);
+            out.writeBytes(space);
         }
         boolean prevSpace = spec.removeExtraWhitespaces();
-        while (i < input.length()) {
-            int len = userDefined.match(input, i);
-            if (len == 0) {
-                len = Character.charCount(input.codePointAt(i));
-            }
-            String chunk = input.substring(i, i + len);
-            i += len;
+        while (i < in.length) {
+            Prefix p = normalizePrefix(in, i);
+            byte[] chunk = p.replacement();
+            i += p.consumed();
+            int from = 0;
             if (prevSpace) {
-                int k = 0;
-                while (k < chunk.length() && chunk.charAt(k) == ' ') {
-                    k++;
+                while (from < chunk.length && chunk[from] == ' ') {
+                    from++;
                 }
-                chunk = chunk.substring(k);
             }
-            if (!chunk.isEmpty()) {
-                out.append(spec.escapeWhitespaces() ? chunk.replace(" ", SPACE) : chunk);
-                prevSpace = spec.removeExtraWhitespaces() && chunk.endsWith(" ");
+            if (from < chunk.length) {
+                for (int k = from; k < chunk.length; k++) {
+                    if (chunk[k] == ' ' && spec.escapeWhitespaces()) {
+                        out.writeBytes(SPACE_UTF8);
+                    } else {
+                        out.write(chunk[k]);
+                    }
+                }
+                prevSpace = spec.removeExtraWhitespaces() && chunk[chunk.length - 1] == ' ';
             }
         }
+        int length = out.length();
         if (spec.removeExtraWhitespaces()) {
-            while (out.length() >= space.length() && out.lastIndexOf(space) == out.length() - space.length()) {
-                out.setLength(out.length() - space.length());
+            while (length >= space.length
+                    && Arrays.equals(out.array(), length - space.length, length, space, 0, space.length)) {
+                length -= space.length;
             }
         }
-        if (suffix && spec.addDummyPrefix()) {
-            out.append(space);
+        String normalized = new String(out.array(), 0, length, StandardCharsets.UTF_8);
+        return suffix && spec.addDummyPrefix() ? normalized + new String(space, StandardCharsets.UTF_8) : normalized;
+    }
+
+    /**
+     * {@code NormalizePrefix}: a user-defined piece as it is, else the longest charsmap rule, else one
+     * UTF-8 character (a malformed byte becomes U+FFFD).
+     */
+    private Prefix normalizePrefix(byte[] in, int pos) {
+        for (byte[] piece : userDefinedUtf8) {
+            if (Arrays.equals(in, pos, Math.min(in.length, pos + piece.length), piece, 0, piece.length)) {
+                return new Prefix(piece, piece.length);
+            }
         }
-        return out.toString();
+        if (charsMap != null) {
+            int[] m = charsMap.longestMatch(in, pos);
+            if (m != null) {
+                return new Prefix(charsMap.replacement(m[1]), m[0]);
+            }
+        }
+        int len = Utf8.validCharLength(in, pos);
+        return len == 0 ? new Prefix(REPLACEMENT_UTF8, 1) : new Prefix(Arrays.copyOfRange(in, pos, pos + len), len);
+    }
+
+    /** Normalised bytes for a prefix of the input, and how many input bytes they replace. */
+    private record Prefix(byte[] replacement, int consumed) {
     }
 
     @Override

@@ -22,38 +22,41 @@ final class Utf8 {
         StringBuilder out = new StringBuilder(to - from);
         int i = from;
         while (i < to) {
-            int c0 = b[i] & 0xFF;
-            int cp = -1;
-            int len = 1;
-            if (c0 < 0x80) {
-                cp = c0;
-            } else if ((c0 & 0xE0) == 0xC0 && to - i >= 2 && trail(b[i + 1])) {
-                int v = ((c0 & 0x1F) << 6) | (b[i + 1] & 0x3F);
-                if (v >= 0x80) {
-                    cp = v;
-                    len = 2;
-                }
-            } else if ((c0 & 0xF0) == 0xE0 && to - i >= 3 && trail(b[i + 1]) && trail(b[i + 2])) {
-                int v = ((c0 & 0x0F) << 12) | ((b[i + 1] & 0x3F) << 6) | (b[i + 2] & 0x3F);
-                if (v >= 0x800 && valid(v)) {
-                    cp = v;
-                    len = 3;
-                }
-            } else if ((c0 & 0xF8) == 0xF0 && to - i >= 4 && trail(b[i + 1]) && trail(b[i + 2]) && trail(b[i + 3])) {
-                int v = ((c0 & 0x07) << 18) | ((b[i + 1] & 0x3F) << 12) | ((b[i + 2] & 0x3F) << 6) | (b[i + 3] & 0x3F);
-                if (v >= 0x10000 && valid(v)) {
-                    cp = v;
-                    len = 4;
-                }
-            }
-            if (cp < 0) {
+            int len = charLength(b, i, to);
+            if (len == 0) {
                 out.append(REPLACEMENT);
+                i++;
             } else {
-                out.appendCodePoint(cp);
+                out.append(new String(b, i, len, StandardCharsets.UTF_8));
+                i += len;
             }
-            i += len;
         }
         return out.toString();
+    }
+
+    /** Length of the well-formed character at {@code pos} by SentencePiece's rules, 0 when malformed. */
+    static int validCharLength(byte[] b, int pos) {
+        return charLength(b, pos, b.length);
+    }
+
+    private static int charLength(byte[] b, int i, int to) {
+        int c0 = b[i] & 0xFF;
+        if (c0 < 0x80) {
+            return 1;
+        }
+        if ((c0 & 0xE0) == 0xC0 && to - i >= 2 && trail(b[i + 1])) {
+            int v = ((c0 & 0x1F) << 6) | (b[i + 1] & 0x3F);
+            return v >= 0x80 ? 2 : 0;
+        }
+        if ((c0 & 0xF0) == 0xE0 && to - i >= 3 && trail(b[i + 1]) && trail(b[i + 2])) {
+            int v = ((c0 & 0x0F) << 12) | ((b[i + 1] & 0x3F) << 6) | (b[i + 2] & 0x3F);
+            return v >= 0x800 && valid(v) ? 3 : 0;
+        }
+        if ((c0 & 0xF8) == 0xF0 && to - i >= 4 && trail(b[i + 1]) && trail(b[i + 2]) && trail(b[i + 3])) {
+            int v = ((c0 & 0x07) << 18) | ((b[i + 1] & 0x3F) << 12) | ((b[i + 2] & 0x3F) << 6) | (b[i + 3] & 0x3F);
+            return v >= 0x10000 && valid(v) ? 4 : 0;
+        }
+        return 0;
     }
 
     /** Decodes strictly; returns null when the bytes are not well-formed UTF-8. */

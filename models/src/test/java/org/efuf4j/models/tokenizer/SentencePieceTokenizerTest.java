@@ -57,13 +57,26 @@ class SentencePieceTokenizerTest {
      */
     @Test
     void matchesSentencePieceOnASmallTrainedModel() throws IOException {
-        SentencePieceTokenizer small = TokenizerFixtures.small();
+        SentencePieceTokenizer small = TokenizerFixtures.small("small");
         assertTrue(small.model().normalizer().removeExtraWhitespaces());
         assertEquals(SentencePieceModel.PieceType.USER_DEFINED, small.model().pieces().get(small.tokenToId("<image>")).type());
         assertEquals(SentencePieceModel.PieceType.CONTROL, small.model().pieces().get(small.tokenToId("<ctrl>")).type());
         List<TokenizerFixtures.Case> cases = TokenizerFixtures.parity("small-sp-parity.json");
         assertTrue(cases.size() >= 200, "corpus too small: " + cases.size());
         assertParity(small, cases);
+    }
+
+    /** The trainer's default nmt_nfkc normaliser: its precompiled charsmap must be applied as the library does. */
+    @Test
+    void appliesThePrecompiledCharsmapOfAnNfkcModel() throws IOException {
+        SentencePieceTokenizer nfkc = TokenizerFixtures.small("small-nfkc");
+        assertEquals("nmt_nfkc", nfkc.model().normalizer().name());
+        assertTrue(nfkc.model().normalizer().precompiledCharsmap().length > 1000);
+        // Full-width letters and the "fi" ligature fold to ASCII; the ideographic space is a space.
+        assertEquals("\u2581ABC\u2581fine\u2581x", nfkc.normalize("\uff21\uff22\uff23 \ufb01ne\u3000x"));
+        List<TokenizerFixtures.Case> cases = TokenizerFixtures.parity("small-nfkc-sp-parity.json");
+        assertTrue(cases.size() >= 200, "corpus too small: " + cases.size());
+        assertParity(nfkc, cases);
     }
 
     private static void assertParity(SentencePieceTokenizer tokenizer, List<TokenizerFixtures.Case> cases) {

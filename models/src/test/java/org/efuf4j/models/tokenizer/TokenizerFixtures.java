@@ -43,12 +43,12 @@ final class TokenizerFixtures {
         return parity("llama2-sp-parity.json");
     }
 
-    /** The small trained model of scripts/fixtures/gen_sentencepiece_small_fixture.py. */
-    static SentencePieceTokenizer small() throws IOException {
-        try (InputStream in = TokenizerFixtures.class.getResourceAsStream("/tokenizer/small-bpe.model")) {
-            assertNotNull(in, "missing resource tokenizer/small-bpe.model");
-            return new SentencePieceTokenizer(SentencePieceModel.parse(in.readAllBytes(), "small-bpe.model"),
-                    "small-bpe.model");
+    /** A small trained model of scripts/fixtures/gen_sentencepiece_small_fixture.py ("small", "small-nfkc"). */
+    static SentencePieceTokenizer small(String name) throws IOException {
+        String resource = name + "-bpe.model";
+        try (InputStream in = TokenizerFixtures.class.getResourceAsStream("/tokenizer/" + resource)) {
+            assertNotNull(in, "missing resource tokenizer/" + resource);
+            return new SentencePieceTokenizer(SentencePieceModel.parse(in.readAllBytes(), resource), resource);
         }
     }
 
