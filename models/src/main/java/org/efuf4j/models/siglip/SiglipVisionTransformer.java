@@ -7,7 +7,7 @@ import org.efuf4j.autograd.Variable;
 import org.efuf4j.autograd.nn.LayerNorm;
 import org.efuf4j.autograd.nn.Module;
 import org.efuf4j.models.clip.ClipEncoder;
-import org.efuf4j.models.clip.ModelInputs;
+import org.efuf4j.models.ModelInputs;
 import org.efuf4j.models.config.SiglipVisionConfig;
 import org.efuf4j.models.vision.VisionOutput;
 import org.efuf4j.models.vision.VisionTransformer;
