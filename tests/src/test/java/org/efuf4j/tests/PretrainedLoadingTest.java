@@ -97,6 +97,28 @@ class PretrainedLoadingTest {
         Parity.assertClose(tensors(bundle.resolve("outputs_bf16w.safetensors")), outputs(m, bundle), 1e-4, "sharded bf16");
     }
 
+    /**
+     * F16 weights stay F16 and mapped, widened inside the kernels: the outputs equal those of the same values stored as
+     * F32 (widening is exact, so only summation order differs: 1e-5 relative).
+     */
+    @Test
+    void f16WeightsComputeAsTheirF32Widening() throws Exception {
+        Path bundle = HfForwardCommandTest.shared("llava");
+        Map<String, Tensor> half = new LinkedHashMap<>(), widened = new LinkedHashMap<>();
+        tensors(bundle.resolve("model.safetensors")).forEach((k, t) -> {
+            Tensor h = t.backend().cast(t, org.efuf4j.tensor.DType.F16);
+            half.put(k, h);
+            widened.put(k, h.backend().cast(h, org.efuf4j.tensor.DType.F32));
+        });
+        Module f16 = PretrainedModels.load(directory("llava-f16", bundle, half));
+        for (var e : f16.namedParameters().entrySet()) {
+            assertEquals(org.efuf4j.tensor.DType.F16, e.getValue().value().dtype(), e.getKey());
+            assertTrue(((HostStorage) e.getValue().value().storage()).segment().isMapped(), e.getKey());
+        }
+        Module f32 = PretrainedModels.load(directory("llava-f16-widened", bundle, widened));
+        Parity.assertClose(outputs(f32, bundle), outputs(f16, bundle), 1e-5, "f16 vs widened f32");
+    }
+
     @Test
     void missingUnexpectedAndMisShapedAreReportedTogether() throws Exception {
         Path bundle = HfForwardCommandTest.shared("llama");
