@@ -19,6 +19,20 @@ public final class KvCache {
 
     public void reset() { length = 0; }
 
+    /**
+     * Keeps, for each batch row i, what row {@code rows[i]} held (beam search reordering its beams);
+     * rows may repeat. The cached length stays.
+     */
+    public void reorder(int[] rows) {
+        if (rows.length != keys.dim(0)) throw new IllegalArgumentException("reorder needs " + keys.dim(0) + " rows, got " + rows.length);
+        if (length == 0) return;
+        Backend be = keys.backend();
+        for (Tensor t : new Tensor[] {keys, values}) {
+            Tensor old = be.contiguous(t.slice(2, 0, length));
+            for (int i = 0; i < rows.length; i++) be.copyInto(old.slice(0, rows[i], rows[i] + 1), t.slice(0, i, i + 1).slice(2, 0, length));
+        }
+    }
+
     /** Appends {@code [B, Hkv, T, hd]} keys/values; returns views of everything cached so far. */
     Tensor[] append(Tensor k, Tensor v) {
         int t = k.dim(2);

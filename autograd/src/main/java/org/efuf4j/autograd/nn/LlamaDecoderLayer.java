@@ -18,7 +18,12 @@ public final class LlamaDecoderLayer extends Module {
     public final RmsNorm inputLayernorm, postAttentionLayernorm;
 
     public LlamaDecoderLayer(int dModel, int heads, int kvHeads, int ffn, float ropeTheta, float eps, Random init) {
-        selfAttn = register("self_attn", new MultiHeadAttention(dModel, heads, kvHeads, false, "o_proj", ropeTheta, init));
+        this(dModel, heads, kvHeads, ffn, ropeTheta, eps, false, false, init);
+    }
+
+    /** With attention biases: Qwen2 has them on q/k/v_proj only, LLaMA's {@code attention_bias} on all four. */
+    public LlamaDecoderLayer(int dModel, int heads, int kvHeads, int ffn, float ropeTheta, float eps, boolean qkvBias, boolean outBias, Random init) {
+        selfAttn = register("self_attn", new MultiHeadAttention(dModel, heads, kvHeads, qkvBias, outBias, "o_proj", ropeTheta, init));
         mlp = register("mlp", new GatedMlp(dModel, ffn, UnaryOp.SILU, init));
         inputLayernorm = register("input_layernorm", new RmsNorm(dModel, eps));
         postAttentionLayernorm = register("post_attention_layernorm", new RmsNorm(dModel, eps));

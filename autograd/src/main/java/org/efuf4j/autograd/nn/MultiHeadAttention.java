@@ -20,16 +20,21 @@ public final class MultiHeadAttention extends Module {
 
     /** @param ropeTheta rotary base (10000 in LLaMA), or 0 for no RoPE */
     public MultiHeadAttention(int dModel, int heads, int kvHeads, boolean bias, String outName, float ropeTheta, Random init) {
+        this(dModel, heads, kvHeads, bias, bias, outName, ropeTheta, init);
+    }
+
+    /** @param qkvBias whether q/k/v_proj have a bias, {@code outBias} the output projection (Qwen2: true, false) */
+    public MultiHeadAttention(int dModel, int heads, int kvHeads, boolean qkvBias, boolean outBias, String outName, float ropeTheta, Random init) {
         if (dModel % heads != 0 || heads % kvHeads != 0)
             throw new IllegalArgumentException("d_model " + dModel + " must split into " + heads + " heads, and heads into " + kvHeads + " kv heads");
         this.heads = heads;
         this.kvHeads = kvHeads;
         this.headDim = dModel / heads;
         this.ropeTheta = ropeTheta;
-        qProj = register("q_proj", new Linear(dModel, heads * headDim, bias, init));
-        kProj = register("k_proj", new Linear(dModel, kvHeads * headDim, bias, init));
-        vProj = register("v_proj", new Linear(dModel, kvHeads * headDim, bias, init));
-        outProj = register(outName, new Linear(heads * headDim, dModel, bias, init));
+        qProj = register("q_proj", new Linear(dModel, heads * headDim, qkvBias, init));
+        kProj = register("k_proj", new Linear(dModel, kvHeads * headDim, qkvBias, init));
+        vProj = register("v_proj", new Linear(dModel, kvHeads * headDim, qkvBias, init));
+        outProj = register(outName, new Linear(heads * headDim, dModel, outBias, init));
     }
 
     public int kvHeads() { return kvHeads; }
