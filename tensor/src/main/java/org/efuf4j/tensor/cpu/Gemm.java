@@ -15,24 +15,26 @@ import org.efuf4j.tensor.Parallel;
  *
  * <p>Loops from the outside in: column blocks of {@link #NC} (the packed B block stays in L3), depth blocks of
  * {@link #KC}, row blocks of at most {@link #MC} (one packed A block per worker, in its L2), then
- * {@link #NR}-wide B micro-panels (in L1) against {@link #MR}-tall A micro-panels in a register-blocked
- * {@code 6 x 16} micro-kernel: 12 accumulators, two B vectors and one broadcast A value fill the 16 ymm
- * registers, 8 loads per 12 FMAs keeps both FMA pipes fed.
+ * {@link #NR}-wide B micro-panels against {@link #MR}-tall A micro-panels in a register-blocked
+ * {@code 3 x 24} micro-kernel (see {@link #kernel} for why this shape). A deep {@code KC} halves the number
+ * of passes over C and the per-call overhead of the micro-kernel, which measured faster than keeping the B
+ * micro-panel inside L1.
  *
  * <p>Packing reads any strides (row-major, transposed, general) and widens BF16/F16 B operands, so the
  * micro-kernel only ever sees F32. Work is split over the shared {@link Parallel} pool: all workers pack
  * the shared B block together, then each takes row blocks (or, when M is small, column ranges).
  */
 final class Gemm {
-    static final int MR = 6;
-    static final int NR = 2 * LANES;
-    static final int KC = 256;
+    static final int MR = 3;
+    static final int NR = 3 * LANES;
+    static final int KC = 512;
     static final int MC = 144;
     static final int NC = 4080;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     /** Per-worker packed A block; only touched inside one work unit, which never waits on other tasks. */
     private static final ThreadLocal<float[]> A_BLOCK = ThreadLocal.withInitial(() -> new float[MC * KC]);
+    private static final ThreadLocal<float[]> C_TILE = ThreadLocal.withInitial(() -> new float[MC * NR]);
     private static final ThreadLocal<float[]> ROW_SCRATCH = ThreadLocal.withInitial(() -> new float[KC]);
 
     private Gemm() {}
@@ -90,73 +92,75 @@ final class Gemm {
         }
     }
 
-    /** One row block of A against B micro-panels {@code [q0, q1)} of the packed block. */
+    /**
+     * One row block of A against B micro-panels {@code [q0, q1)} of the packed block. Each column panel of C is
+     * first gathered into a small contiguous tile: the kernels then hit L1 instead of missing on C rows a whole
+     * leading dimension apart, and the zero padding of the packed operands makes every tile full-sized.
+     */
     private static void computeBlock(GemmOperand aBlock, float[] packedB, int q0, int q1, int nc, int kc, float[] c, int cBase, int ldc) {
         int rows = aBlock.rows();
         float[] packedA = A_BLOCK.get();
         packA(aBlock, packedA, kc);
         int aPanels = ceilDiv(rows, MR);
-        float[] edge = null;
+        float[] tile = C_TILE.get();
         for (int q = q0; q < q1; q++) {
             int j0 = q * NR, cols = Math.min(NR, nc - j0);
             int bOff = q * NR * kc;
-            for (int ip = 0; ip < aPanels; ip++) {
-                int i0 = ip * MR, r = Math.min(MR, rows - i0);
-                int aOff = ip * MR * kc;
-                if (r == MR && cols == NR) {
-                    kernel(packedA, aOff, packedB, bOff, kc, c, cBase + i0 * ldc + j0, ldc);
-                } else {
-                    if (edge == null) edge = new float[MR * NR];
-                    java.util.Arrays.fill(edge, 0f);
-                    kernel(packedA, aOff, packedB, bOff, kc, edge, 0, NR);
-                    for (int ii = 0; ii < r; ii++) {
-                        int co = cBase + (i0 + ii) * ldc + j0;
-                        for (int jj = 0; jj < cols; jj++) c[co + jj] += edge[ii * NR + jj];
-                    }
+            moveTile(c, cBase + j0, ldc, tile, rows, cols, true);
+            for (int ip = 0; ip < aPanels; ip++) kernel(packedA, ip * MR * kc, packedB, bOff, kc, tile, ip * MR * NR, NR);
+            moveTile(c, cBase + j0, ldc, tile, rows, cols, false);
+        }
+    }
+
+    /** Copies {@code rows x cols} of C into the {@code NR}-wide tile (zero-padding its unused columns), or back. */
+    private static void moveTile(float[] c, int cOff, int ldc, float[] tile, int rows, int cols, boolean intoTile) {
+        for (int i = 0; i < rows; i++) {
+            int co = cOff + i * ldc, to = i * NR;
+            if (cols == NR) {
+                for (int v = 0; v < NR; v += LANES) {
+                    if (intoTile) FloatVector.fromArray(F, c, co + v).intoArray(tile, to + v);
+                    else FloatVector.fromArray(F, tile, to + v).intoArray(c, co + v);
                 }
+            } else if (intoTile) {
+                System.arraycopy(c, co, tile, to, cols);
+                java.util.Arrays.fill(tile, to + cols, to + NR, 0f);
+            } else {
+                System.arraycopy(tile, to, c, co, cols);
             }
         }
     }
 
     /**
-     * The register-blocked micro-kernel: {@code C[6 x 16] += Apanel[6 x kc] Bpanel[kc x 16]}; A panel holds 6
-     * values per step, B panel 16. Accumulators live in registers for the whole depth block.
+     * The register-blocked micro-kernel: {@code C[3 x 24] += Apanel[3 x kc] Bpanel[kc x 24]}. Nine accumulators
+     * (more than the 4-cycle FMA latency times two pipes needs), three B vectors and three broadcasts make 15
+     * live ymm registers: C2 hoists every load of an iteration to its top, so taller tiles (6 x 16) spill an
+     * accumulator through the stack on every step and run at half speed.
      */
     private static void kernel(float[] pa, int aOff, float[] pb, int bOff, int kc, float[] c, int cOff, int ldc) {
-        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
-        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
-        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
-        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
-        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
-        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F), c02 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F), c12 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F), c22 = FloatVector.zero(F);
         for (int p = 0; p < kc; p++) {
             int ai = aOff + p * MR, bi = bOff + p * NR;
             FloatVector b0 = FloatVector.fromArray(F, pb, bi);
             FloatVector b1 = FloatVector.fromArray(F, pb, bi + LANES);
+            FloatVector b2 = FloatVector.fromArray(F, pb, bi + 2 * LANES);
             FloatVector av = FloatVector.broadcast(F, pa[ai]);
-            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
+            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02);
             av = FloatVector.broadcast(F, pa[ai + 1]);
-            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
+            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12);
             av = FloatVector.broadcast(F, pa[ai + 2]);
-            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(F, pa[ai + 3]);
-            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(F, pa[ai + 4]);
-            c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(F, pa[ai + 5]);
-            c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
+            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22);
         }
-        addRow(c, cOff, c00, c01);
-        addRow(c, cOff + ldc, c10, c11);
-        addRow(c, cOff + 2 * ldc, c20, c21);
-        addRow(c, cOff + 3 * ldc, c30, c31);
-        addRow(c, cOff + 4 * ldc, c40, c41);
-        addRow(c, cOff + 5 * ldc, c50, c51);
+        addRow(c, cOff, c00, c01, c02);
+        addRow(c, cOff + ldc, c10, c11, c12);
+        addRow(c, cOff + 2 * ldc, c20, c21, c22);
     }
 
-    private static void addRow(float[] c, int off, FloatVector lo, FloatVector hi) {
-        lo.add(FloatVector.fromArray(F, c, off)).intoArray(c, off);
-        hi.add(FloatVector.fromArray(F, c, off + LANES)).intoArray(c, off + LANES);
+    private static void addRow(float[] c, int off, FloatVector v0, FloatVector v1, FloatVector v2) {
+        v0.add(FloatVector.fromArray(F, c, off)).intoArray(c, off);
+        v1.add(FloatVector.fromArray(F, c, off + LANES)).intoArray(c, off + LANES);
+        v2.add(FloatVector.fromArray(F, c, off + 2 * LANES)).intoArray(c, off + 2 * LANES);
     }
 
     // ---------------------------------------------------------------- packing
@@ -206,7 +210,7 @@ final class Gemm {
         }
     }
 
-    /** Full-width panel whose rows are contiguous: two (widened) vector loads per step. */
+    /** Full-width panel whose rows are contiguous: (widened) vector loads, NR / LANES per step. */
     private static void packRowMajorPanel(GemmOperand b, int j0, float[] pb, int base) {
         MemorySegment s = b.segment();
         int kc = b.rows();
@@ -215,22 +219,19 @@ final class Gemm {
             case F32 -> {
                 for (int p = 0; p < kc; p++) {
                     long o = (src + p * rs) * 4;
-                    FloatVector.fromMemorySegment(F, s, o, LE).intoArray(pb, base + p * NR);
-                    FloatVector.fromMemorySegment(F, s, o + 4L * LANES, LE).intoArray(pb, base + p * NR + LANES);
+                    for (int v = 0; v < NR; v += LANES) FloatVector.fromMemorySegment(F, s, o + 4L * v, LE).intoArray(pb, base + p * NR + v);
                 }
             }
             case BF16 -> {
                 for (int p = 0; p < kc; p++) {
                     long o = (src + p * rs) * 2;
-                    Widen.bf16Vector(s, o).intoArray(pb, base + p * NR);
-                    Widen.bf16Vector(s, o + 2L * LANES).intoArray(pb, base + p * NR + LANES);
+                    for (int v = 0; v < NR; v += LANES) Widen.bf16Vector(s, o + 2L * v).intoArray(pb, base + p * NR + v);
                 }
             }
             case F16 -> {
                 for (int p = 0; p < kc; p++) {
                     long o = (src + p * rs) * 2;
-                    Widen.f16Vector(s, o).intoArray(pb, base + p * NR);
-                    Widen.f16Vector(s, o + 2L * LANES).intoArray(pb, base + p * NR + LANES);
+                    for (int v = 0; v < NR; v += LANES) Widen.f16Vector(s, o + 2L * v).intoArray(pb, base + p * NR + v);
                 }
             }
             default -> throw new IllegalArgumentException("cannot pack " + b.dtype());

@@ -1,0 +1,120 @@
+package org.efuf4j.models.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import org.efuf4j.autograd.NoGrad;
+import org.efuf4j.autograd.nn.KvCache;
+import org.efuf4j.autograd.nn.Parameter;
+import org.efuf4j.models.config.LlamaConfig;
+import org.efuf4j.models.config.ModelConfigs;
+import org.efuf4j.models.llama.LlamaForCausalLM;
+import org.efuf4j.models.pretrained.PretrainedModels;
+import org.efuf4j.tensor.HostStorage;
+import org.efuf4j.tensor.Parallel;
+import org.efuf4j.tensor.Tensor;
+import org.efuf4j.tensor.bench.BenchContext;
+import org.efuf4j.tensor.bench.BenchSuite;
+
+/**
+ * Single-sequence decoding speed of a LLaMA-shaped model with memory-mapped BF16 weights, against the bound memory
+ * bandwidth sets: each new token reads every weight matrix once, so tokens/s cannot exceed
+ * {@code bandwidth / bytes read per token}. Bandwidth is measured by streaming the same mapped weights with all
+ * threads. Full run: LLaMA-7B layer shapes (4096 / 11008 / 32 heads / vocab 32000), 4 layers; quick: a 512-wide model.
+ */
+public final class DecodeBenchSuite implements BenchSuite {
+    private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
+
+    @Override public String name() { return "decode"; }
+
+    @Override public String description() { return "LLaMA-shaped BF16 decoding tokens/s with a KV cache vs the memory-bandwidth bound"; }
+
+    @Override public void run(BenchContext ctx) throws Exception {
+        boolean quick = ctx.quick();
+        int hidden = quick ? 512 : 4096, ffn = quick ? 1376 : 11008, heads = quick ? 8 : 32, layers = quick ? 2 : 4, vocab = 32000;
+        LlamaConfig config = (LlamaConfig) ModelConfigs.parse("""
+                {"model_type": "llama", "vocab_size": %d, "hidden_size": %d, "intermediate_size": %d, "num_hidden_layers": %d,
+                 "num_attention_heads": %d, "num_key_value_heads": %d, "rms_norm_eps": 1e-5}""".formatted(vocab, hidden, ffn, layers, heads, heads),
+                "decode bench config");
+        Path dir = Files.createTempDirectory("efuf-decode-bench");
+        try {
+            SyntheticCheckpoint.write(config, dir, 1L << 30, 1);
+            LlamaForCausalLM lm = PretrainedModels.load(dir, null, org.efuf4j.tensor.Device.CPU, LlamaForCausalLM.class);
+            long bytesPerToken = 0;
+            for (var e : lm.namedParameters().entrySet())
+                if (!e.getKey().equals("model.embed_tokens.weight")) bytesPerToken += e.getValue().value().numel() * e.getValue().value().dtype().byteSize();
+            bytesPerToken += (long) hidden * 2; // the one embedding row
+            double bandwidth = streamBandwidth(ctx, lm);
+            int prompt = 8, warm = 3, steps = quick ? 8 : 24;
+            double seconds;
+            try (NoGrad scope = NoGrad.enter()) {
+                KvCache[] caches = lm.model.newCaches(1, prompt + warm + steps);
+                long[] ids = new long[prompt];
+                for (int i = 0; i < prompt; i++) ids[i] = 1 + i * 7;
+                step(lm, caches, Tensor.ofLongs(ids, 1, prompt));
+                for (int i = 0; i < warm; i++) step(lm, caches, Tensor.ofLongs(new long[] {5 + i}, 1, 1));
+                long t0 = System.nanoTime();
+                for (int i = 0; i < steps; i++) step(lm, caches, Tensor.ofLongs(new long[] {11 + i}, 1, 1));
+                seconds = (System.nanoTime() - t0) / 1e9;
+            }
+            double tokensPerSecond = steps / seconds, bound = bandwidth / bytesPerToken;
+            ctx.result("decode", "model", "llama-h" + hidden + "-l" + layers, "dtype", "bf16", "threads", ctx.threads(),
+                    "weight_mb", bytesPerToken / 1e6, "tokens_per_s", tokensPerSecond, "bandwidth_gbs", bandwidth / 1e9,
+                    "bound_tokens_per_s", bound, "fraction_of_bound", tokensPerSecond / bound);
+        } finally {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static void step(LlamaForCausalLM lm, KvCache[] caches, Tensor ids) {
+        lm.forward(lm.embed(ids), null, null, caches, false).logits().value().toFloatArray();
+    }
+
+    /** Bytes per second of reading every mapped weight once with all threads (median of repeats). */
+    private static double streamBandwidth(BenchContext ctx, LlamaForCausalLM lm) {
+        java.util.List<MemorySegment> segments = new java.util.ArrayList<>();
+        long total = 0;
+        for (Parameter p : lm.parameters()) {
+            Tensor v = p.value();
+            MemorySegment s = ((HostStorage) v.storage()).segment()
+                    .asSlice(v.offset() * v.dtype().byteSize(), v.numel() * v.dtype().byteSize());
+            segments.add(s);
+            total += s.byteSize();
+        }
+        AtomicLong sink = new AtomicLong();
+        double seconds = ctx.time(2.0, () -> {
+            for (MemorySegment s : segments) sink.addAndGet(sum(s));
+        });
+        if (sink.get() == 42) System.out.print("");
+        return total / seconds;
+    }
+
+    /** Sum of a segment's longs, in parallel chunks of whole vectors (the tail ignored: it is below one vector per chunk). */
+    private static long sum(MemorySegment s) {
+        int chunks = (int) Math.max(1, Math.min(1 << 16, s.byteSize() >> 16));
+        long chunkBytes = (s.byteSize() / chunks) & -(long) LONGS.vectorByteSize();
+        AtomicLong total = new AtomicLong();
+        Parallel.forRange(chunks, 1, (start, end) -> {
+            LongVector acc = LongVector.zero(LONGS);
+            for (long off = start * chunkBytes, stop = end * chunkBytes; off < stop; off += LONGS.vectorByteSize())
+                acc = acc.add(LongVector.fromMemorySegment(LONGS, s, off, ByteOrder.LITTLE_ENDIAN));
+            total.addAndGet(acc.reduceLanes(VectorOperators.ADD));
+        });
+        return total.get();
+    }
+}
