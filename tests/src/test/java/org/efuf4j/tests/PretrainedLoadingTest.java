@@ -60,6 +60,28 @@ class PretrainedLoadingTest {
         Parity.assertClose(tensors(bundle.resolve("outputs.safetensors")), outputs(m, bundle), 1e-4, "llava newer layout");
     }
 
+    /** CLIPVisionModel on its own: the clip bundle's vision weights and config give its vision_model_output. */
+    @Test
+    void clipVisionTowerAlone() throws Exception {
+        Path bundle = HfForwardCommandTest.shared("clip");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(bundle.resolve("config.json").toFile());
+        var vision = (com.fasterxml.jackson.databind.node.ObjectNode) json.get("vision_config");
+        vision.put("model_type", "clip_vision_model");
+        Path d = Files.createDirectories(tmp.resolve("clip-vision"));
+        Files.writeString(d.resolve("config.json"), vision.toString());
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        tensors(bundle.resolve("model.safetensors")).forEach((k, t) -> { if (k.startsWith("vision_model.")) weights.put(k, t); });
+        SafetensorsWriter.write(d.resolve("model.safetensors"), weights);
+        Map<String, Tensor> expected = new LinkedHashMap<>();
+        tensors(bundle.resolve("outputs.safetensors")).forEach((k, t) -> {
+            if (k.startsWith("vision_model_output.")) expected.put(k.substring("vision_model_output.".length()), t);
+        });
+        assertEquals(5, expected.size());
+        Module tower = PretrainedModels.load(d);
+        assertTrue(tower instanceof org.efuf4j.models.vision.VisionTowerModel);
+        Parity.assertClose(expected, outputs(tower, bundle), 1e-4, "CLIPVisionModel");
+    }
+
     @Test
     void shardedCheckpointWithLegacyBuffersLoadsMapped() throws Exception {
         Path bundle = HfForwardCommandTest.shared("llama");
