@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.efuf4j.autograd.NoGrad;
 import org.efuf4j.models.clip.ClipModel;
 import org.efuf4j.models.image.ClipImageProcessor;
-import org.efuf4j.models.image.ImageBatch;
 import org.efuf4j.models.image.ImagePreprocessor;
 import org.efuf4j.models.image.ImagePreprocessors;
 import org.efuf4j.models.image.RgbImage;
@@ -24,7 +23,6 @@ import org.efuf4j.models.pretrained.PretrainedModels;
 import org.efuf4j.models.tokenizer.Tokenizer;
 import org.efuf4j.models.tokenizer.Tokenizers;
 import org.efuf4j.tensor.Device;
-import org.efuf4j.tensor.Parallel;
 import org.efuf4j.tensor.Tensor;
 
 /**
@@ -213,14 +211,10 @@ public final class ClipScorer {
         float[][] out = new float[images.size()][];
         for (int start = 0; start < images.size(); start += imageBatch) {
             int end = Math.min(images.size(), start + imageBatch);
-            Tensor[] pixels = new Tensor[end - start];
-            int from = start;
-            Parallel.forRange(pixels.length, 1, (s, e) -> {
-                for (int i = s; i < e; i++) pixels[i] = preprocessor.preprocess(images.get(from + i));
-            });
+            Tensor pixels = Pixels.batch(preprocessor, images.subList(start, end));
             float[][] embeds;
             try (NoGrad scope = NoGrad.enter()) {
-                embeds = rows(model.imageEmbeds(model.visionModel.forward(ImageBatch.stack(List.of(pixels)))).value());
+                embeds = rows(model.imageEmbeds(model.visionModel.forward(pixels)).value());
             }
             System.arraycopy(embeds, 0, out, start, embeds.length);
         }

@@ -28,7 +28,6 @@ import org.efuf4j.autograd.optim.AdamW;
 import org.efuf4j.autograd.optim.GradClip;
 import org.efuf4j.models.clip.ClipModel;
 import org.efuf4j.models.config.ClipConfig;
-import org.efuf4j.models.image.ImageBatch;
 import org.efuf4j.models.image.ImagePreprocessor;
 import org.efuf4j.models.image.RgbImage;
 import org.efuf4j.models.pretrained.PretrainedModels;
@@ -219,10 +218,8 @@ public final class ClipTrainer {
             images.add(e.image());
         }
         texts.addAll(extraNegatives);
-        List<Tensor> pixels = new ArrayList<>(n);
-        for (RgbImage image : images) pixels.add(preprocessor.preprocess(image));
         TextBatch tb = TextBatch.encode(tokenizer, texts, model.config().textConfig().maxPositionEmbeddings());
-        Variable img = model.imageEmbeds(model.visionModel.forward(ImageBatch.stack(pixels)));
+        Variable img = model.imageEmbeds(model.visionModel.forward(Pixels.batch(preprocessor, images)));
         Variable txt = model.textEmbeds(model.textModel.forward(tb.ids(), tb.mask()));
         Variable scale = Activations.exp(model.logitScale);
         Variable perImage = Arithmetic.mul(img.matmul(txt.transpose(0, 1)), scale);
