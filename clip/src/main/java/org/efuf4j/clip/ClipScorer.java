@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -122,18 +123,15 @@ public final class ClipScorer {
         Map<String, float[]> texts = textEmbeddings(distinct);
 
         List<WindowGrid> grids = new ArrayList<>(images.size());
-        List<RgbImage> crops = new ArrayList<>();
         int[] firstCrop = new int[images.size() + 1];
         for (int i = 0; i < images.size(); i++) {
             RgbImage image = images.get(i);
             WindowGrid grid = options.mode() == ScoringMode.WHOLE_IMAGE ? null
                     : WindowGrid.over(image.width(), image.height(), options.cellSize(), options.windowCells());
             grids.add(grid);
-            firstCrop[i] = crops.size();
-            crops.addAll(crops(image, grid));
+            firstCrop[i + 1] = firstCrop[i] + (grid == null ? 1 : grid.windowCount());
         }
-        firstCrop[images.size()] = crops.size();
-        float[][] cropEmbeds = imageEmbeddings(crops);
+        float[][] cropEmbeds = imageEmbeddings(lazyCrops(images, grids, firstCrop));
 
         List<float[]> out = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
@@ -157,6 +155,26 @@ public final class ClipScorer {
         int side = grid.windowSize();
         for (int w = 0; w < grid.windowCount(); w++) crops.add(image.crop(grid.windowLeft(w), grid.windowTop(w), side, side));
         return crops;
+    }
+
+    /**
+     * All images' crops in order, each cut only when its batch is encoded: a COCO image in the paper's mode has some
+     * 70 crops, so materialising every crop of a large call up front would hold gigabytes of pixels.
+     */
+    private static List<RgbImage> lazyCrops(List<RgbImage> images, List<WindowGrid> grids, int[] firstCrop) {
+        int[] owner = new int[firstCrop[images.size()]];
+        for (int i = 0; i < images.size(); i++) Arrays.fill(owner, firstCrop[i], firstCrop[i + 1], i);
+        return new AbstractList<>() {
+            @Override public RgbImage get(int crop) {
+                int i = owner[crop];
+                WindowGrid g = grids.get(i);
+                if (g == null) return images.get(i);
+                int w = crop - firstCrop[i];
+                return images.get(i).crop(g.windowLeft(w), g.windowTop(w), g.windowSize(), g.windowSize());
+            }
+
+            @Override public int size() { return owner.length; }
+        };
     }
 
     private float combine(WindowGrid grid, float[] windowScores) {
