@@ -141,13 +141,8 @@ public final class ClipTrainer {
         this.options = options;
     }
 
-    /** A freshly initialised CLIPModel of {@code config}, trainable. */
-    public static ClipModel newModel(ClipConfig config, long seed) {
-        ClipModel m = new ClipModel(config, new Random(seed));
-        m.unfreeze();
-        m.train(true);
-        return m;
-    }
+    /** A freshly initialised CLIPModel of {@code config}; a loaded one ({@link PretrainedModels#load}) trains as well. */
+    public static ClipModel newModel(ClipConfig config, long seed) { return new ClipModel(config, new Random(seed)); }
 
     public ClipModel model() { return model; }
 
@@ -158,8 +153,8 @@ public final class ClipTrainer {
         for (Example e : examples) captions.add(e.caption());
         if (captions.size() < 2) throw new IllegalArgumentException("all " + examples.size() + " examples share one caption; nothing to contrast");
 
-        model.unfreeze();
-        model.train(true);
+        // Writable F32 copies: a loaded checkpoint's weights are mapped (and may be half precision).
+        PretrainedModels.makeTrainable(model);
         List<Parameter> decay = new ArrayList<>(), noDecay = new ArrayList<>();
         for (Parameter p : model.parameters()) (p.rank() >= 2 ? decay : noDecay).add(p);
         AdamW decayed = new AdamW(decay, options.learningRate(), 0.9f, 0.98f, 1e-6f, (float) options.weightDecay());

@@ -19,7 +19,8 @@ import org.efuf4j.models.image.ClipImageProcessor;
 import org.efuf4j.models.image.ImageBatch;
 import org.efuf4j.models.image.RgbImage;
 import org.efuf4j.models.tokenizer.Tokenizer;
-import org.efuf4j.models.tokenizer.Tokenizers;
+import org.efuf4j.models.pretrained.PretrainedModels;
+import org.efuf4j.tensor.Device;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -164,6 +165,24 @@ class ClipTrainerTest {
         for (double l : logits) max = Math.max(max, l);
         for (double l : logits) sum += Math.exp(l - max);
         return max + Math.log(sum) - logits[label];
+    }
+
+    @Test
+    void continuesTrainingALoadedCheckpointWithoutTouchingItsFiles() throws Exception {
+        ClipVocabulary vocab = vocabulary();
+        Tokenizer tok = vocab.tokenizer(dir.resolve("tok"));
+        Path saved = dir.resolve("saved");
+        PretrainedModels.save(ClipTrainer.newModel(TinyClip.config(vocab), 3), saved);
+        byte[] before = Files.readAllBytes(saved.resolve(PretrainedModels.WEIGHTS_FILE));
+        ClipModel loaded = PretrainedModels.load(saved, null, Device.CPU, ClipModel.class);
+        float[] proj = loaded.visualProjection.weight.value().toFloatArray();
+        ClipTrainer trainer = new ClipTrainer(loaded, tok, ClipImageProcessor.clip(TinyClip.IMAGE_SIZE),
+                ClipTrainer.Options.defaults(3).withLearningRate(1e-3));
+        ClipTrainer.Result result = trainer.train(examples(20, new Random(4)), null);
+        assertEquals(3, result.losses().length);
+        for (float l : result.losses()) assertTrue(Float.isFinite(l) && l > 0, "loss " + l);
+        assertTrue(!java.util.Arrays.equals(proj, loaded.visualProjection.weight.value().toFloatArray()), "weights must move");
+        assertArrayEquals(before, Files.readAllBytes(saved.resolve(PretrainedModels.WEIGHTS_FILE)), "the mapped checkpoint stays as it was");
     }
 
     @Test
