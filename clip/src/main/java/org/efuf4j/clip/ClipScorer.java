@@ -115,7 +115,7 @@ public final class ClipScorer {
         return scoreAll(List.of(image), List.of(objects)).getFirst();
     }
 
-    /** S(o) for each image's objects; the crops of all images are encoded together. */
+    /** S(o) for each image's objects; the crops of all images are encoded together (none for an image without objects). */
     public List<float[]> scoreAll(List<RgbImage> images, List<List<String>> objects) {
         if (images.size() != objects.size())
             throw new IllegalArgumentException(images.size() + " images but " + objects.size() + " object lists");
@@ -129,7 +129,8 @@ public final class ClipScorer {
             WindowGrid grid = options.mode() == ScoringMode.WHOLE_IMAGE ? null
                     : WindowGrid.over(image.width(), image.height(), options.cellSize(), options.windowCells());
             grids.add(grid);
-            firstCrop[i + 1] = firstCrop[i] + (grid == null ? 1 : grid.windowCount());
+            int crops = objects.get(i).isEmpty() ? 0 : grid == null ? 1 : grid.windowCount();
+            firstCrop[i + 1] = firstCrop[i] + crops;
         }
         float[][] cropEmbeds = imageEmbeddings(lazyCrops(images, grids, firstCrop));
 
@@ -146,15 +147,6 @@ public final class ClipScorer {
             out.add(scores);
         }
         return out;
-    }
-
-    /** The crops an image is scored on, in window order: the whole image when there is no grid. */
-    public static List<RgbImage> crops(RgbImage image, WindowGrid grid) {
-        if (grid == null) return List.of(image);
-        List<RgbImage> crops = new ArrayList<>(grid.windowCount());
-        int side = grid.windowSize();
-        for (int w = 0; w < grid.windowCount(); w++) crops.add(image.crop(grid.windowLeft(w), grid.windowTop(w), side, side));
-        return crops;
     }
 
     /**

@@ -162,6 +162,7 @@ class ClipScorerTest {
         Random r = new Random(12);
         List<RgbImage> images = List.of(TinyClip.noise(53, 38, r), TinyClip.noise(20, 20, r), TinyClip.noise(40, 64, r));
         List<List<String>> objects = List.of(OBJECTS, List.of("zebra"), List.of("surfboard", "dog"));
+        assertEquals(0, scorer.scoreAll(images, List.of(List.of(), List.of(), List.of())).get(1).length);
         ClipScorer windowed = scorer.withOptions(ScoringOptions.implementation().withCellSize(8).withWindowCells(3));
         List<float[]> batched = windowed.withImageBatch(5).scoreAll(images, objects);
         for (int i = 0; i < images.size(); i++)
