@@ -13,9 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.efuf4j.efuf.cli.EfufCommand;
+import org.efuf4j.gpu.opencl.OpenClDevice;
 import org.efuf4j.tensor.Tensor;
 import org.efuf4j.tensor.safetensors.SafetensorsFile;
 import org.efuf4j.tensor.safetensors.SafetensorsWriter;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,6 +104,32 @@ class HfForwardCommandTest {
         Map<String, Tensor> out = forward(dir, in, "--generate", Integer.toString(steps));
         assertArrayEquals(gen.get("sequences").toLongArray(), out.get("sequences").toLongArray(), name + " sequences");
         Parity.assertClose(Map.of("step_logits", gen.get("step_logits")), out, 1e-4, name);
+    }
+
+    /**
+     * The same bundles on the OpenCL device (PoCL in CI): F32 and BF16 weights within the CPU's tolerances,
+     * greedy tokens identical. Skipped where no OpenCL driver is installed.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"clip", "llama", "llava"})
+    void sharedBundlesOnOpenCl(String name) {
+        Assumptions.assumeFalse(OpenClDevice.list().isEmpty(), "no OpenCL device (install pocl-opencl-icd)");
+        Path dir = shared(name);
+        Parity.assertClose(SafetensorsFile.open(dir.resolve("outputs.safetensors")).tensors(),
+                forward(dir, dir.resolve("inputs.safetensors"), "--device", "opencl"), 1e-4, name + " opencl");
+        Parity.assertClose(SafetensorsFile.open(dir.resolve("outputs_bf16w.safetensors")).tensors(),
+                forward(dir, dir.resolve("inputs.safetensors"), "--device", "opencl", "--weights", dir.resolve("model.bf16.safetensors").toString()),
+                1e-3, name + " opencl bf16");
+        if (!name.equals("clip")) {
+            Map<String, Tensor> gen = SafetensorsFile.open(dir.resolve("generate.safetensors")).tensors();
+            Map<String, Tensor> inputs = new LinkedHashMap<>(SafetensorsFile.open(dir.resolve("inputs.safetensors")).tensors());
+            inputs.put("input_ids", gen.get("prompt_ids"));
+            inputs.remove("attention_mask");
+            Path in = tmp.resolve("prompt-cl.safetensors");
+            SafetensorsWriter.write(in, inputs);
+            Map<String, Tensor> out = forward(dir, in, "--device", "opencl", "--generate", Integer.toString(gen.get("step_logits").dim(1)));
+            assertArrayEquals(gen.get("sequences").toLongArray(), out.get("sequences").toLongArray(), name + " opencl sequences");
+        }
     }
 
     @Test
