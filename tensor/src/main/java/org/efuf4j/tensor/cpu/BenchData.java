@@ -31,8 +31,15 @@ final class BenchData {
      */
     record Timing(double wallSeconds, double cpuSeconds) {}
 
+    /**
+     * Runs {@code body} untimed for half the budget first: on a loaded machine C2 lags by seconds, and a path
+     * it has not compiled yet (a new shape's edge branch, a deoptimised method) runs Vector API code interpreted,
+     * ~100x slower, which would otherwise dominate the first measurement and its CPU seconds.
+     */
     static Timing time(BenchContext ctx, double seconds, Runnable body) {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long warmEnd = System.nanoTime() + (long) ((ctx.quick() ? Math.min(seconds, 0.3) : seconds) * 0.5e9);
+        do body.run(); while (System.nanoTime() < warmEnd);
         long[] calls = {0};
         long cpu0 = os.getProcessCpuTime();
         double wall = ctx.time(seconds, () -> {
