@@ -21,8 +21,8 @@ import org.efuf4j.tensor.Parallel;
  * micro-panel inside L1.
  *
  * <p>Packing reads any strides (row-major, transposed, general) and widens BF16/F16 B operands, so the
- * micro-kernel only ever sees F32. Work is split over the shared {@link Parallel} pool: all workers pack
- * the shared B block together, then each takes row blocks (or, when M is small, column ranges).
+ * micro-kernel only ever sees F32. Work is split over the shared {@link Parallel} pool as one rectangle of C
+ * per worker, each running the whole loop nest on its own packed copies (see {@link #multiply}).
  */
 final class Gemm {
     static final int MR = 3;
@@ -32,10 +32,24 @@ final class Gemm {
     static final int NC = 4080;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    /** Per-worker packed A block; only touched inside one work unit, which never waits on other tasks. */
+    /**
+     * Per-thread packing buffers and C tile. Each is only touched inside one work unit, which runs to the end
+     * without waiting on other tasks, so a worker that helps with another GEMM while joining never finds one
+     * half-used. Reusing them also keeps multi-megabyte packed B blocks out of the allocator on every call.
+     */
     private static final ThreadLocal<float[]> A_BLOCK = ThreadLocal.withInitial(() -> new float[MC * KC]);
+    private static final ThreadLocal<float[][]> B_BLOCK = ThreadLocal.withInitial(() -> new float[1][0]);
     private static final ThreadLocal<float[]> C_TILE = ThreadLocal.withInitial(() -> new float[MC * NR]);
     private static final ThreadLocal<float[]> ROW_SCRATCH = ThreadLocal.withInitial(() -> new float[KC]);
+
+    /** Below this many multiply-adds (tens of microseconds) handing work to the pool costs more than it saves. */
+    static final long MIN_PARALLEL_MACS = 1L << 20;
+
+    /**
+     * Relative cost of packing one element against one multiply-add of the micro-kernel (which retires 16 per
+     * cycle; packing moves about one element per cycle). Used only to pick the split between workers.
+     */
+    private static final long PACK_COST = 16;
 
     private Gemm() {}
 
@@ -47,63 +61,114 @@ final class Gemm {
             throw new IllegalArgumentException("GEMM output of " + c.length + " floats cannot hold " + a.rows() + "x" + b.cols() + " at offset " + cOffset);
     }
 
-    /** {@code c[cOffset + i * ldc + j] += sum_k a(i, k) * b(k, j)}, split over the shared pool when {@code parallel}. */
+    /**
+     * {@code c[cOffset + i * ldc + j] += sum_k a(i, k) * b(k, j)}, split over the shared pool when {@code parallel}.
+     *
+     * <p>C is cut into one rectangle per worker ({@link Split}) and each worker runs the whole blocked loop nest on
+     * its rectangle, packing the A rows and B columns it needs itself. That is one fork and one join per GEMM:
+     * sharing one packed B block between workers would need a barrier after every packing step (two pool
+     * handoffs per {@code KC} block), which cost more than packing a strip of A or B twice.
+     */
     static void multiply(GemmOperand a, GemmOperand b, float[] c, int cOffset, int ldc, boolean parallel) {
         checkShapes(a, b, c, cOffset, ldc);
         int m = a.rows(), n = b.cols(), k = a.cols();
         if (m == 0 || n == 0 || k == 0) return;
-        int threads = parallel ? Parallel.threads() : 1;
+        int threads = parallel && (long) m * n * k >= MIN_PARALLEL_MACS ? Parallel.threads() : 1;
+        Split split = Split.choose(m, n, k, threads);
+        if (split.parts() == 1) {
+            multiplySequential(a, b, c, cOffset, ldc);
+            return;
+        }
+        Parallel.forRange(split.parts(), 1, (u0, u1) -> {
+            for (int u = u0; u < u1; u++) {
+                int i0 = split.rowStart(u, m), i1 = split.rowEnd(u, m);
+                int j0 = split.colStart(u, n), j1 = split.colEnd(u, n);
+                if (i0 < i1 && j0 < j1)
+                    multiplySequential(a.rowRange(i0, i1 - i0), b.colRange(j0, j1 - j0), c, cOffset + i0 * ldc + j0, ldc);
+            }
+        });
+    }
 
-        // Row blocks: a multiple of the thread count, each a multiple of MR and at most MC rows.
-        int mBlocks = ceilDiv(m, MC);
-        if (threads > 1) mBlocks = Math.min(roundUp(mBlocks, threads), ceilDiv(m, MR));
-        int mc = roundUp(ceilDiv(m, mBlocks), MR);
-        mBlocks = ceilDiv(m, mc);
+    /**
+     * A grid of {@code rowParts x colParts} rectangles of C, cut on {@link #MR} / {@link #NR} boundaries so no
+     * worker pays for padded micro-tiles in the middle of C.
+     */
+    record Split(int rowParts, int colParts, int rowPanelsPerPart, int colPanelsPerPart) {
+        int parts() { return rowParts * colParts; }
 
-        int ncMax = Math.min(NC, roundUp(n, NR));
-        float[] packedB = new float[ncMax * Math.min(KC, k)];
+        int rowStart(int unit, int m) { return Math.min(m, unit / colParts * rowPanelsPerPart * MR); }
+
+        int rowEnd(int unit, int m) { return Math.min(m, (unit / colParts + 1) * rowPanelsPerPart * MR); }
+
+        int colStart(int unit, int n) { return Math.min(n, unit % colParts * colPanelsPerPart * NR); }
+
+        int colEnd(int unit, int n) { return Math.min(n, (unit % colParts + 1) * colPanelsPerPart * NR); }
+
+        /**
+         * The grid over at most {@code threads} workers that minimises the slowest worker's time: its padded
+         * multiply-adds plus {@link #PACK_COST} per element of the A strip and B strip it packs. Splitting the rows
+         * makes every worker pack all of B; splitting the columns makes every worker pack all of A.
+         */
+        static Split choose(int m, int n, int k, int threads) {
+            int rowPanels = ceilDiv(m, MR), colPanels = ceilDiv(n, NR);
+            Split best = new Split(1, 1, rowPanels, colPanels);
+            long bestCost = Long.MAX_VALUE;
+            for (int t = threads; t >= 1; t--) {
+                for (int rowParts = 1; rowParts <= t; rowParts++) {
+                    if (t % rowParts != 0) continue;
+                    int colParts = t / rowParts;
+                    if (rowParts > rowPanels || colParts > colPanels) continue;
+                    int rp = ceilDiv(rowPanels, rowParts), cp = ceilDiv(colPanels, colParts);
+                    long rows = (long) rp * MR, cols = (long) cp * NR;
+                    long cost = rows * cols * k + PACK_COST * k * (rows + cols);
+                    if (cost < bestCost) {
+                        bestCost = cost;
+                        best = new Split(ceilDiv(rowPanels, rp), ceilDiv(colPanels, cp), rp, cp);
+                    }
+                }
+                if (bestCost != Long.MAX_VALUE) break; // the most workers that fit; fewer only when none do
+            }
+            return best;
+        }
+    }
+
+    /** The blocked loop nest on one thread: column blocks of {@link #NC}, depth blocks of {@link #KC}, row blocks of {@link #MC}. */
+    private static void multiplySequential(GemmOperand a, GemmOperand b, float[] c, int cOffset, int ldc) {
+        int m = a.rows(), n = b.cols(), k = a.cols();
+        float[] packedB = packedBBuffer(Math.min(NC, roundUp(n, NR)) * Math.min(KC, k));
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            int panels = ceilDiv(nc, NR);
-            // When there are fewer row blocks than workers, also split the columns.
-            int nSplits = mBlocks >= threads ? 1 : Math.min(panels, ceilDiv(threads, mBlocks));
-            int units = mBlocks * nSplits;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                GemmOperand bBlock = b.rowRange(pc, kc).colRange(jc, nc);
+                packB(b.rowRange(pc, kc).colRange(jc, nc), packedB);
                 GemmOperand aDepth = a.colRange(pc, kc);
-                int jcFinal = jc;
-                if (threads > 1 && panels > 1) {
-                    Parallel.forRange(panels, Math.max(1, panels / (4 * threads)), (p0, p1) -> packB(bBlock, packedB, p0, p1));
-                } else {
-                    packB(bBlock, packedB, 0, panels);
+                for (int i0 = 0; i0 < m; i0 += MC) {
+                    int rows = Math.min(MC, m - i0);
+                    computeBlock(aDepth.rowRange(i0, rows), packedB, nc, kc, c, cOffset + i0 * ldc + jc, ldc);
                 }
-                Parallel.RangeBody compute = (u0, u1) -> {
-                    for (int u = u0; u < u1; u++) {
-                        int mb = u / nSplits, split = u % nSplits;
-                        int i0 = mb * mc, rows = Math.min(mc, m - i0);
-                        int q0 = (int) ((long) panels * split / nSplits), q1 = (int) ((long) panels * (split + 1) / nSplits);
-                        computeBlock(aDepth.rowRange(i0, rows), packedB, q0, q1, nc, kc, c, cOffset + i0 * ldc + jcFinal, ldc);
-                    }
-                };
-                if (threads > 1 && units > 1) Parallel.forRange(units, 1, compute);
-                else compute.run(0, units);
             }
         }
     }
 
+    /** This thread's packed-B buffer, grown to at least {@code size} floats (at most {@code NC * KC}). */
+    private static float[] packedBBuffer(int size) {
+        float[][] holder = B_BLOCK.get();
+        if (holder[0].length < size) holder[0] = new float[size];
+        return holder[0];
+    }
+
     /**
-     * One row block of A against B micro-panels {@code [q0, q1)} of the packed block. Each column panel of C is
+     * One row block of A against every B micro-panel of the packed block. Each column panel of C is
      * first gathered into a small contiguous tile: the kernels then hit L1 instead of missing on C rows a whole
      * leading dimension apart, and the zero padding of the packed operands makes every tile full-sized.
      */
-    private static void computeBlock(GemmOperand aBlock, float[] packedB, int q0, int q1, int nc, int kc, float[] c, int cBase, int ldc) {
+    private static void computeBlock(GemmOperand aBlock, float[] packedB, int nc, int kc, float[] c, int cBase, int ldc) {
         int rows = aBlock.rows();
         float[] packedA = A_BLOCK.get();
         packA(aBlock, packedA, kc);
         int aPanels = ceilDiv(rows, MR);
         float[] tile = C_TILE.get();
-        for (int q = q0; q < q1; q++) {
+        for (int q = 0, panels = ceilDiv(nc, NR); q < panels; q++) {
             int j0 = q * NR, cols = Math.min(NR, nc - j0);
             int bOff = q * NR * kc;
             moveTile(c, cBase + j0, ldc, tile, rows, cols, true);
@@ -195,10 +260,10 @@ final class Gemm {
         }
     }
 
-    /** B micro-panels {@code [q0, q1)} of a {@code [kc x nc]} block: panel {@code q}, step {@code p}, column {@code j} at {@code q*NR*kc + p*NR + j}. */
-    private static void packB(GemmOperand b, float[] pb, int q0, int q1) {
+    /** A {@code [kc x nc]} block into NR-column micro-panels: panel {@code q}, step {@code p}, column {@code j} at {@code q*NR*kc + p*NR + j}. */
+    private static void packB(GemmOperand b, float[] pb) {
         int kc = b.rows(), nc = b.cols();
-        for (int q = q0; q < q1; q++) {
+        for (int q = 0, panels = ceilDiv(nc, NR); q < panels; q++) {
             int j0 = q * NR, cols = Math.min(NR, nc - j0);
             int base = q * NR * kc;
             if (cols == NR && b.colStride() == 1) packRowMajorPanel(b, j0, pb, base);

@@ -35,18 +35,14 @@ public final class GemmBenchSuite implements BenchSuite {
         }
     }
 
-    /**
-     * Runs every path until C2 has compiled it before anything is timed; on a loaded machine the compiler
-     * threads get little CPU and take seconds, which would otherwise land in the first size's numbers.
-     */
+    /** Every path compiled by C2 before anything is timed (see {@link BenchData#warmUntilCompiled}). */
     private static void warmUp(BenchContext ctx) {
         Tensor a = BenchData.random(DType.F32, 4, 256, 256), w = BenchData.random(DType.BF16, 5, 256, 256);
-        long end = System.nanoTime() + (ctx.quick() ? 1_000_000_000L : 5_000_000_000L);
-        while (System.nanoTime() < end) {
+        BenchData.warmUntilCompiled(() -> {
             CpuBackend.INSTANCE.matmul(a, a);
             CpuBackend.INSTANCE.linear(a, a, null);
             CpuBackend.INSTANCE.linear(a, w, null);
-        }
+        }, ctx.quick() ? 0.2 : 1.0);
     }
 
     /** {@code cpu_gflops}: work per process CPU second, comparable with numpy_gemm.py when the machine is shared. */

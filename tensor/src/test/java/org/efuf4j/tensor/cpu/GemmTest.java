@@ -61,6 +61,45 @@ class GemmTest {
     }
 
     @Test
+    void workerSplitTilesTheOutputExactlyOnKernelBoundaries() {
+        int[][] problems = {{1, 1, 1}, {2, 500, 64}, {500, 2, 64}, {256, 256, 256}, {7, 4087, 517}, {1000, 30, 8}, {97, 97, 5}, {2048, 2048, 2048}};
+        for (int[] p : problems) {
+            int m = p[0], n = p[1], k = p[2];
+            for (int threads : new int[] {1, 2, 3, 4, 6, 16}) {
+                Gemm.Split split = Gemm.Split.choose(m, n, k, threads);
+                String what = m + "x" + n + "x" + k + " on " + threads + " threads: " + split;
+                assertTrue(split.parts() >= 1 && split.parts() <= threads, what);
+                int[] covered = new int[m * n];
+                for (int u = 0; u < split.parts(); u++) {
+                    int i0 = split.rowStart(u, m), i1 = split.rowEnd(u, m), j0 = split.colStart(u, n), j1 = split.colEnd(u, n);
+                    assertTrue(i0 % Gemm.MR == 0 && j0 % Gemm.NR == 0, what + " part " + u + " starts off the micro-tile grid");
+                    for (int i = i0; i < i1; i++) for (int j = j0; j < j1; j++) covered[i * n + j]++;
+                }
+                for (int i = 0; i < covered.length; i++)
+                    assertEquals(1, covered[i], what + " covers C(" + i / n + ", " + i % n + ") " + covered[i] + " times");
+            }
+        }
+        // Large square problems use every worker, and 2 workers split them in halves of equal padded size.
+        assertEquals(4, Gemm.Split.choose(1024, 1024, 1024, 4).parts());
+        Gemm.Split two = Gemm.Split.choose(256, 256, 256, 2);
+        assertEquals(2, two.parts(), two.toString());
+    }
+
+    @Test
+    void parallelGemmSplitsRowsOrColumnsAndMatchesReference() {
+        // Above the parallel threshold: a wide problem is cut by columns, a tall one by rows.
+        Random rnd = new Random(5);
+        int k = 300;
+        int[][] shapes = {{4, k, 1000}, {1000, k, 10}, {200, k, 200}};
+        for (int[] s : shapes) {
+            assertTrue((long) s[0] * s[1] * s[2] >= Gemm.MIN_PARALLEL_MACS);
+            GemmOperand a = operand(rnd, DType.F32, s[0], s[1], Layout.ROW_MAJOR);
+            GemmOperand b = operand(rnd, DType.BF16, s[1], s[2], Layout.COLUMN_MAJOR);
+            check("parallel gemm " + s[0] + "x" + s[1] + "x" + s[2], a, b, (c, off, ldc) -> Gemm.multiply(a, b, c, off, ldc, true));
+        }
+    }
+
+    @Test
     void matrixVectorMatchesReference() {
         Random rnd = new Random(3);
         int[] depths = {1, 7, 8, 1000, 1030, 2100};
