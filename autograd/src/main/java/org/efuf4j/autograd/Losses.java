@@ -64,7 +64,7 @@ public final class Losses {
         Variable logitsPerText = Arithmetic.mul(MatrixOps.matmul(txt, img.transpose(0, 1)), Activations.exp(logitScale));
         long[] diag = new long[n];
         for (int i = 0; i < n; i++) diag[i] = i;
-        Tensor labels = Tensor.ofLongs(diag, n);
+        Tensor labels = imageEmbeds.backend().fromHost(Tensor.ofLongs(diag, n));
         Variable textLoss = CrossEntropyOps.rows(logitsPerText, labels).loss().mean();
         Variable imageLoss = CrossEntropyOps.rows(Shaping.contiguous(logitsPerText.transpose(0, 1)), labels).loss().mean();
         return Arithmetic.scale(Arithmetic.add(textLoss, imageLoss), 0.5f);

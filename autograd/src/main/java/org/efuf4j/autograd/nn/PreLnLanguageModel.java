@@ -34,7 +34,8 @@ public final class PreLnLanguageModel extends Module {
         int t = ids.dim(1);
         long[] pos = new long[t];
         for (int i = 0; i < t; i++) pos[i] = i;
-        Variable x = Arithmetic.add(embedTokens.forward(ids), embedPositions.forward(Tensor.ofLongs(pos, 1, t)));
+        Tensor positions = embedPositions.weight.backend().fromHost(Tensor.ofLongs(pos, 1, t));
+        Variable x = Arithmetic.add(embedTokens.forward(ids), embedPositions.forward(positions));
         for (ClipEncoderLayer l : layers) x = l.forward(x, AttentionMask.CAUSAL);
         return lmHead.forward(finalLayerNorm.forward(x));
     }

@@ -2,6 +2,10 @@ package org.efuf4j.tensor.cpu;
 
 import static org.efuf4j.tensor.cpu.CpuBackwardArrays.floats;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 import org.efuf4j.tensor.AttentionMask;
 import org.efuf4j.tensor.Backend;
 import org.efuf4j.tensor.Parallel;
@@ -11,9 +15,13 @@ import org.efuf4j.tensor.Tensor;
 /**
  * Host backward of scaled-dot-product attention with causal/padding masks and GQA. Probabilities are
  * recomputed one query row at a time (nothing of size Tq x Tk is stored); work is split over
- * (batch, kv head) so every task owns its dk/dv rows and no accumulation races.
+ * (batch, kv head) so every task owns its dk/dv rows and no accumulation races. Dot products and row
+ * updates are Vector API micro-kernels; {@link org.efuf4j.tensor.reference.ReferenceBackend#attentionBackward}
+ * is the plain twin the tests compare with.
  */
 final class CpuBackwardAttention {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
     private CpuBackwardAttention() {}
 
     static Backend.AttentionGrads attentionBackward(Tensor q, Tensor k, Tensor v, AttentionMask mask, float scale, Tensor out, Tensor dOut) {
@@ -47,35 +55,46 @@ final class CpuBackwardAttention {
                         double max = Double.NEGATIVE_INFINITY;
                         for (int j = 0; j < tk; j++) {
                             if (!visible(mask, padding, bi, tk, i, j)) { p[j] = Double.NEGATIVE_INFINITY; continue; }
-                            int ko = kBase + j * d;
-                            double s = 0;
-                            for (int c = 0; c < d; c++) s += (double) qs[qo + c] * ks[ko + c];
-                            p[j] = s * scale;
+                            p[j] = (double) dot(qs, qo, ks, kBase + j * d, d) * scale;
                             max = Math.max(max, p[j]);
                         }
                         if (max == Double.NEGATIVE_INFINITY) continue; // fully masked row: output was zeros, no gradient
                         double sum = 0;
                         for (int j = 0; j < tk; j++) { p[j] = p[j] == Double.NEGATIVE_INFINITY ? 0 : Math.exp(p[j] - max); sum += p[j]; }
-                        double rowDot = 0; // sum_j p_j (dO . v_j) = dO . O
-                        for (int c = 0; c < d; c++) rowDot += (double) gs[qo + c] * os[qo + c];
+                        double rowDot = dot(gs, qo, os, qo, d); // sum_j p_j (dO . v_j) = dO . O
                         for (int j = 0; j < tk; j++) {
                             if (p[j] == 0) continue;
                             double pj = p[j] / sum;
                             int ko = kBase + j * d;
-                            double dp = 0;
-                            for (int c = 0; c < d; c++) dp += (double) gs[qo + c] * vs[ko + c];
-                            double ds = pj * (dp - rowDot) * scale;
-                            for (int c = 0; c < d; c++) {
-                                dq[qo + c] += (float) (ds * ks[ko + c]);
-                                dk[ko + c] += (float) (ds * qs[qo + c]);
-                                dv[ko + c] += (float) (pj * gs[qo + c]);
-                            }
+                            double ds = pj * (dot(gs, qo, vs, ko, d) - rowDot) * scale;
+                            axpy((float) ds, ks, ko, dq, qo, d);
+                            axpy((float) ds, qs, qo, dk, ko, d);
+                            axpy((float) pj, gs, qo, dv, ko, d);
                         }
                     }
                 }
             }
         });
         return new Backend.AttentionGrads(CpuBackwardArrays.tensor(dq, q.shape()), CpuBackwardArrays.tensor(dk, k.shape()), CpuBackwardArrays.tensor(dv, v.shape()));
+    }
+
+    /** {@code sum a[ao + c] * b[bo + c]} over {@code c < n}. */
+    static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int c = 0;
+        for (int bound = S.loopBound(n); c < bound; c += S.length())
+            acc = FloatVector.fromArray(S, a, ao + c).fma(FloatVector.fromArray(S, b, bo + c), acc);
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; c < n; c++) s += a[ao + c] * b[bo + c];
+        return s;
+    }
+
+    /** {@code y[yo + c] += alpha * x[xo + c]} over {@code c < n}. */
+    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        int c = 0;
+        for (int bound = S.loopBound(n); c < bound; c += S.length())
+            FloatVector.fromArray(S, x, xo + c).fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, y, yo + c)).intoArray(y, yo + c);
+        for (; c < n; c++) y[yo + c] += alpha * x[xo + c];
     }
 
     static boolean visible(AttentionMask mask, float[] padding, int batch, int tk, int i, int j) {

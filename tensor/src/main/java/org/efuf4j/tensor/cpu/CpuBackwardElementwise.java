@@ -2,6 +2,10 @@ package org.efuf4j.tensor.cpu;
 
 import static org.efuf4j.tensor.cpu.CpuBackwardArrays.floats;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 import org.efuf4j.tensor.DropoutRng;
 import org.efuf4j.tensor.Parallel;
 import org.efuf4j.tensor.Shapes;
@@ -11,6 +15,8 @@ import org.efuf4j.tensor.UnaryOp;
 
 /** Host backward kernels that work element by element: activation derivatives, embedding scatter-add, dropout masks. */
 final class CpuBackwardElementwise {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
     private CpuBackwardElementwise() {}
 
     static Tensor unaryBackward(UnaryOp op, Tensor x, Tensor dy) {
@@ -18,9 +24,74 @@ final class CpuBackwardElementwise {
         float[] xs = floats(x), g = floats(dy);
         float[] out = new float[xs.length];
         Parallel.forRange(xs.length, 4096, (s, e) -> {
-            for (int i = s; i < e; i++) out[i] = (float) (g[i] * UnaryMath.derivative(op, xs[i]));
+            int tail = VECTORIZED.contains(op) ? vectorDerivative(op, xs, g, out, s, e) : s;
+            scalarDerivative(op, xs, g, out, tail, e);
         });
         return CpuBackwardArrays.tensor(out, x.shape());
+    }
+
+    /** The plain twin (and the tail of the vector loop): the double-precision definition per element. */
+    static void scalarDerivative(UnaryOp op, float[] xs, float[] g, float[] out, int s, int e) {
+        for (int i = s; i < e; i++) out[i] = (float) (g[i] * UnaryMath.derivative(op, xs[i]));
+    }
+
+    /** Activations whose derivative is worth vectorising (they sit on every MLP's backward path). */
+    private static final java.util.Set<UnaryOp> VECTORIZED = java.util.EnumSet.of(
+            UnaryOp.GELU_ERF, UnaryOp.GELU_TANH, UnaryOp.QUICK_GELU, UnaryOp.SILU, UnaryOp.SIGMOID, UnaryOp.TANH, UnaryOp.EXP);
+
+    /** Processes whole vectors of {@code [s, e)}; returns where the scalar tail starts. */
+    private static int vectorDerivative(UnaryOp op, float[] xs, float[] g, float[] out, int s, int e) {
+        int i = s;
+        for (int bound = s + S.loopBound(e - s); i < bound; i += S.length()) {
+            FloatVector x = FloatVector.fromArray(S, xs, i);
+            FloatVector d = switch (op) {
+                case GELU_ERF -> geluErfDerivative(x);
+                case GELU_TANH -> geluTanhDerivative(x);
+                case QUICK_GELU -> scaledSigmoidDerivative(x, 1.702f);
+                case SILU -> scaledSigmoidDerivative(x, 1f);
+                case SIGMOID -> { FloatVector sg = sigmoid(x); yield sg.mul(sg.neg().add(1f)); }
+                case TANH -> { FloatVector t = x.lanewise(VectorOperators.TANH); yield t.mul(t).neg().add(1f); }
+                case EXP -> x.lanewise(VectorOperators.EXP);
+                default -> throw new IllegalStateException("no vector derivative for " + op);
+            };
+            d.mul(FloatVector.fromArray(S, g, i)).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static FloatVector reciprocal(FloatVector v) { return FloatVector.broadcast(S, 1f).div(v); }
+
+    private static FloatVector sigmoid(FloatVector x) { return reciprocal(x.neg().lanewise(VectorOperators.EXP).add(1f)); }
+
+    /** d/dx of {@code x * sigmoid(a x)} = s + a x s (1 - s) (SiLU: a = 1, quick_gelu: a = 1.702). */
+    private static FloatVector scaledSigmoidDerivative(FloatVector x, float a) {
+        FloatVector s = sigmoid(x.mul(a));
+        return s.add(x.mul(a).mul(s).mul(s.neg().add(1f)));
+    }
+
+    private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI), INV_SQRT_2PI = (float) (1.0 / Math.sqrt(2.0 * Math.PI));
+
+    private static FloatVector geluTanhDerivative(FloatVector x) {
+        FloatVector x2 = x.mul(x);
+        FloatVector t = x.mul(x2.mul(0.044715f).add(1f)).mul(SQRT_2_OVER_PI).lanewise(VectorOperators.TANH);
+        FloatVector inner = x2.mul(3f * 0.044715f).add(1f).mul(SQRT_2_OVER_PI);
+        return t.add(1f).mul(0.5f).add(x.mul(0.5f).mul(t.mul(t).neg().add(1f)).mul(inner));
+    }
+
+    /** Phi(x) + x phi(x), with erf from the same Chebyshev fit as {@link org.efuf4j.tensor.MathFunctions#erf}. */
+    private static FloatVector geluErfDerivative(FloatVector x) {
+        FloatVector u = x.mul((float) (1.0 / Math.sqrt(2.0)));
+        FloatVector z = u.abs();
+        FloatVector t = reciprocal(z.mul(0.5f).add(1f));
+        FloatVector poly = t.mul(0.17087277f).add(-0.82215223f).mul(t).add(1.48851587f).mul(t).add(-1.13520398f).mul(t)
+                .add(0.27886807f).mul(t).add(-0.18628806f).mul(t).add(0.09678418f).mul(t).add(0.37409196f).mul(t)
+                .add(1.00002368f).mul(t).add(-1.26551223f);
+        FloatVector r = t.mul(z.mul(z).neg().add(poly).lanewise(VectorOperators.EXP)); // erfc(|u|)
+        FloatVector erfAbs = r.neg().add(1f);
+        FloatVector erf = erfAbs.blend(erfAbs.neg(), u.compare(VectorOperators.LT, 0f));
+        FloatVector cdf = erf.add(1f).mul(0.5f);
+        FloatVector pdf = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+        return cdf.add(x.mul(pdf));
     }
 
     static Tensor embeddingBackward(Tensor ids, Tensor dy, int vocab) {

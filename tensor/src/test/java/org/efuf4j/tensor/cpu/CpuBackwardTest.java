@@ -61,6 +61,15 @@ class CpuBackwardTest {
         }
     }
 
+    @Test
+    void vectorisedActivationDerivativesOverAWideRange() {
+        Random r = new Random(42);
+        // 1003 elements: whole vectors plus a tail; |x| up to 12 reaches exp under/overflow in the sigmoids and erf's tails.
+        Tensor x = rand(r, -12f, 12f, 1003), dy = rand(r, 1003);
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.GELU_ERF, UnaryOp.GELU_TANH, UnaryOp.QUICK_GELU, UnaryOp.SILU, UnaryOp.SIGMOID, UnaryOp.TANH})
+            close(op + " backward (wide range)", REF.unaryBackward(op, ref(x), ref(dy)), CPU.unaryBackward(op, x, dy));
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 33})
     void softmaxAndLogSoftmaxBackward(int cols) {
