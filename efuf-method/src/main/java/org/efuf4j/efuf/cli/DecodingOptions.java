@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 final class DecodingOptions {
     enum Kind { greedy, sample, beam }
 
-    @Option(names = "--decoding", description = "greedy, sample or beam (default: ${DEFAULT-VALUE})")
+    @Option(names = "--decoding", description = "greedy, sample or beam (default: greedy for dataset formation)")
     Kind kind;
 
     @Option(names = "--beams", defaultValue = "5", description = "beams for --decoding beam (default: ${DEFAULT-VALUE})")

@@ -46,7 +46,7 @@ final class UnlearnCommand implements Callable<Integer> {
         @Option(names = "--trainable", defaultValue = "projector", description = "projector (paper), projector-lm, all") String trainable;
         @Option(names = "--ablation", defaultValue = "full", description = "full, no-sentence, sentence-only, vanilla (needs a dataset formed with --granularity sentence)") String ablation;
         @Option(names = "--sample-weights", description = "authors' variant: weight samples by their scores") boolean sampleWeights;
-        @Option(names = "--implementation-schedules", description = "authors' variant: lambda1 held 40% then linearly to 0; positive weight 1.0 -> 0.5") boolean schedules;
+        @Option(names = "--implementation-schedules", description = "authors' variant: lambda1 held 40%% then linearly to 0; positive weight 1.0 -> 0.5") boolean schedules;
         @Option(names = "--negative-cap", defaultValue = "15", description = "a negative sample whose cross-entropy exceeds this adds no ascent (default: ${DEFAULT-VALUE})") double negativeCap;
         @Option(names = "--epochs", defaultValue = "1", description = "passes over D- (default: ${DEFAULT-VALUE})") int epochs;
         @Option(names = "--max-negative-passes", defaultValue = "3", description = "bound on --epochs (default: ${DEFAULT-VALUE})") int maxPasses;
