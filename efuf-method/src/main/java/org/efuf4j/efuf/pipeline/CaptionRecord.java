@@ -1,6 +1,8 @@
 package org.efuf4j.efuf.pipeline;
 
 import java.util.ArrayList;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 
 import org.efuf4j.efuf.dataset.ScoredCaption;
@@ -18,7 +20,7 @@ public record CaptionRecord(String image, String caption, List<ScoredObject> obj
         return new CaptionRecord(image, null, List.of(), reason);
     }
 
-    public boolean isSkipped() { return skipped != null; }
+    @JsonIgnore public boolean isSkipped() { return skipped != null; }
 
     public static CaptionRecord of(String image, String caption, List<Mention> mentions, float[] scores) {
         List<ScoredObject> objects = new ArrayList<>(mentions.size());
