@@ -128,7 +128,7 @@ class EfufPipelineEndToEndTest {
                 "--eval-images", evalImages.toString(), "--annotations", annotations.toString(), "--references", references.toString(),
                 "--ppl-model", taughtDir.toString(), "--out", out.toString(),
                 "--max-new-tokens", "14", "--calibrate", "percentiles", "--percentiles", "35,65", "--validation-share", "0",
-                "--lr", "1e-3", "--checkpoint-every", "2",
+                "--scoring", "paper", "--cell-size", "8", "--lr", "1e-3", "--checkpoint-every", "2",
                 "--eval-prompt", Captioner.FORMATION_PROMPT, "--eval-max-new-tokens", "14", "--eval-beams", "2",
                 "--pope", "random,adversarial", "--pope-max-new-tokens", "3");
         assertEquals(0, r.rc(), r.err() + r.out());

@@ -13,7 +13,7 @@ import org.efuf4j.efuf.pipeline.DatasetFormation;
 import org.efuf4j.efuf.pipeline.ImageFolder;
 import org.efuf4j.efuf.pipeline.ObjectScorer;
 import org.efuf4j.efuf.pipeline.ThresholdChoice;
-import org.efuf4j.efuf.pipeline.WholeImageClipScorer;
+import org.efuf4j.efuf.pipeline.ClipObjectScorer;
 import org.efuf4j.models.generate.Decoding;
 import org.efuf4j.tensor.Device;
 import picocli.CommandLine.ArgGroup;
@@ -68,7 +68,8 @@ final class FormDatasetCommand implements Callable<Integer> {
         @Option(names = "--prompt", defaultValue = Captioner.FORMATION_PROMPT, description = "caption prompt (default: ${DEFAULT-VALUE})") String prompt;
         @Option(names = "--template", defaultValue = Captioner.LLAVA_TEMPLATE, description = "chat template with {prompt} and <image> (default: LLaVA-1.5's)") String template;
         @Option(names = "--max-new-tokens", defaultValue = "96", description = "default: ${DEFAULT-VALUE}") int maxNewTokens;
-        @Option(names = "--scoring", defaultValue = "whole-image", description = "whole-image (the clip module's windowed scorings: paper, implementation, once merged)") String scoring;
+        @Option(names = "--scoring", defaultValue = "paper", description = "paper (max over sliding windows), implementation (mean of top-4 cells), whole-image (default: ${DEFAULT-VALUE})") String scoring;
+        @Option(names = "--cell-size", description = "window cell side in pixels (default: 48, the authors' value for 224-px CLIP)") Integer cellSize;
         @Option(names = "--t0", description = "positive threshold (with --t1; default: calibrated or the paper's 32)") Double t0;
         @Option(names = "--t1", description = "negative threshold (default: calibrated or the paper's 23)") Double t1;
         @Option(names = "--t2", description = "sentence threshold (default: Ds about as large as D+ and D-)") Double t2;
@@ -110,9 +111,7 @@ final class FormDatasetCommand implements Callable<Integer> {
         }
 
         ObjectScorer scorer(Path clip, Device device) {
-            if (!scoring.equals("whole-image"))
-                throw new IllegalArgumentException("--scoring " + scoring + ": only whole-image is available in this build");
-            return WholeImageClipScorer.load(clip, device);
+            return ClipObjectScorer.load(clip, scoring, cellSize, device);
         }
     }
 }
