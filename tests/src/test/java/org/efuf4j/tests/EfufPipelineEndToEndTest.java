@@ -189,6 +189,12 @@ class EfufPipelineEndToEndTest {
             assertTrue(Double.isFinite(m.at("/pope/adversarial/accuracy").asDouble()));
             assertEquals(18, JsonlReader.readTree(out.resolve("eval/" + model + "/pope-random.jsonl")).records().size());
         }
+        // the evaluation's captions feed 'efuf evaluate chair', which agrees with the evaluation's CHAIR
+        Run chair = efuf("evaluate", "chair", "--captions", out.resolve("eval/efuf/generated.jsonl").toString(), "--annotations", annotations.toString());
+        assertEquals(0, chair.rc(), chair.err());
+        JsonNode efufMetrics = Json.MAPPER.readTree(out.resolve("eval/efuf/metrics.json").toFile());
+        assertTrue(chair.out().contains(String.format(java.util.Locale.ROOT, "CHAIR_s=%.4f CHAIR_i=%.4f", efufMetrics.get("chair_s").asDouble(),
+                efufMetrics.get("chair_i").asDouble())), chair.out() + " vs " + efufMetrics);
         String table = Files.readString(out.resolve("eval/comparison.md"));
         assertTrue(table.contains("| base |") && table.contains("| efuf |"), table);
         assertTrue(Json.MAPPER.readTree(out.resolve("eval/comparison.json").toFile()).has("efuf"));
