@@ -47,6 +47,6 @@ __kernel void attention(int B, int Hq, int Hkv, int Tq, int Tk, int D, float sca
         m = mn;
     }
     __global float* o = out + ((long) bh * Tq + t) * D;
-    float inv = l > 0.0f ? 1.0f / l : 0.0f;
+    float inv = l != 0.0f ? 1.0f / l : 0.0f; // l is 0 only when nothing was visible; NaN must propagate
     for (int d = 0; d < D; d++) o[d] = acc[d] * inv;
 }

@@ -134,7 +134,7 @@ __kernel void attention_backward_q(int B, int Hq, int Hkv, int Tq, int Tk, int D
         l = l * exp(m - mn) + exp(s - mn);
         m = mn;
     }
-    float L = l > 0.0f ? m + log(l) : INFINITY;
+    float L = l != 0.0f ? m + log(l) : INFINITY;
     float dlt = 0.0f;
     for (int d = 0; d < D; d++) dlt = fma(gr[d], orow[d], dlt);
     lse[row] = L;

@@ -143,7 +143,8 @@ final class CpuAttention {
                 int row = r0 + r, t = row / g, h = kvh * g + row % g;
                 int at = (b * p.queryHeads() + h) * p.queries() + t;
                 float sum = rowSum[r];
-                if (sum > 0f) {
+                // Exactly 0 only when no key was visible; a NaN sum must reach the output, not hide as "masked".
+                if (sum != 0f) {
                     float inv = 1f / sum;
                     for (int i = 0; i < dv; i++) out[at * dv + i] = acc[r * dv + i] * inv;
                     lse[at] = rowMax[r] + (float) Math.log(sum);

@@ -50,6 +50,22 @@ class AttentionTest {
         }
     }
 
+    /** A NaN in a key a query can see must reach that query's output (training guards look for NaN losses). */
+    @Test
+    void nanInAVisibleKeyReachesTheOutput() {
+        for (int t : new int[] {1, 5, 40, 70}) {
+            Random r = new Random(t);
+            float[] q = new float[2 * t * 16], k = new float[q.length], v = new float[q.length];
+            for (int i = 0; i < q.length; i++) { q[i] = r.nextFloat(); k[i] = r.nextFloat(); v[i] = r.nextFloat(); }
+            int nanKey = t / 2;
+            for (int i = 0; i < 16; i++) k[nanKey * 16 + i] = Float.NaN;
+            float[] o = CpuBackend.INSTANCE.attention(Tensor.of(q, 1, 2, t, 16), Tensor.of(k, 1, 2, t, 16), Tensor.of(v, 1, 2, t, 16),
+                    AttentionMask.CAUSAL, 0.25f).toFloatArray();
+            for (int row = nanKey; row < t; row++)
+                assertTrue(Float.isNaN(o[row * 16]), "t=" + t + ": row " + row + " sees the NaN key " + nanKey + " but its output is " + o[row * 16]);
+        }
+    }
+
     @Test
     void matchesReferenceOnRandomShapesMasksAndLayouts() {
         List<Case> cases = List.of(
