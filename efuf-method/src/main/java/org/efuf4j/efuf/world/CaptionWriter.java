@@ -27,6 +27,8 @@ final class CaptionWriter {
     private final SceneType scene;
     private final List<WorldObject> objects;
     private final int size;
+    /** The categories in the order the caption being worded names them. */
+    private final List<String> spoken = new ArrayList<>();
 
     CaptionWriter(WorldConfig config, SceneType scene, List<WorldObject> objects) {
         this.config = config;
@@ -132,6 +134,7 @@ final class CaptionWriter {
     // ---- wording
 
     private WorldCaption realize(List<Item> plan, List<String> omitted, Rng r) {
+        spoken.clear();
         List<String> clauses = new ArrayList<>();
         Item previous = null;
         int i = 0;
@@ -167,15 +170,13 @@ final class CaptionWriter {
             }
         }
         text.append('.');
-        List<String> mentioned = new ArrayList<>();
         List<String> absent = new ArrayList<>();
         for (Item item : plan) {
-            mentioned.add(item.category().name());
             if (!item.present()) {
                 absent.add(item.category().name());
             }
         }
-        return new WorldCaption(text.toString(), mentioned, absent, omitted);
+        return new WorldCaption(text.toString(), spoken, absent, omitted);
     }
 
     private String singleClause(Item x, Item previous, Rng r) {
@@ -219,6 +220,7 @@ final class CaptionWriter {
     /** "a dog", "two small cars", "an umbrella", a synonym at the configured rate. */
     private String phrase(Item x, Rng r) {
         WorldCategory c = x.category();
+        spoken.add(c.name()); // phrases are built in reading order: Java evaluates concatenations left to right
         String term = !c.synonyms().isEmpty() && r.chance(config.synonymRate()) ? r.pick(c.synonyms()) : c.name();
         String adjective = "";
         if (x.present() && x.anchor().small() && r.chance(0.6)) {

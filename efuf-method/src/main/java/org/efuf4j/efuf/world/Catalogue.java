@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The world's fixed content: 36 COCO categories in six scene types. Within a scene every category
+ * The world's fixed content: 37 COCO categories in six scene types. Within a scene every category
  * differs from its group-mates in both shape and main colour, so a small vision tower can tell a
  * present object from an absent group-mate; the language prior is what still invents them.
  * Main colours also stand off the scene's background, so every object is visible.
@@ -307,6 +307,17 @@ public final class Catalogue {
             p.rect(c, 0.10, 0.18, 0.90, 1.0);
             p.rect(0x1E5A28, 0.24, 0.56, 0.76, 0.86);
         }));
+        all.add(new WorldCategory("handbag", List.of("purse"), LYING, 1.1, 0.6, GROUND_LOW, false, p -> {
+            int c = p.main(0x8C28A0);
+            p.fill(c, 0.22, 0.0, 0.78, 0.40, (u, v) -> {
+                double du = (u - 0.5) / 0.28;
+                double dv = (v - 0.40) / 0.40;
+                double r = du * du + dv * dv;
+                return r <= 1 && r >= 0.45;
+            });
+            p.polygon(c, 0.10, 0.36, 0.90, 0.36, 1.0, 1.0, 0.0, 1.0);
+            p.rect(0xF0C83C, 0.44, 0.50, 0.56, 0.60);
+        }));
         // breakfast table
         all.add(new WorldCategory("donut", List.of("doughnut"), LYING, 1.0, ANY_TOP, ANY_LOW, true, p -> {
             p.ring(0xB47846, 0.0, 0.0, 1.0, 1.0, 0.36);
@@ -365,29 +376,29 @@ public final class Catalogue {
         Map<String, SceneType> s = new LinkedHashMap<>();
         s.put("kitchen", new SceneType("kitchen", List.of("In a kitchen", "In the kitchen", "On a kitchen counter"),
                 List.of("in a kitchen", "in the kitchen", "on a kitchen counter"), Catalogue::kitchen,
-                List.of(pair("fork", "knife", 0.6, 0.7), pair("spoon", "cup", 0.55, 0.6), single("bowl", 0.45),
+                List.of(pair("fork", "knife", 0.5, 0.8), pair("spoon", "cup", 0.5, 0.75), single("bowl", 0.45),
                         single("bottle", 0.4), single("microwave", 0.3))));
         s.put("street", new SceneType("street", List.of("On a street", "In the street", "On a city road"),
                 List.of("on a street", "in the street", "on a busy road"), Catalogue::street,
-                List.of(pair("car", "traffic light", 0.7, 0.65), pair("stop sign", "fire hydrant", 0.5, 0.55),
+                List.of(pair("car", "traffic light", 0.55, 0.8), pair("stop sign", "fire hydrant", 0.45, 0.75),
                         single("bus", 0.4), single("bicycle", 0.4))));
         s.put("park", new SceneType("park", List.of("In a park", "On the grass", "In a green park"),
                 List.of("in a park", "on the grass", "in the park"), Catalogue::park,
-                List.of(pair("dog", "frisbee", 0.65, 0.7), pair("bench", "bird", 0.55, 0.6), single("kite", 0.4),
+                List.of(pair("dog", "frisbee", 0.55, 0.8), pair("bench", "bird", 0.5, 0.75), single("kite", 0.4),
                         single("sports ball", 0.35))));
         s.put("living room", new SceneType("living room", List.of("In a living room", "In the living room",
                         "Inside a cozy room"), List.of("in a living room", "in the living room", "indoors"),
                 Catalogue::livingRoom,
-                List.of(pair("remote", "tv", 0.6, 0.7), pair("potted plant", "couch", 0.6, 0.55), single("clock", 0.4),
+                List.of(pair("remote", "tv", 0.55, 0.8), pair("potted plant", "couch", 0.5, 0.75), single("clock", 0.4),
                         single("teddy bear", 0.35))));
         s.put("beach", new SceneType("beach", List.of("On a beach", "On the sand", "At the seaside"),
                 List.of("on a beach", "on the sand", "by the sea"), Catalogue::beach,
-                List.of(pair("umbrella", "chair", 0.65, 0.7), pair("boat", "surfboard", 0.55, 0.5),
-                        single("backpack", 0.45))));
+                List.of(pair("umbrella", "chair", 0.55, 0.8), pair("boat", "surfboard", 0.5, 0.75),
+                        single("backpack", 0.4), single("handbag", 0.35))));
         s.put("breakfast", new SceneType("breakfast", List.of("On a checkered cloth", "At breakfast",
                         "On a blue checkered cloth"), List.of("on a checkered cloth", "at breakfast", "for breakfast"),
                 Catalogue::breakfast,
-                List.of(pair("banana", "orange", 0.6, 0.6), pair("donut", "cake", 0.55, 0.6), single("sandwich", 0.45),
+                List.of(pair("banana", "orange", 0.55, 0.8), pair("donut", "cake", 0.5, 0.75), single("sandwich", 0.45),
                         single("broccoli", 0.4))));
         return java.util.Collections.unmodifiableMap(s);
     }

@@ -64,7 +64,7 @@ public record WorldConfig(long seed, int imageSize, int trainImages, int valImag
     }
 
     /**
-     * The embedded default: 64 px images, 2000/200/500 images, all six scene types (36 categories),
+     * The embedded default: 64 px images, 2000/200/500 images, all six scene types (37 categories),
      * 3-5 categories an image, 3 references, 30% of training captions with one absent group-mate.
      */
     public static WorldConfig defaults() {

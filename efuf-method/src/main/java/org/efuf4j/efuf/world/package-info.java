@@ -1,5 +1,5 @@
 /**
- * The embedded synthetic world: seeded, deterministic images of six scene types with 36 COCO
+ * The embedded synthetic world: seeded, deterministic images of six scene types with 37 COCO
  * categories, exact ground truth (boxes, visible area, occlusion), reference captions, training
  * captions with a controlled rate of absent-but-co-occurring mentions, and yes/no questions,
  * written as COCO-style files so CHAIR and POPE run on it exactly as on COCO. Entry points:
