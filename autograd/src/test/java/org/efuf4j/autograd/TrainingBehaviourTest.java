@@ -86,6 +86,24 @@ class TrainingBehaviourTest {
     }
 
     @Test
+    void dropoutModuleMasksOnlyInTrainingAndDrawsFreshMasks() {
+        org.efuf4j.autograd.nn.Dropout drop = new org.efuf4j.autograd.nn.Dropout(0.5f, 7L);
+        Variable x = Variable.leaf(Init.constant(1f, 1000));
+        float[] a = drop.forward(x).value().toFloatArray(), b = drop.forward(x).value().toFloatArray();
+        int zeros = 0, differ = 0;
+        for (int i = 0; i < a.length; i++) {
+            assertTrue(a[i] == 0f || a[i] == 2f, "inverted dropout keeps x / (1 - p)");
+            if (a[i] == 0f) zeros++;
+            if (a[i] != b[i]) differ++;
+        }
+        // Binomial(1000, 0.5): mean 500, sd ~16; successive calls draw independent masks (~500 differences).
+        assertTrue(Math.abs(zeros - 500) < 80, "zeros " + zeros);
+        assertTrue(differ > 300, "successive masks differ in only " + differ + " places");
+        drop.eval();
+        assertSame(x, drop.forward(x), "eval mode is the identity");
+    }
+
+    @Test
     void kvCacheDecodingMatchesTheFullCausalForward() {
         Random r = new Random(6);
         LlamaDecoderLayer layer = new LlamaDecoderLayer(16, 4, 2, 24, 10000f, 1e-6f, r);

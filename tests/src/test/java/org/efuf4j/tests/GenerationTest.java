@@ -106,6 +106,29 @@ class GenerationTest {
         }
     }
 
+    /** Prompts of different lengths, left-padded with a mask, continue exactly as each prompt alone (HF positions: cumsum - 1). */
+    @Test
+    void leftPaddedBatchContinuesLikeEachPromptAlone() {
+        long[] p0 = row(0).toLongArray(), p1 = Arrays.copyOfRange(row(1).toLongArray(), 2, PROMPTS.dim(1));
+        int t = p0.length;
+        long[] ids = new long[2 * t], mask = new long[2 * t];
+        System.arraycopy(p0, 0, ids, 0, t);
+        System.arraycopy(p1, 0, ids, t + (t - p1.length), p1.length);
+        for (int i = 0; i < t; i++) {
+            mask[i] = 1;
+            mask[t + i] = i >= t - p1.length ? 1 : 0;
+        }
+        Tensor batch = Tensor.ofLongs(ids, 2, t), batchMask = Tensor.ofLongs(mask, 2, t);
+        for (Decoding d : new Decoding[] {Decoding.GREEDY, new Decoding.BeamSearch(3, 1.0)}) {
+            for (boolean cache : new boolean[] {true, false}) {
+                GenerationConfig c = new GenerationConfig(5, Set.of(), d, cache);
+                GenerationResult padded = Generator.generate(LM, batch, batchMask, c);
+                assertArrayEquals(Generator.generate(LM, Tensor.ofLongs(p0, 1, t), c).newTokens(0), padded.newTokens(0), d + " cache " + cache);
+                assertArrayEquals(Generator.generate(LM, Tensor.ofLongs(p1, 1, p1.length), c).newTokens(0), padded.newTokens(1), d + " cache " + cache);
+            }
+        }
+    }
+
     @Test
     void samplingIsSeededAndTinyTopPIsGreedy() {
         GenerationConfig s1 = new GenerationConfig(8, Set.of(), new Decoding.Sampling(1.5, 1.0, 7), true);

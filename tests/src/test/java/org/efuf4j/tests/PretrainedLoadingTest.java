@@ -60,6 +60,28 @@ class PretrainedLoadingTest {
         Parity.assertClose(tensors(bundle.resolve("outputs.safetensors")), outputs(m, bundle), 1e-4, "llava newer layout");
     }
 
+    /** CLIPVisionModel on its own: the clip bundle's vision weights and config give its vision_model_output. */
+    @Test
+    void clipVisionTowerAlone() throws Exception {
+        Path bundle = HfForwardCommandTest.shared("clip");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(bundle.resolve("config.json").toFile());
+        var vision = (com.fasterxml.jackson.databind.node.ObjectNode) json.get("vision_config");
+        vision.put("model_type", "clip_vision_model");
+        Path d = Files.createDirectories(tmp.resolve("clip-vision"));
+        Files.writeString(d.resolve("config.json"), vision.toString());
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        tensors(bundle.resolve("model.safetensors")).forEach((k, t) -> { if (k.startsWith("vision_model.")) weights.put(k, t); });
+        SafetensorsWriter.write(d.resolve("model.safetensors"), weights);
+        Map<String, Tensor> expected = new LinkedHashMap<>();
+        tensors(bundle.resolve("outputs.safetensors")).forEach((k, t) -> {
+            if (k.startsWith("vision_model_output.")) expected.put(k.substring("vision_model_output.".length()), t);
+        });
+        assertEquals(5, expected.size());
+        Module tower = PretrainedModels.load(d);
+        assertTrue(tower instanceof org.efuf4j.models.vision.VisionTowerModel);
+        Parity.assertClose(expected, outputs(tower, bundle), 1e-4, "CLIPVisionModel");
+    }
+
     @Test
     void shardedCheckpointWithLegacyBuffersLoadsMapped() throws Exception {
         Path bundle = HfForwardCommandTest.shared("llama");
@@ -73,6 +95,28 @@ class PretrainedLoadingTest {
         for (var e : m.namedParameters().entrySet())
             assertTrue(((HostStorage) e.getValue().value().storage()).segment().isMapped(), e.getKey() + " was copied");
         Parity.assertClose(tensors(bundle.resolve("outputs_bf16w.safetensors")), outputs(m, bundle), 1e-4, "sharded bf16");
+    }
+
+    /**
+     * F16 weights stay F16 and mapped, widened inside the kernels: the outputs equal those of the same values stored as
+     * F32 (widening is exact, so only summation order differs: 1e-5 relative).
+     */
+    @Test
+    void f16WeightsComputeAsTheirF32Widening() throws Exception {
+        Path bundle = HfForwardCommandTest.shared("llava");
+        Map<String, Tensor> half = new LinkedHashMap<>(), widened = new LinkedHashMap<>();
+        tensors(bundle.resolve("model.safetensors")).forEach((k, t) -> {
+            Tensor h = t.backend().cast(t, org.efuf4j.tensor.DType.F16);
+            half.put(k, h);
+            widened.put(k, h.backend().cast(h, org.efuf4j.tensor.DType.F32));
+        });
+        Module f16 = PretrainedModels.load(directory("llava-f16", bundle, half));
+        for (var e : f16.namedParameters().entrySet()) {
+            assertEquals(org.efuf4j.tensor.DType.F16, e.getValue().value().dtype(), e.getKey());
+            assertTrue(((HostStorage) e.getValue().value().storage()).segment().isMapped(), e.getKey());
+        }
+        Module f32 = PretrainedModels.load(directory("llava-f16-widened", bundle, widened));
+        Parity.assertClose(outputs(f32, bundle), outputs(f16, bundle), 1e-5, "f16 vs widened f32");
     }
 
     @Test

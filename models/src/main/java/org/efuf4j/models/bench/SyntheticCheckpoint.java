@@ -83,8 +83,9 @@ public final class SyntheticCheckpoint {
     }
 
     /**
-     * BF16 values from a counter hash: norm weights near 1, biases near 0, matrices uniform with the 1/sqrt(fan-in)
-     * scale of a fresh layer, so activations stay in range through many layers.
+     * BF16 values from a counter hash, one block of a prime number of values repeated over the tensor (filling gigabytes
+     * element by element would dominate a test): norm weights near 1, biases near 0, matrices uniform with the
+     * 1/sqrt(fan-in) scale of a fresh layer, so activations stay in range through many layers.
      */
     static Tensor synthetic(String name, int[] shape, long salt) {
         Tensor t = Tensor.zeros(DType.BF16, shape);
@@ -93,12 +94,21 @@ public final class SyntheticCheckpoint {
         boolean norm = name.contains("norm") || name.contains("layrnorm");
         float scale = shape.length >= 2 ? (float) (1.0 / Math.sqrt(shape[shape.length - 1])) : 0.02f;
         float base = norm && name.endsWith("weight") ? 1f : 0f;
-        for (long i = 0; i < n; i++) {
+        int block = (int) Math.min(n, BLOCK);
+        for (int i = 0; i < block; i++) {
             long h = (i + salt * 0x9E3779B97F4A7C15L) * 0xBF58476D1CE4E5B9L;
             h ^= h >>> 31;
             float u = ((h >>> 40) * 0x1p-24f) * 2f - 1f;
-            seg.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2 * i, (short) (Float.floatToRawIntBits(base + u * scale) >>> 16));
+            seg.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2L * i, (short) (Float.floatToRawIntBits(base + u * scale) >>> 16));
+        }
+        for (long done = block; done < n; ) {
+            long count = Math.min(done, n - done);
+            MemorySegment.copy(seg, 0, seg, 2 * done, 2 * count);
+            done += count;
         }
         return t;
     }
+
+    /** A prime period, so no two rows of any matrix narrower than it repeat (ties would make argmax arbitrary). */
+    private static final int BLOCK = 65521;
 }

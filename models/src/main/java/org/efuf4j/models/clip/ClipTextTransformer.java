@@ -7,6 +7,7 @@ import org.efuf4j.autograd.Shaping;
 import org.efuf4j.autograd.Variable;
 import org.efuf4j.autograd.nn.LayerNorm;
 import org.efuf4j.autograd.nn.Module;
+import org.efuf4j.models.ModelInputs;
 import org.efuf4j.models.config.ClipTextConfig;
 import org.efuf4j.tensor.AttentionMask;
 import org.efuf4j.tensor.Tensor;

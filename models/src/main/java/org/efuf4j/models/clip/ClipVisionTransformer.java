@@ -6,6 +6,7 @@ import java.util.Random;
 import org.efuf4j.autograd.Variable;
 import org.efuf4j.autograd.nn.LayerNorm;
 import org.efuf4j.autograd.nn.Module;
+import org.efuf4j.models.ModelInputs;
 import org.efuf4j.models.config.ClipVisionConfig;
 import org.efuf4j.models.vision.VisionOutput;
 import org.efuf4j.models.vision.VisionTransformer;

@@ -16,38 +16,74 @@ import org.efuf4j.tensor.Tensor;
 public final class Generator {
     private Generator() {}
 
-    /** Continues each row of {@code ids [B, T]} (no padding: all prompts the same length). */
+    /** Continues each row of {@code ids [B, T]} (all prompts the same length). */
     public static GenerationResult generate(LlamaForCausalLM lm, Tensor ids, GenerationConfig config) {
+        return generate(lm, ids, null, config);
+    }
+
+    /**
+     * Continues each row of {@code ids [B, T]}; prompts of different lengths are left-padded, with
+     * {@code attentionMask [B, T]} 0 on the padding (as Hugging Face's tokenizers pad for generation), or null.
+     */
+    public static GenerationResult generate(LlamaForCausalLM lm, Tensor ids, Tensor attentionMask, GenerationConfig config) {
         try (NoGrad scope = NoGrad.enter()) {
-            return run(lm, lm.embed(ids), ids.toHost(), config);
+            return run(lm, lm.embed(ids), ids.toHost(), attentionMask, config);
         }
     }
 
     /** LLaVA: the prompt's image placeholders take the features of {@code pixels} (one image per prompt row, or null). */
     public static GenerationResult generate(LlavaForConditionalGeneration llava, Tensor ids, Tensor pixels, GenerationConfig config) {
+        return generate(llava, ids, null, pixels, config);
+    }
+
+    /** LLaVA with left-padded prompts ({@code attentionMask} as for the language model, or null). */
+    public static GenerationResult generate(LlavaForConditionalGeneration llava, Tensor ids, Tensor attentionMask, Tensor pixels, GenerationConfig config) {
         try (NoGrad scope = NoGrad.enter()) {
             Variable embeds = llava.mergeImageFeatures(ids, pixels == null ? null : llava.imageFeatures(pixels));
-            return run(llava.languageModel, embeds, ids.toHost(), config);
+            return run(llava.languageModel, embeds, ids.toHost(), attentionMask, config);
         }
     }
 
-    private static GenerationResult run(LlamaForCausalLM lm, Variable embeds, Tensor ids, GenerationConfig config) {
+    private static GenerationResult run(LlamaForCausalLM lm, Variable embeds, Tensor ids, Tensor attentionMask, GenerationConfig config) {
         int batch = ids.dim(0), promptLength = ids.dim(1);
         long[][] prompts = new long[batch][promptLength];
         for (int b = 0; b < batch; b++) for (int t = 0; t < promptLength; t++) prompts[b][t] = ids.getLong(b, t);
+        long[][] mask = promptMask(attentionMask, batch, promptLength);
         if (config.decoding() instanceof Decoding.BeamSearch beam) {
             List<long[]> sequences = new ArrayList<>();
             List<List<float[]>> none = new ArrayList<>();
             for (int b = 0; b < batch; b++) {
-                sequences.add(beamSearch(lm, embeds.slice(0, b, b + 1), prompts[b], beam, config));
+                sequences.add(beamSearch(lm, embeds.slice(0, b, b + 1), prompts[b], mask == null ? null : mask[b], beam, config));
                 none.add(List.of());
             }
             return new GenerationResult(sequences, none, promptLength);
         }
-        return sampleOrGreedy(lm, embeds, prompts, config);
+        return sampleOrGreedy(lm, embeds, prompts, mask, config);
     }
 
-    private static GenerationResult sampleOrGreedy(LlamaForCausalLM lm, Variable embeds, long[][] prompts, GenerationConfig config) {
+    /** The mask as rows, or null when it is absent or all ones; padding must be on the left. */
+    private static long[][] promptMask(Tensor attentionMask, int batch, int length) {
+        if (attentionMask == null) return null;
+        if (attentionMask.rank() != 2 || attentionMask.dim(0) != batch || attentionMask.dim(1) != length)
+            throw new IllegalArgumentException("attention_mask must be [" + batch + ", " + length + "] like input_ids, got "
+                    + org.efuf4j.tensor.Shapes.str(attentionMask.shape()));
+        long[][] rows = new long[batch][length];
+        boolean padded = false;
+        Tensor host = attentionMask.toHost();
+        for (int b = 0; b < batch; b++)
+            for (int t = 0; t < length; t++) {
+                rows[b][t] = host.getLong(b, t) != 0 ? 1 : 0;
+                if (rows[b][t] == 0) {
+                    padded = true;
+                    if (t > 0 && rows[b][t - 1] == 1)
+                        throw new IllegalArgumentException("attention_mask row " + b + " has padding after a token at position " + t
+                                + "; generation needs left padding");
+                }
+            }
+        return padded ? rows : null;
+    }
+
+    private static GenerationResult sampleOrGreedy(LlamaForCausalLM lm, Variable embeds, long[][] prompts, long[][] mask, GenerationConfig config) {
         int batch = prompts.length;
         SplittableRandom random = config.decoding() instanceof Decoding.Sampling s ? new SplittableRandom(s.seed()) : null;
         List<List<Long>> generated = new ArrayList<>();
@@ -59,7 +95,7 @@ public final class Generator {
         boolean[] finished = new boolean[batch];
         int open = batch;
         if (config.maxNewTokens() > 0) {
-            StepDecoder decoder = new StepDecoder(lm, embeds, config.maxNewTokens(), config.useCache());
+            StepDecoder decoder = new StepDecoder(lm, embeds, mask, config.maxNewTokens(), config.useCache());
             float[][] logits = decoder.prefill();
             for (int step = 0; step < config.maxNewTokens() && open > 0; step++) {
                 long[] next = new long[batch];
@@ -86,12 +122,17 @@ public final class Generator {
     }
 
     /** HF {@code _beam_search} with {@code early_stopping=False} for one prompt ({@code embeds [1, T, D]}). */
-    private static long[] beamSearch(LlamaForCausalLM lm, Variable embeds, long[] prompt, Decoding.BeamSearch beam, GenerationConfig config) {
+    private static long[] beamSearch(LlamaForCausalLM lm, Variable embeds, long[] prompt, long[] promptMask, Decoding.BeamSearch beam, GenerationConfig config) {
         int nb = beam.numBeams();
         if (config.maxNewTokens() == 0) return prompt;
         Variable[] copies = new Variable[nb];
         Arrays.fill(copies, embeds);
-        StepDecoder decoder = new StepDecoder(lm, nb == 1 ? embeds : Shaping.concat(0, copies), config.maxNewTokens(), config.useCache());
+        long[][] masks = null;
+        if (promptMask != null) {
+            masks = new long[nb][];
+            for (int r = 0; r < nb; r++) masks[r] = promptMask.clone();
+        }
+        StepDecoder decoder = new StepDecoder(lm, nb == 1 ? embeds : Shaping.concat(0, copies), masks, config.maxNewTokens(), config.useCache());
         float[][] logits = decoder.prefill();
         double[] beamScores = new double[nb];
         // Only the first beam is live at the start, so the first step does not pick the same token nb times.

@@ -9,7 +9,7 @@ import org.efuf4j.autograd.nn.KvCache;
 import org.efuf4j.autograd.nn.Linear;
 import org.efuf4j.autograd.nn.Module;
 import org.efuf4j.autograd.nn.Parameter;
-import org.efuf4j.models.clip.ModelInputs;
+import org.efuf4j.models.ModelInputs;
 import org.efuf4j.models.config.LlamaConfig;
 import org.efuf4j.tensor.Device;
 import org.efuf4j.tensor.Tensor;

@@ -40,6 +40,7 @@ public final class LlamaModel extends Module {
         else if (c.headDim() * c.numAttentionHeads() != c.hiddenSize()) what = "head_dim " + c.headDim() + " != hidden_size / num_attention_heads";
         else if (!c.hiddenAct().equals("silu")) what = "hidden_act \"" + c.hiddenAct() + "\" (only silu)";
         else if (c.mlpBias()) what = "mlp_bias true";
+        else if (c.useSlidingWindow()) what = "use_sliding_window true (sliding-window attention)";
         if (what != null) throw new IllegalArgumentException(c.modelType() + " config not supported: " + what);
         return c;
     }

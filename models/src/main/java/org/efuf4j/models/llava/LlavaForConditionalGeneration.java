@@ -30,7 +30,7 @@ public final class LlavaForConditionalGeneration extends Module {
 
     public LlavaForConditionalGeneration(LlavaConfig config, Random init) {
         this.config = config;
-        visionTower = register("vision_tower", new VisionTowerModel(config.visionConfig(), init));
+        visionTower = register("vision_tower", new VisionTowerModel(config.visionConfig(), false, init));
         multiModalProjector = register("multi_modal_projector", new LlavaMultiModalProjector(config.visionConfig().hiddenSize(),
                 config.textConfig().hiddenSize(), config.projectorHiddenAct(), init));
         languageModel = register("language_model", new LlamaForCausalLM(config.textConfig(), init));

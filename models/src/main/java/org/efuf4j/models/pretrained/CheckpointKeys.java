@@ -1,6 +1,5 @@
 package org.efuf4j.models.pretrained;
 
-import org.efuf4j.models.config.ClipVisionConfig;
 import org.efuf4j.models.config.LlamaConfig;
 import org.efuf4j.models.config.LlavaConfig;
 import org.efuf4j.models.config.ModelConfig;
@@ -8,7 +7,7 @@ import org.efuf4j.models.config.SiglipVisionConfig;
 
 /**
  * How a checkpoint key maps onto a module key: identity, except for tensors Hugging Face itself ignores
- * (legacy buffers, tied heads, SigLIP's unused pooling head) and the newer LLaVA layout.
+ * (legacy buffers, tied heads, the SigLIP pooling head LLaVA never runs) and the newer LLaVA layout.
  */
 final class CheckpointKeys {
     private CheckpointKeys() {}
@@ -22,10 +21,6 @@ final class CheckpointKeys {
             if (l.visionConfig() instanceof SiglipVisionConfig && key.startsWith("vision_tower.vision_model.head.")) return null;
         } else if (config instanceof LlamaConfig c) {
             if (c.tieWordEmbeddings() && key.equals("lm_head.weight")) return null;
-        } else if (config instanceof SiglipVisionConfig) {
-            if (key.startsWith("vision_model.head.")) return null;
-        } else if (config instanceof ClipVisionConfig) {
-            return key;
         }
         return key;
     }

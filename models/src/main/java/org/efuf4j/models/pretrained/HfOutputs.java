@@ -64,13 +64,14 @@ public final class HfOutputs {
 
     /**
      * Greedy generation of {@code newTokens} tokens with stopping disabled (as the reference records): {@code sequences}
-     * {@code [B, T + n]} I64 and {@code step_logits [B, n, V]}.
+     * {@code [B, T + n]} I64 and {@code step_logits [B, n, V]}. An {@code attention_mask} input marks left padding.
      */
     public static Map<String, Tensor> generate(Module model, Map<String, Tensor> inputs, int newTokens) {
         GenerationConfig config = GenerationConfig.greedy(newTokens, Set.of());
         GenerationResult r = switch (model) {
-            case LlamaForCausalLM lm -> Generator.generate(lm, need(inputs, "input_ids"), config);
-            case LlavaForConditionalGeneration llava -> Generator.generate(llava, need(inputs, "input_ids"), inputs.get("pixel_values"), config);
+            case LlamaForCausalLM lm -> Generator.generate(lm, need(inputs, "input_ids"), inputs.get("attention_mask"), config);
+            case LlavaForConditionalGeneration llava ->
+                    Generator.generate(llava, need(inputs, "input_ids"), inputs.get("attention_mask"), inputs.get("pixel_values"), config);
             default -> throw new IllegalArgumentException("--generate needs a causal LM (llama, qwen2, llava), not " + model.getClass().getSimpleName());
         };
         int batch = r.sequences().size(), length = r.sequences().get(0).length, vocab = r.stepLogits().get(0).get(0).length;

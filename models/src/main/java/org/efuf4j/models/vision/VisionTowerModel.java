@@ -18,10 +18,14 @@ public final class VisionTowerModel extends Module {
     public final Module visionModel;
     private final VisionTransformer transformer;
 
-    public VisionTowerModel(VisionTowerConfig config, Random init) {
+    /** A standalone {@code CLIPVisionModel} / {@code SiglipVisionModel} (SigLIP with its pooling head). */
+    public VisionTowerModel(VisionTowerConfig config, Random init) { this(config, true, init); }
+
+    /** @param poolingHead whether SigLIP gets its attention-pooling head (LLaVA's tower does without) */
+    public VisionTowerModel(VisionTowerConfig config, boolean poolingHead, Random init) {
         transformer = switch (config) {
             case ClipVisionConfig c -> new ClipVisionTransformer(c, init);
-            case SiglipVisionConfig s -> new SiglipVisionTransformer(s, init);
+            case SiglipVisionConfig s -> new SiglipVisionTransformer(s, poolingHead, init);
         };
         visionModel = register("vision_model", (Module) transformer);
     }

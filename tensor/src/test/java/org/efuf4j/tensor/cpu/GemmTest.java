@@ -82,6 +82,22 @@ class GemmTest {
     }
 
     @Test
+    void kernelsReadNativeSegmentsLikeMappedWeights() {
+        // Checkpoint weights are file-mapped native segments, a different load path from heap arrays.
+        Random rnd = new Random(4);
+        for (DType bt : new DType[] {DType.F32, DType.BF16, DType.F16}) {
+            for (int m : new int[] {1, 3, 20}) {
+                GemmOperand a = operand(rnd, DType.F32, m, 1031, Layout.ROW_MAJOR);
+                GemmOperand heap = operand(rnd, bt, 1031, 13, Layout.COLUMN_MAJOR);
+                MemorySegment offHeap = java.lang.foreign.Arena.ofAuto().allocate(heap.segment().byteSize(), 64);
+                offHeap.copyFrom(heap.segment());
+                GemmOperand b = new GemmOperand(offHeap, bt, heap.offset(), heap.rowStride(), heap.colStride(), heap.rows(), heap.cols());
+                check("native " + bt + " m=" + m, a, b, (c, off, ldc) -> CpuMatmul.multiply(a, b, c, off, ldc, true));
+            }
+        }
+    }
+
+    @Test
     void widenedHalvesEqualScalarConversionForEveryBitPattern() {
         short[] bits = new short[1 << 16];
         for (int i = 0; i < bits.length; i++) bits[i] = (short) i;

@@ -1,4 +1,4 @@
-package org.efuf4j.models.clip;
+package org.efuf4j.models;
 
 import org.efuf4j.tensor.Device;
 import org.efuf4j.tensor.Shapes;
