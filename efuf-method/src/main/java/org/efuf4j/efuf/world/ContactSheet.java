@@ -26,7 +26,6 @@ public final class ContactSheet {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("a contact sheet needs at least one image");
         }
-        System.setProperty("java.awt.headless", "true");
         Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
         BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
         FontMetrics metrics = probe.createGraphics().getFontMetrics(font);
@@ -82,12 +81,12 @@ public final class ContactSheet {
                     + (o.occluded() ? ", occluded" : ""));
         }
         if (!image.references().isEmpty()) {
-            StringBuilder line = new StringBuilder("\u201c");
-            for (String word : (image.references().getFirst().text() + "\u201d").split(" ")) {
-                if (line.length() > 1 && metrics.stringWidth(line + " " + word) > CELL) {
+            StringBuilder line = new StringBuilder();
+            for (String word : ("\u201c" + image.references().getFirst().text() + "\u201d").split(" ")) {
+                if (!line.isEmpty() && metrics.stringWidth(line + " " + word) > CELL) {
                     lines.add(line.toString());
                     line.setLength(0);
-                } else if (line.length() > 1) {
+                } else if (!line.isEmpty()) {
                     line.append(' ');
                 }
                 line.append(word);

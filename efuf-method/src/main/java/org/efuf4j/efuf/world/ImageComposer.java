@@ -43,11 +43,13 @@ final class ImageComposer {
                 instances.add(instance(category, random, size));
             }
         }
+        Canvas background = new Canvas(size);
+        scene.background().paint(background, new Rng(backgroundSeed));
         Composition best = null;
         double bestWorst = -1;
         for (int attempt = 0; attempt < LAYOUT_ATTEMPTS; attempt++) {
             List<Placed> layout = place(instances, random, size);
-            Composition c = draw(scene, layout, size, backgroundSeed);
+            Composition c = draw(background.rgb, layout, size);
             double worst = 1;
             for (WorldObject o : c.objects()) {
                 worst = Math.min(worst, o.area() < MIN_PIXELS ? 0 : o.visibleFraction());
@@ -87,9 +89,9 @@ final class ImageComposer {
         return placed;
     }
 
-    private static Composition draw(SceneType scene, List<Placed> layout, int size, long backgroundSeed) {
+    private static Composition draw(int[] background, List<Placed> layout, int size) {
         Canvas canvas = new Canvas(size);
-        scene.background().paint(canvas, new Rng(backgroundSeed));
+        System.arraycopy(background, 0, canvas.rgb, 0, background.length);
         List<Canvas.Painter> painters = new ArrayList<>();
         for (int i = 0; i < layout.size(); i++) {
             Placed p = layout.get(i);

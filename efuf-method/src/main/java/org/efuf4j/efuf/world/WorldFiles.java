@@ -1,8 +1,11 @@
 package org.efuf4j.efuf.world;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.efuf4j.efuf.eval.PopeSampler;
+import org.efuf4j.efuf.io.Json;
 
 /**
  * Where a written world's files lie:
@@ -28,6 +31,21 @@ public record WorldFiles(Path root) {
 
     public Path sample() {
         return root.resolve("world-sample.png");
+    }
+
+    /**
+     * Whether the folder holds a completely written world of this configuration: world.json is
+     * written last, so its presence with the configuration's hash means every other file is there.
+     */
+    public boolean isCompleteFor(WorldConfig config) {
+        if (!Files.isRegularFile(worldJson())) {
+            return false;
+        }
+        try {
+            return config.hash().equals(Json.MAPPER.readTree(worldJson().toFile()).path("hash").asText());
+        } catch (IOException e) {
+            return false; // unreadable: regenerate
+        }
     }
 
     public SplitFiles split(Split split) {

@@ -196,6 +196,13 @@ class WorldFilesTest {
                 root.get("stats").get("train").get("hallucinating_caption_rate").asDouble(), 1e-12);
     }
 
+    @Test
+    void completenessIsTiedToTheConfiguration() {
+        assertTrue(files.isCompleteFor(world.config()));
+        assertTrue(!files.isCompleteFor(world.config().withSeed(4)));
+        assertTrue(!new WorldFiles(dir.resolve("nothing-here")).isCompleteFor(world.config()));
+    }
+
     private static void assertSameTruth(GroundTruth expected, GroundTruth actual) {
         assertEquals(expected.imageIds(), actual.imageIds());
         for (String id : expected.imageIds()) {

@@ -19,8 +19,27 @@ class WorldImagesTest {
      */
     @Test
     void everyUnoccludedObjectIsVisibleAgainstTheBackground() {
+        assertTrue(checkVisibility(WORLD) > 2000);
+    }
+
+    @Test
+    void largerImagesKeepTheSameGuarantees() {
+        for (int size : new int[] {80, 96}) {
+            World world = World.generate(WorldConfig.defaults().withImages(150, 0, 0).withImageSize(size));
+            assertTrue(checkVisibility(world) > 300);
+            for (WorldImage image : world.images()) {
+                assertEquals(size * size, image.rgb().length);
+                for (WorldObject o : image.objects()) {
+                    assertTrue(o.small() || Math.max(o.width(), o.height()) >= 0.12 * size, "tiny at " + size + ": " + o);
+                }
+            }
+        }
+    }
+
+    /** Checks every object of the world and returns how many unoccluded ones were checked. */
+    private static int checkVisibility(World world) {
         int checked = 0;
-        for (WorldImage image : WORLD.images()) {
+        for (WorldImage image : world.images()) {
             int[] background = image.background();
             int s = image.size();
             for (WorldObject o : image.objects()) {
@@ -41,7 +60,7 @@ class WorldImagesTest {
                 checked++;
             }
         }
-        assertTrue(checked > 2000, "objects checked: " + checked);
+        return checked;
     }
 
     /** The bare background really is what lies under the objects: outside all boxes nothing changed. */
