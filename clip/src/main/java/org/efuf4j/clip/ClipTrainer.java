@@ -1,0 +1,316 @@
+package org.efuf4j.clip;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import org.efuf4j.autograd.Activations;
+import org.efuf4j.autograd.Arithmetic;
+import org.efuf4j.autograd.CrossEntropyOps;
+import org.efuf4j.autograd.Variable;
+import org.efuf4j.autograd.nn.Parameter;
+import org.efuf4j.autograd.optim.AdamW;
+import org.efuf4j.autograd.optim.GradClip;
+import org.efuf4j.models.clip.ClipModel;
+import org.efuf4j.models.config.ClipConfig;
+import org.efuf4j.models.image.ImagePreprocessor;
+import org.efuf4j.models.image.RgbImage;
+import org.efuf4j.models.pretrained.PretrainedModels;
+import org.efuf4j.models.tokenizer.Tokenizer;
+import org.efuf4j.tensor.Tensor;
+
+/**
+ * Contrastive training of a CLIPModel (from scratch, for the synthetic world): CLIP's symmetric InfoNCE with the
+ * learnable temperature {@code logit_scale}, clamped to [0, ln 100] after every step as CLIP does, and AdamW
+ * (weight decay on matrices only, as OpenCLIP).
+ *
+ * <p>Each batch holds examples with distinct captions, so no column of the similarity matrix is a second right
+ * answer. With hard negatives on, each example's {@link Example#hardNegatives()} (captions or object prompts of
+ * objects that co-occur with the image's objects elsewhere but are absent here) join the batch as extra text
+ * columns: the image-to-text loss must rank the true caption above them, the text-to-image loss is unchanged.
+ */
+public final class ClipTrainer {
+
+    /** An image, its caption and, optionally, texts that are wrong for it but plausible. */
+    public record Example(RgbImage image, String caption, List<String> hardNegatives) {
+        public Example {
+            if (image == null || caption == null) throw new IllegalArgumentException("an example needs an image and a caption");
+            hardNegatives = hardNegatives == null ? List.of() : List.copyOf(hardNegatives);
+        }
+
+        public Example(RgbImage image, String caption) { this(image, caption, List.of()); }
+    }
+
+    /**
+     * @param steps             optimizer steps
+     * @param batchSize         examples per step (fewer when the data has fewer distinct captions)
+     * @param learningRate      AdamW learning rate (constant after a linear warm-up of {@code warmupSteps})
+     * @param warmupSteps       steps of linear warm-up from 0
+     * @param weightDecay       AdamW decoupled weight decay on weight matrices
+     * @param maxGradNorm       global gradient-norm clip; 0 turns it off
+     * @param hardNegatives     whether examples' hard negatives join the text side of the loss
+     * @param negativesPerImage at most this many hard negatives per example and step
+     * @param seed              batch order and hard-negative choice
+     * @param logEvery          steps between progress reports (the last step always reports)
+     * @param checkpointDir     where checkpoints go, or null
+     * @param checkpointEvery   steps between checkpoints; 0 saves only after the last step
+     */
+    public record Options(int steps, int batchSize, double learningRate, int warmupSteps, double weightDecay, double maxGradNorm,
+                          boolean hardNegatives, int negativesPerImage, long seed, int logEvery, Path checkpointDir, int checkpointEvery) {
+        public Options {
+            if (steps <= 0) throw new IllegalArgumentException("steps must be positive, got " + steps);
+            if (batchSize < 2) throw new IllegalArgumentException("contrastive batches need at least 2 examples, got batchSize " + batchSize);
+            if (!(learningRate > 0)) throw new IllegalArgumentException("learningRate must be positive, got " + learningRate);
+            if (warmupSteps < 0 || weightDecay < 0 || maxGradNorm < 0 || negativesPerImage < 0 || logEvery <= 0 || checkpointEvery < 0)
+                throw new IllegalArgumentException("warmupSteps, weightDecay, maxGradNorm, negativesPerImage and checkpointEvery must be >= 0"
+                        + " and logEvery > 0; got " + warmupSteps + ", " + weightDecay + ", " + maxGradNorm + ", " + negativesPerImage
+                        + ", " + checkpointEvery + ", " + logEvery);
+        }
+
+        /** Settings that train a small model in a few hundred steps. */
+        public static Options defaults(int steps) {
+            return new Options(steps, 32, 1e-3, Math.min(20, steps / 10), 0.1, 1.0, true, 2, 0, Math.max(1, steps / 20), null, 0);
+        }
+
+        public Options withBatchSize(int b) { return new Options(steps, b, learningRate, warmupSteps, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, seed, logEvery, checkpointDir, checkpointEvery); }
+
+        public Options withLearningRate(double lr) { return new Options(steps, batchSize, lr, warmupSteps, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, seed, logEvery, checkpointDir, checkpointEvery); }
+
+        public Options withHardNegatives(boolean on, int perImage) { return new Options(steps, batchSize, learningRate, warmupSteps, weightDecay, maxGradNorm, on, perImage, seed, logEvery, checkpointDir, checkpointEvery); }
+
+        public Options withSeed(long s) { return new Options(steps, batchSize, learningRate, warmupSteps, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, s, logEvery, checkpointDir, checkpointEvery); }
+
+        public Options withLogEvery(int n) { return new Options(steps, batchSize, learningRate, warmupSteps, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, seed, n, checkpointDir, checkpointEvery); }
+
+        public Options withCheckpoints(Path dir, int every) { return new Options(steps, batchSize, learningRate, warmupSteps, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, seed, logEvery, dir, every); }
+    }
+
+    /** One progress report: the loss is the mean since the previous report. */
+    public record Progress(int step, int totalSteps, double loss, double stepsPerSecond, Duration eta, double logitScale) {
+        @Override public String toString() {
+            return String.format("step %d/%d loss %.4f  %.2f steps/s  eta %ds  scale %.2f", step, totalSteps, loss, stepsPerSecond,
+                    eta.toSeconds(), logitScale);
+        }
+    }
+
+    /** The loss of every step, in order. */
+    public record Result(float[] losses) {
+        /** Mean loss of the first (or last) {@code n} steps. */
+        public double meanOfFirst(int n) { return mean(0, Math.min(n, losses.length)); }
+
+        public double meanOfLast(int n) { return mean(Math.max(0, losses.length - n), losses.length); }
+
+        private double mean(int from, int to) {
+            double s = 0;
+            for (int i = from; i < to; i++) s += losses[i];
+            return s / Math.max(1, to - from);
+        }
+    }
+
+    /** CLIP's ceiling for the temperature: exp(logit_scale) <= 100. */
+    public static final double MAX_LOGIT_SCALE = Math.log(100);
+
+    private final ClipModel model;
+    private final Tokenizer tokenizer;
+    private final ImagePreprocessor preprocessor;
+    private final Options options;
+
+    public ClipTrainer(ClipModel model, Tokenizer tokenizer, ImagePreprocessor preprocessor, Options options) {
+        int towerSize = model.config().visionConfig().imageSize();
+        if (preprocessor.imageSize() != towerSize)
+            throw new IllegalArgumentException("the image preprocessor crops to " + preprocessor.imageSize() + " pixels, but the vision tower reads " + towerSize);
+        TextBatch.checkCompatible(tokenizer, model.config().textConfig());
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.preprocessor = preprocessor;
+        this.options = options;
+    }
+
+    /** A freshly initialised CLIPModel of {@code config}; a loaded one ({@link PretrainedModels#load}) trains as well. */
+    public static ClipModel newModel(ClipConfig config, long seed) { return new ClipModel(config, new Random(seed)); }
+
+    public ClipModel model() { return model; }
+
+    /** Trains on {@code examples}; {@code progress} (may be null) hears every {@code logEvery} steps. Leaves the model in eval mode. */
+    public Result train(List<Example> examples, Consumer<Progress> progress) {
+        if (examples.size() < 2) throw new IllegalArgumentException("contrastive training needs at least 2 examples, got " + examples.size());
+        Set<String> captions = new HashSet<>();
+        for (Example e : examples) captions.add(e.caption());
+        if (captions.size() < 2) throw new IllegalArgumentException("all " + examples.size() + " examples share one caption; nothing to contrast");
+
+        // Writable F32 copies: a loaded checkpoint's weights are mapped (and may be half precision).
+        PretrainedModels.makeTrainable(model);
+        List<Parameter> decay = new ArrayList<>(), noDecay = new ArrayList<>();
+        for (Parameter p : model.parameters()) (p.rank() >= 2 ? decay : noDecay).add(p);
+        AdamW decayed = new AdamW(decay, options.learningRate(), 0.9f, 0.98f, 1e-6f, (float) options.weightDecay());
+        AdamW plain = new AdamW(noDecay, options.learningRate(), 0.9f, 0.98f, 1e-6f, 0f);
+        List<Parameter> all = model.parameters();
+
+        BatchSampler sampler = new BatchSampler(examples, options.batchSize(), new Random(options.seed()));
+        Random negatives = new Random(options.seed() * 31 + 7);
+        float[] losses = new float[options.steps()];
+        long start = System.nanoTime();
+        double sinceReport = 0;
+        int reported = 0;
+        for (int step = 1; step <= options.steps(); step++) {
+            double lr = options.learningRate() * (options.warmupSteps() == 0 ? 1 : Math.min(1.0, (double) step / options.warmupSteps()));
+            decayed.setLr(lr);
+            plain.setLr(lr);
+            List<Example> batch = sampler.next();
+            decayed.zeroGrad();
+            plain.zeroGrad();
+            Variable loss = loss(batch, options.hardNegatives() ? pickNegatives(batch, negatives) : List.of());
+            loss.backward();
+            if (options.maxGradNorm() > 0) GradClip.clipGlobalNorm(all, options.maxGradNorm());
+            decayed.step();
+            plain.step();
+            clampLogitScale();
+            losses[step - 1] = loss.value().toFloatArray()[0];
+            if (!Float.isFinite(losses[step - 1]))
+                throw new IllegalStateException("contrastive loss is " + losses[step - 1] + " at step " + step + "; lower the learning rate");
+            sinceReport += losses[step - 1];
+            if (progress != null && (step % options.logEvery() == 0 || step == options.steps())) {
+                double seconds = (System.nanoTime() - start) / 1e9;
+                double rate = step / Math.max(seconds, 1e-9);
+                progress.accept(new Progress(step, options.steps(), sinceReport / (step - reported), rate,
+                        Duration.ofMillis((long) ((options.steps() - step) / rate * 1000)), Math.exp(logitScale())));
+                sinceReport = 0;
+                reported = step;
+            }
+            if (options.checkpointDir() != null && options.checkpointEvery() > 0 && step % options.checkpointEvery() == 0
+                    && step != options.steps()) save(options.checkpointDir());
+        }
+        model.eval();
+        if (options.checkpointDir() != null) save(options.checkpointDir());
+        return new Result(losses);
+    }
+
+    /**
+     * Symmetric InfoNCE: image i against texts [captions; negatives] with label i, caption i against the images with
+     * label i; the mean of both cross-entropies. Without negatives this is HF {@code CLIPModel}'s loss.
+     */
+    Variable loss(List<Example> batch, List<String> extraNegatives) {
+        int n = batch.size();
+        List<String> texts = new ArrayList<>(n + extraNegatives.size());
+        List<RgbImage> images = new ArrayList<>(n);
+        for (Example e : batch) {
+            texts.add(e.caption());
+            images.add(e.image());
+        }
+        texts.addAll(extraNegatives);
+        TextBatch tb = TextBatch.encode(tokenizer, texts, model.config().textConfig().maxPositionEmbeddings());
+        Variable img = model.imageEmbeds(model.visionModel.forward(Pixels.batch(preprocessor, images)));
+        Variable txt = model.textEmbeds(model.textModel.forward(tb.ids(), tb.mask()));
+        Variable scale = Activations.exp(model.logitScale);
+        Variable perImage = Arithmetic.mul(img.matmul(txt.transpose(0, 1)), scale);
+        Variable captions = extraNegatives.isEmpty() ? txt : txt.slice(0, 0, n);
+        Variable perText = Arithmetic.mul(captions.matmul(img.transpose(0, 1)), scale);
+        long[] diag = new long[n];
+        for (int i = 0; i < n; i++) diag[i] = i;
+        Tensor labels = img.backend().fromHost(Tensor.ofLongs(diag, n));
+        Variable imageLoss = CrossEntropyOps.rows(perImage, labels).loss().mean();
+        Variable textLoss = CrossEntropyOps.rows(perText, labels).loss().mean();
+        return Arithmetic.scale(Arithmetic.add(imageLoss, textLoss), 0.5f);
+    }
+
+    /** Up to {@code negativesPerImage} of each example's hard negatives, none equal to a caption in the batch. */
+    private List<String> pickNegatives(List<Example> batch, Random random) {
+        Set<String> captions = new HashSet<>();
+        for (Example e : batch) captions.add(e.caption());
+        Set<String> picked = new LinkedHashSet<>();
+        for (Example e : batch) {
+            List<String> pool = new ArrayList<>(e.hardNegatives());
+            Collections.shuffle(pool, random);
+            int taken = 0;
+            for (String text : pool) {
+                if (taken == options.negativesPerImage()) break;
+                if (!captions.contains(text) && picked.add(text)) taken++;
+            }
+        }
+        return new ArrayList<>(picked);
+    }
+
+    private double logitScale() { return model.logitScale.value().toFloatArray()[0]; }
+
+    private void clampLogitScale() {
+        double s = logitScale();
+        if (s >= 0 && s <= MAX_LOGIT_SCALE) return;
+        float clamped = (float) Math.max(0, Math.min(MAX_LOGIT_SCALE, s));
+        Tensor v = model.logitScale.value();
+        model.logitScale.setValue(Tensor.of(new float[] {clamped}, v.shape()).to(v.device()));
+    }
+
+    /**
+     * Writes a checkpoint Hugging Face and {@link ClipScorer#load} read: {@code config.json}, {@code model.safetensors}
+     * and {@code preprocessor_config.json}. The tokenizer's files are the caller's (e.g. {@link ClipVocabulary#write}).
+     * The files are written next to the directory first and moved into it, so a crash leaves the previous checkpoint.
+     */
+    public void save(Path dir) {
+        try {
+            Path parent = dir.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempDirectory(parent, dir.getFileName() + ".tmp");
+            PretrainedModels.save(model, tmp);
+            PreprocessorConfig.write(preprocessor, tmp);
+            try (Stream<Path> files = Files.list(tmp)) {
+                for (Path f : files.sorted(Comparator.naturalOrder()).toList())
+                    Files.move(f, dir.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.delete(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save CLIP checkpoint to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Batches of distinct captions, drawn from a reshuffled pass over the examples. */
+    private static final class BatchSampler {
+        private final List<Example> examples;
+        private final int batchSize;
+        private final Random random;
+        private final Deque<Example> pending = new ArrayDeque<>();
+
+        BatchSampler(List<Example> examples, int batchSize, Random random) {
+            this.examples = examples;
+            this.batchSize = batchSize;
+            this.random = random;
+        }
+
+        List<Example> next() {
+            List<Example> batch = new ArrayList<>(batchSize);
+            Set<String> captions = new HashSet<>();
+            // Two passes at most: what is left of this epoch, then a fresh shuffle.
+            for (int pass = 0; pass < 2 && batch.size() < batchSize; pass++) {
+                if (pending.isEmpty() || pass == 1) refill();
+                List<Example> skipped = new ArrayList<>();
+                while (!pending.isEmpty() && batch.size() < batchSize) {
+                    Example e = pending.poll();
+                    if (captions.add(e.caption())) batch.add(e);
+                    else skipped.add(e);
+                }
+                for (int i = skipped.size() - 1; i >= 0; i--) pending.addFirst(skipped.get(i));
+            }
+            return batch;
+        }
+
+        private void refill() {
+            List<Example> order = new ArrayList<>(examples);
+            Collections.shuffle(order, random);
+            pending.addAll(order);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package org.efuf4j.clip;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.efuf4j.autograd.Losses;
+import org.efuf4j.autograd.NoGrad;
+import org.efuf4j.autograd.Variable;
+import org.efuf4j.models.clip.ClipModel;
+import org.efuf4j.models.image.ClipImageProcessor;
+import org.efuf4j.models.image.ImageBatch;
+import org.efuf4j.models.image.RgbImage;
+import org.efuf4j.models.tokenizer.Tokenizer;
+import org.efuf4j.models.pretrained.PretrainedModels;
+import org.efuf4j.tensor.Device;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClipTrainerTest {
+    private static final String[] COLOURS = {"red", "green", "blue", "yellow", "purple"};
+    private static final int[][] RGB = {{220, 30, 30}, {30, 190, 40}, {40, 50, 225}, {235, 220, 35}, {150, 40, 180}};
+
+    @TempDir Path dir;
+
+    /** A coloured square of random size and place on a noisy grey background. */
+    private static RgbImage square(int colour, Random r) {
+        int s = TinyClip.IMAGE_SIZE;
+        byte[] px = new byte[s * s * 3];
+        int side = 10 + r.nextInt(14), x0 = r.nextInt(s - side + 1), y0 = r.nextInt(s - side + 1);
+        for (int y = 0; y < s; y++)
+            for (int x = 0; x < s; x++)
+                for (int c = 0; c < 3; c++) {
+                    boolean in = x >= x0 && x < x0 + side && y >= y0 && y < y0 + side;
+                    int v = (in ? RGB[colour][c] : 110) + r.nextInt(31) - 15;
+                    px[(y * s + x) * 3 + c] = (byte) Math.max(0, Math.min(255, v));
+                }
+        return RgbImage.of(s, s, px);
+    }
+
+    private static List<ClipTrainer.Example> examples(int n, Random r) {
+        List<ClipTrainer.Example> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int c = r.nextInt(COLOURS.length);
+            List<String> absent = new ArrayList<>();
+            for (int o = 0; o < COLOURS.length; o++) if (o != c) absent.add(ScoringOptions.paper().prompt(COLOURS[o]));
+            out.add(new ClipTrainer.Example(square(c, r), ScoringOptions.paper().prompt(COLOURS[c]), absent));
+        }
+        return out;
+    }
+
+    private ClipVocabulary vocabulary() {
+        List<String> texts = new ArrayList<>(List.of(COLOURS));
+        texts.add(ScoringOptions.PAPER_TEMPLATE);
+        return TinyClip.vocabulary(texts);
+    }
+
+    @Test
+    void trainingOnColouredSquaresSeparatesPresentFromAbsentColours() throws Exception {
+        ClipVocabulary vocab = vocabulary();
+        Tokenizer tok = vocab.tokenizer(dir.resolve("tok"));
+        ClipModel model = ClipTrainer.newModel(TinyClip.config(vocab), 21);
+        ClipImageProcessor pre = ClipImageProcessor.clip(TinyClip.IMAGE_SIZE);
+        Path checkpoint = dir.resolve("ckpt");
+        ClipTrainer.Options options = ClipTrainer.Options.defaults(60).withLearningRate(3e-3).withLogEvery(10)
+                .withHardNegatives(true, 2).withCheckpoints(checkpoint, 25);
+        List<ClipTrainer.Progress> reports = new ArrayList<>();
+        ClipTrainer trainer = new ClipTrainer(model, tok, pre, options);
+        ClipTrainer.Result result = trainer.train(examples(200, new Random(1)), reports::add);
+
+        double first = result.meanOfFirst(10), last = result.meanOfLast(10);
+        assertTrue(last < 0.5 * first, "loss should fall by half at least: first " + first + ", last " + last);
+        assertEquals(6, reports.size());
+        assertEquals(60, reports.getLast().step());
+        assertEquals(0, reports.getLast().eta().toMillis());
+        assertTrue(reports.getFirst().stepsPerSecond() > 0);
+        for (ClipTrainer.Progress p : reports) assertTrue(p.logitScale() <= 100.0001 && p.logitScale() >= 1, p.toString());
+
+        // Held-out images, scored through the scorer on every colour: present vs absent.
+        ClipScorer scorer = new ClipScorer(model, tok, pre, ScoringOptions.wholeImage());
+        Random r = new Random(99);
+        List<RgbImage> images = new ArrayList<>();
+        List<Integer> truth = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            truth.add(i % COLOURS.length);
+            images.add(square(i % COLOURS.length, r));
+        }
+        List<float[]> scores = scorer.scoreAll(images, images.stream().map(im -> List.of(COLOURS)).toList());
+        float[] present = new float[images.size()], absent = new float[images.size() * (COLOURS.length - 1)];
+        int a = 0;
+        for (int i = 0; i < images.size(); i++)
+            for (int c = 0; c < COLOURS.length; c++) {
+                if (c == truth.get(i)) present[i] = scores.get(i)[c];
+                else absent[a++] = scores.get(i)[c];
+            }
+        ScorerQuality quality = ScorerQuality.of(present, absent, 10);
+        System.out.printf("coloured squares: loss %.3f -> %.3f%n%s", first, last, quality.summary());
+        assertTrue(quality.auc() > 0.9, quality.summary());
+
+        // The saved checkpoint (with the vocabulary beside it) loads as a scorer giving the same scores.
+        vocab.write(checkpoint);
+        assertTrue(Files.isRegularFile(checkpoint.resolve("preprocessor_config.json")));
+        ClipScorer loaded = ClipScorer.load(checkpoint, ScoringOptions.wholeImage());
+        assertArrayEquals(scores.get(3), loaded.score(images.get(3), List.of(COLOURS)), 1e-4f);
+    }
+
+    @Test
+    void lossIsClipsSymmetricInfoNceAndHardNegativesJoinTheImageSide() {
+        ClipVocabulary vocab = vocabulary();
+        Tokenizer tok = vocab.tokenizer(dir.resolve("tok"));
+        ClipModel model = ClipTrainer.newModel(TinyClip.config(vocab), 5);
+        ClipImageProcessor pre = ClipImageProcessor.clip(TinyClip.IMAGE_SIZE);
+        ClipTrainer trainer = new ClipTrainer(model, tok, pre, ClipTrainer.Options.defaults(1));
+        // Four distinct colours, so every caption has exactly one right image.
+        Random r = new Random(2);
+        List<ClipTrainer.Example> batch = new ArrayList<>();
+        for (int c = 0; c < 4; c++) batch.add(new ClipTrainer.Example(square(c, r), ScoringOptions.paper().prompt(COLOURS[c])));
+        List<String> negatives = List.of("A photo containing purple.", "A photo containing nothing.");
+
+        try (NoGrad scope = NoGrad.enter()) {
+            List<String> texts = new ArrayList<>(batch.stream().map(ClipTrainer.Example::caption).toList());
+            texts.addAll(negatives);
+            TextBatch tb = TextBatch.encode(tok, texts, 16);
+            Variable img = model.imageEmbeds(model.visionModel.forward(ImageBatch.stack(batch.stream().map(e -> pre.preprocess(e.image())).toList())));
+            Variable txt = model.textEmbeds(model.textModel.forward(tb.ids(), tb.mask()));
+            float scale = (float) Math.exp(model.logitScale.value().toFloatArray()[0]);
+
+            // Without negatives: HF CLIPModel's loss as the autograd module computes it.
+            float plain = trainer.loss(batch, List.of()).value().toFloatArray()[0];
+            float reference = Losses.clipContrastive(img, txt.slice(0, 0, 4), model.logitScale).value().toFloatArray()[0];
+            assertEquals(reference, plain, 1e-5f);
+
+            // With negatives, by hand: image rows over 6 texts, caption rows over 4 images.
+            float[] im = img.value().toFloatArray(), tx = txt.value().toFloatArray();
+            int e = img.dim(1);
+            double imageSide = 0, textSide = 0;
+            for (int i = 0; i < 4; i++) {
+                double[] row = new double[6];
+                for (int t = 0; t < 6; t++) row[t] = scale * dot(im, i, tx, t, e);
+                imageSide += crossEntropy(row, i);
+                double[] col = new double[4];
+                for (int j = 0; j < 4; j++) col[j] = scale * dot(tx, i, im, j, e);
+                textSide += crossEntropy(col, i);
+            }
+            double expected = 0.5 * (imageSide / 4 + textSide / 4);
+            assertEquals(expected, trainer.loss(batch, negatives).value().toFloatArray()[0], 1e-4);
+        }
+    }
+
+    private static double dot(float[] a, int i, float[] b, int j, int e) {
+        double s = 0;
+        for (int k = 0; k < e; k++) s += (double) a[i * e + k] * b[j * e + k];
+        return s;
+    }
+
+    private static double crossEntropy(double[] logits, int label) {
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (double l : logits) max = Math.max(max, l);
+        for (double l : logits) sum += Math.exp(l - max);
+        return max + Math.log(sum) - logits[label];
+    }
+
+    @Test
+    void continuesTrainingALoadedCheckpointWithoutTouchingItsFiles() throws Exception {
+        ClipVocabulary vocab = vocabulary();
+        Tokenizer tok = vocab.tokenizer(dir.resolve("tok"));
+        Path saved = dir.resolve("saved");
+        PretrainedModels.save(ClipTrainer.newModel(TinyClip.config(vocab), 3), saved);
+        byte[] before = Files.readAllBytes(saved.resolve(PretrainedModels.WEIGHTS_FILE));
+        ClipModel loaded = PretrainedModels.load(saved, null, Device.CPU, ClipModel.class);
+        float[] proj = loaded.visualProjection.weight.value().toFloatArray();
+        ClipTrainer trainer = new ClipTrainer(loaded, tok, ClipImageProcessor.clip(TinyClip.IMAGE_SIZE),
+                ClipTrainer.Options.defaults(3).withLearningRate(1e-3));
+        ClipTrainer.Result result = trainer.train(examples(20, new Random(4)), null);
+        assertEquals(3, result.losses().length);
+        for (float l : result.losses()) assertTrue(Float.isFinite(l) && l > 0, "loss " + l);
+        assertTrue(!java.util.Arrays.equals(proj, loaded.visualProjection.weight.value().toFloatArray()), "weights must move");
+        assertArrayEquals(before, Files.readAllBytes(saved.resolve(PretrainedModels.WEIGHTS_FILE)), "the mapped checkpoint stays as it was");
+    }
+
+    @Test
+    void rejectsDataWithNothingToContrast() {
+        ClipVocabulary vocab = vocabulary();
+        Tokenizer tok = vocab.tokenizer(dir.resolve("tok"));
+        ClipTrainer trainer = new ClipTrainer(ClipTrainer.newModel(TinyClip.config(vocab), 1), tok,
+                ClipImageProcessor.clip(TinyClip.IMAGE_SIZE), ClipTrainer.Options.defaults(1));
+        RgbImage img = RgbImage.filled(32, 32, 1, 2, 3);
+        assertThrows(IllegalArgumentException.class, () -> trainer.train(List.of(new ClipTrainer.Example(img, "red"),
+                new ClipTrainer.Example(img, "red")), null));
+        assertThrows(IllegalArgumentException.class, () -> ClipTrainer.Options.defaults(0));
+    }
+}
