@@ -14,9 +14,11 @@ public final class CrossEntropyOps {
     public record RowLosses(Variable loss, Tensor valid) {}
 
     /** {@code logits [N, V]}, {@code targets [N]} (I64/I32, -100 = ignore). */
-    public static RowLosses rows(Variable logits, Tensor targets) {
+    public static RowLosses rows(Variable logits, Tensor hostOrDeviceTargets) {
         Backend be = logits.backend();
         Tensor lv = logits.value();
+        // Labels are usually built on the host from token ids; they follow the logits to their device once here.
+        Tensor targets = hostOrDeviceTargets.to(lv.device());
         Backend.CrossEntropy ce = be.crossEntropy(lv, targets);
         Variable loss = Graph.record(ce.loss(), new Node(logits) {
             @Override protected Tensor[] backward(Tensor g) { return new Tensor[] {be.crossEntropyBackward(lv, targets, g)}; }

@@ -245,6 +245,37 @@ class EfufPipelineEndToEndTest {
         assertNotEquals(0, JsonlReader.readTree(straight.resolve("loss.jsonl")).records().size());
     }
 
+    /**
+     * Unlearning on the OpenCL device (PoCL in CI) follows the CPU run: same per-step losses and weights within
+     * 1e-4 relative (F32 summation order differs between the backends; a wrong kernel differs by far more).
+     */
+    @Test
+    void unlearningOnOpenClMatchesTheCpu() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(org.efuf4j.gpu.opencl.OpenClDevice.list().isEmpty(), "no OpenCL device");
+        Path data = tmp.resolve("device-data");
+        writeSamples(data.resolve("train/positive.jsonl"), List.of(new UnlearningSample(Kind.POSITIVE, "train0.png", "dog", 35, "", "a dog")));
+        writeSamples(data.resolve("train/negative.jsonl"), List.of(new UnlearningSample(Kind.NEGATIVE, "train1.png", "bus", 20, "a dog", "a bus"),
+                new UnlearningSample(Kind.NEGATIVE, "train2.png", "cat", 21, "", "a cat")));
+        writeSamples(data.resolve("train/sentence.jsonl"), List.of(new UnlearningSample(Kind.SENTENCE, "train2.png", null, 33, "", "a dog and a cat.")));
+        String[] common = {"unlearn", "--model", taughtDir.toString(), "--data", data.toString(), "--images", trainImages.toString(), "--lr", "1e-3"};
+        Path onCpu = tmp.resolve("cpu-run"), onDevice = tmp.resolve("opencl-run");
+        assertEquals(0, efuf(concat(common, "--out", onCpu.toString())).rc());
+        Run device = efuf(concat(common, "--out", onDevice.toString(), "--device", "opencl"));
+        assertEquals(0, device.rc(), device.err());
+        List<JsonNode> a = JsonlReader.readTree(onCpu.resolve("loss.jsonl")).records(), b = JsonlReader.readTree(onDevice.resolve("loss.jsonl")).records();
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++)
+            assertEquals(a.get(i).get("loss").asDouble(), b.get(i).get("loss").asDouble(), 1e-4 * Math.abs(a.get(i).get("loss").asDouble()) + 1e-6, "loss at step " + (i + 1));
+        Map<String, Tensor> x = PretrainedModels.load(onCpu.resolve("model"), null, Device.CPU, LlavaForConditionalGeneration.class).stateDict();
+        Map<String, Tensor> y = PretrainedModels.load(onDevice.resolve("model"), null, Device.CPU, LlavaForConditionalGeneration.class).stateDict();
+        for (String k : x.keySet()) {
+            float[] u = x.get(k).toFloatArray(), v = y.get(k).toFloatArray();
+            float scale = 1e-3f;
+            for (float f : u) scale = Math.max(scale, Math.abs(f));
+            assertArrayEquals(u, v, 1e-4f * scale, k);
+        }
+    }
+
     /** Only the target clause's tokens (and EOS for whole captions) are labelled, each the next token of its position. */
     @Test
     void trainingExamplesLabelOnlyTheTarget() throws Exception {
