@@ -45,7 +45,8 @@ final class CpuBackwardAttention {
         int group = hq / hkv;
         Parallel.forRange(b * hkv, 1, (t0, t1) -> {
             double[] p = new double[tk];
-            float[] dp = new float[tk];
+            float[] dp = new float[tk], ds = new float[tk];
+            int[] live = new int[tk];
             for (int task = t0; task < t1; task++) {
                 int bi = task / hkv, kh = task % hkv;
                 int kBase = (bi * hkv + kh) * tk * d;
@@ -64,14 +65,15 @@ final class CpuBackwardAttention {
                         double sum = 0;
                         for (int j = 0; j < tk; j++) { p[j] = p[j] == Double.NEGATIVE_INFINITY ? 0 : Math.exp(p[j] - max); sum += p[j]; }
                         double rowDot = dot(gs, qo, os, qo, d); // sum_j p_j (dO . v_j) = dO . O
+                        int count = 0;
                         for (int j = 0; j < tk; j++) {
                             if (p[j] == 0) continue;
                             double pj = p[j] / sum;
-                            int ko = kBase + j * d;
-                            double ds = pj * (dp[j] - rowDot) * scale;
-                            axpy((float) ds, ks, ko, dq, qo, d);
-                            axpyPair((float) ds, qs, (float) pj, gs, qo, dk, dv, ko, d);
+                            ds[j] = (float) (pj * (dp[j] - rowDot) * scale);
+                            axpyPair(ds[j], qs, (float) pj, gs, qo, dk, dv, kBase + j * d, d);
+                            live[count++] = j;
                         }
+                        combineRows(ds, live, count, ks, kBase, dq, qo, d);
                     }
                 }
             }
@@ -125,12 +127,25 @@ final class CpuBackwardAttention {
         }
     }
 
-    /** {@code y[yo + c] += alpha * x[xo + c]} over {@code c < n}. */
-    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+    /**
+     * {@code y[yo + c] = sum over the live rows j of w[j] * x[xo + j n + c]} (for {@code c < n}), the rows taken
+     * in order: one accumulator per vector of the output row, so y is stored once rather than once per row.
+     */
+    static void combineRows(float[] w, int[] live, int count, float[] x, int xo, float[] y, int yo, int n) {
         int c = 0;
-        for (int bound = S.loopBound(n); c < bound; c += S.length())
-            FloatVector.fromArray(S, x, xo + c).fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, y, yo + c)).intoArray(y, yo + c);
-        for (; c < n; c++) y[yo + c] += alpha * x[xo + c];
+        for (int bound = S.loopBound(n); c < bound; c += S.length()) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int r = 0; r < count; r++) {
+                int j = live[r];
+                acc = FloatVector.fromArray(S, x, xo + j * n + c).fma(FloatVector.broadcast(S, w[j]), acc);
+            }
+            acc.intoArray(y, yo + c);
+        }
+        for (; c < n; c++) {
+            float acc = 0f;
+            for (int r = 0; r < count; r++) acc += w[live[r]] * x[xo + live[r] * n + c];
+            y[yo + c] = acc;
+        }
     }
 
     static boolean visible(AttentionMask mask, float[] padding, int batch, int tk, int i, int j) {
