@@ -17,8 +17,8 @@ import org.efuf4j.tensor.bench.BenchSuite;
 /**
  * One full training step (forward, backward, AdamW) of a pre-LN decoder LM: d_model 256, 4 heads,
  * 4 layers, FFN 1024, GELU, learned positions, seq 64, batch 16, vocab 1000, causal LM loss. Reports
- * ms per step, tokens/s and the peak Java heap in use; scripts/bench/torch_train_step.py runs the same
- * step in torch.
+ * the median ms per JIT-compiled step (after {@value #WARM_UP_STEPS} warm-up steps), tokens/s and the peak
+ * Java heap in use; scripts/bench/torch_train_step.py runs the same step in torch.
  */
 public final class TrainStepBenchSuite implements BenchSuite {
     /** Steps run before timing: enough for C2 to compile every hot kernel, even with the cores shared. */
