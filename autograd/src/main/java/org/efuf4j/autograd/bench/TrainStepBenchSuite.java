@@ -17,10 +17,13 @@ import org.efuf4j.tensor.bench.BenchSuite;
 /**
  * One full training step (forward, backward, AdamW) of a pre-LN decoder LM: d_model 256, 4 heads,
  * 4 layers, FFN 1024, GELU, learned positions, seq 64, batch 16, vocab 1000, causal LM loss. Reports
- * ms per step, tokens/s and the peak Java heap in use; scripts/bench/torch_train_step.py runs the same
- * step in torch.
+ * the median ms per JIT-compiled step (after {@value #WARM_UP_STEPS} warm-up steps), tokens/s and the peak
+ * Java heap in use; scripts/bench/torch_train_step.py runs the same step in torch.
  */
 public final class TrainStepBenchSuite implements BenchSuite {
+    /** Steps run before timing: enough for C2 to compile every hot kernel, even with the cores shared. */
+    private static final int WARM_UP_STEPS = 20;
+
     @Override public String name() { return "train-step"; }
 
     @Override public String description() { return "forward+backward+AdamW step of a 4-layer d256 decoder LM (seq 64, batch 16)"; }
@@ -41,7 +44,10 @@ public final class TrainStepBenchSuite implements BenchSuite {
             model.loss(idT, labelT, Losses.Reduction.TOKEN_MEAN).backward();
             opt.step();
         };
-        step.run();
+        // A training run takes thousands of steps, so the step to compare is the JIT-compiled one: the first
+        // steps run the Vector API kernels interpreted (tens of times slower, seconds per step on a busy
+        // machine) until C2 has compiled them, which a short time-based warm-up does not cover.
+        for (int i = 0; i < (ctx.quick() ? 1 : WARM_UP_STEPS); i++) step.run();
         System.gc();
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) p.resetPeakUsage();
         double sec = ctx.time(ctx.quick() ? 1.0 : 10.0, step);

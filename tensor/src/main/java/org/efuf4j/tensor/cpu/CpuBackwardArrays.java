@@ -12,10 +12,16 @@ import org.efuf4j.tensor.Tensor;
 final class CpuBackwardArrays {
     private CpuBackwardArrays() {}
 
-    /** Row-major F32 elements of any view (one bulk copy when already contiguous F32). */
+    /**
+     * Row-major F32 elements of any view, for reading only: a contiguous F32 heap tensor that fills its
+     * whole array (every activation and gradient the kernels make) is returned as that array, without a
+     * copy; anything else is copied once. Callers never write into the result.
+     */
     static float[] floats(Tensor x) {
         Tensor c = x.dtype() == DType.F32 && x.isContiguous() ? x : CpuLayout.copy(x, DType.F32);
         int n = Math.toIntExact(c.numel());
+        float[] whole = HostRows.heapFloats(c);
+        if (whole != null && c.offset() == 0 && whole.length == n && c.hostSegment().byteSize() == (long) n * 4) return whole;
         MemorySegment seg = c.hostSegment().asSlice(c.offset() * 4, (long) n * 4);
         return seg.toArray(ValueLayout.JAVA_FLOAT);
     }

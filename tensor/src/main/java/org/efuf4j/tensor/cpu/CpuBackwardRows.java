@@ -2,6 +2,10 @@ package org.efuf4j.tensor.cpu;
 
 import static org.efuf4j.tensor.cpu.CpuBackwardArrays.floats;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 import org.efuf4j.tensor.Backend;
 import org.efuf4j.tensor.Parallel;
 import org.efuf4j.tensor.Shapes;
@@ -9,6 +13,8 @@ import org.efuf4j.tensor.Tensor;
 
 /** Host backward kernels over rows of the last axis: softmax, log-softmax and fused softmax cross-entropy. */
 final class CpuBackwardRows {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
     private CpuBackwardRows() {}
 
     static Tensor softmaxBackward(Tensor y, Tensor dy) {
@@ -55,13 +61,41 @@ final class CpuBackwardRows {
         return t;
     }
 
-    /** log(sum(exp(row))) computed around the row maximum, in double. */
-    private static double logSumExp(float[] x, int o, int cols) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int c = 0; c < cols; c++) max = Math.max(max, x[o + c]);
+    /** The largest element of {@code x[o .. o + cols)}. */
+    private static float rowMax(float[] x, int o, int cols) {
+        int c = 0;
+        FloatVector maxV = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int bound = S.loopBound(cols); c < bound; c += S.length()) maxV = maxV.max(FloatVector.fromArray(S, x, o + c));
+        float max = maxV.reduceLanes(VectorOperators.MAX);
+        for (; c < cols; c++) max = Math.max(max, x[o + c]);
+        return max;
+    }
+
+    /**
+     * {@code log(sum(exp(x - max)))} over a row, {@code max} its maximum: the exponentials in F32 vector lanes
+     * (each within a few ulp, all in (0, 1]), the lane sums and the log in double.
+     */
+    private static double logSumExpAbove(float[] x, int o, int cols, float max) {
+        int c = 0;
+        FloatVector sumV = FloatVector.zero(S);
+        for (int bound = S.loopBound(cols); c < bound; c += S.length())
+            sumV = sumV.add(FloatVector.fromArray(S, x, o + c).sub(max).lanewise(VectorOperators.EXP));
         double s = 0;
-        for (int c = 0; c < cols; c++) s += Math.exp(x[o + c] - max);
-        return max + Math.log(s);
+        for (int lane = 0; lane < S.length(); lane++) s += sumV.lane(lane);
+        for (; c < cols; c++) s += Math.exp(x[o + c] - max);
+        return Math.log(s);
+    }
+
+    /**
+     * {@code out[o + c] = g softmax(row)[c] = g exp((x - max) - logSum)}: shifting by the small {@code logSum}
+     * rather than the whole log-sum-exp keeps the F32 argument exact to rounding whatever the logits' scale.
+     */
+    private static void scaledSoftmaxRow(float[] x, int o, int cols, float max, double logSum, float g, float[] out) {
+        int c = 0;
+        float ls = (float) logSum;
+        for (int bound = S.loopBound(cols); c < bound; c += S.length())
+            FloatVector.fromArray(S, x, o + c).sub(max).sub(ls).lanewise(VectorOperators.EXP).mul(g).intoArray(out, o + c);
+        for (; c < cols; c++) out[o + c] = (float) (Math.exp((double) (x[o + c] - max) - logSum) * g);
     }
 
     static Backend.CrossEntropy crossEntropy(Tensor logits, Tensor targets) {
@@ -73,7 +107,8 @@ final class CpuBackwardRows {
             for (int r = r0; r < r1; r++) {
                 if (t[r] == Backend.IGNORE_INDEX) continue;
                 int o = r * cols;
-                loss[r] = (float) (logSumExp(x, o, cols) - x[o + (int) t[r]]);
+                float max = rowMax(x, o, cols);
+                loss[r] = (float) (max + logSumExpAbove(x, o, cols, max) - x[o + (int) t[r]]);
                 valid[r] = 1f;
             }
         });
@@ -90,8 +125,8 @@ final class CpuBackwardRows {
             for (int r = r0; r < r1; r++) {
                 if (t[r] == Backend.IGNORE_INDEX) continue;
                 int o = r * cols;
-                double lse = logSumExp(x, o, cols);
-                for (int c = 0; c < cols; c++) out[o + c] = (float) (Math.exp(x[o + c] - lse) * g[r]);
+                float max = rowMax(x, o, cols);
+                scaledSoftmaxRow(x, o, cols, max, logSumExpAbove(x, o, cols, max), g[r], out);
                 out[o + (int) t[r]] -= g[r];
             }
         });

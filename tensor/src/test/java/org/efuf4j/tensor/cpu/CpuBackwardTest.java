@@ -133,6 +133,11 @@ class CpuBackwardTest {
         assertArrayEquals(new float[] {1, 0, 1, 1, 0, 1}, a.valid().toFloatArray());
         Tensor dLoss = rand(r, 6);
         close("cross-entropy backward", REF.crossEntropyBackward(ref(logits), targets, ref(dLoss)), CPU.crossEntropyBackward(logits, targets, dLoss));
+        // Logits far from zero (F32 spacing 1e-3 there) and rows wider than several vectors: the F32
+        // exponentials are taken relative to the row maximum, so the scale costs no precision.
+        Tensor far = rand(r, 4990f, 5010f, 6, 203);
+        close("cross-entropy loss, logits near 5000", REF.crossEntropy(ref(far), targets).loss(), CPU.crossEntropy(far, targets).loss());
+        close("cross-entropy backward, logits near 5000", REF.crossEntropyBackward(ref(far), targets, ref(dLoss)), CPU.crossEntropyBackward(far, targets, dLoss));
     }
 
     @Test
