@@ -1,15 +1,13 @@
 package org.efuf4j.efuf.cli;
 
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import org.efuf4j.efuf.pipeline.Captioner;
 import org.efuf4j.models.config.LlavaConfig;
 import org.efuf4j.models.generate.Decoding;
 import org.efuf4j.models.generate.GenerationConfig;
-import org.efuf4j.models.generate.GenerationResult;
-import org.efuf4j.models.generate.Generator;
 import org.efuf4j.models.llava.LlavaForConditionalGeneration;
 import org.efuf4j.models.pretrained.PretrainedModels;
 import org.efuf4j.models.tokenizer.Tokenizer;
@@ -21,8 +19,8 @@ import picocli.CommandLine.Option;
 /** {@code efuf caption}: a LLaVA model describes an image (or answers a question about it). */
 @Command(name = "caption", mixinStandardHelpOptions = true, description = "Generate a caption (or answer) for an image with a LLaVA model.")
 final class CaptionCommand implements Callable<Integer> {
-    static final String TEMPLATE = "USER: <image>\n{prompt} ASSISTANT:";
-    static final String IMAGE_TOKEN = "<image>";
+    static final String TEMPLATE = Captioner.LLAVA_TEMPLATE;
+    static final String IMAGE_TOKEN = Captioner.IMAGE_TOKEN;
 
     @Option(names = "--model", required = true, description = "LLaVA directory (config.json, weights, tokenizer.json, optional preprocessor_config.json)")
     Path model;
@@ -64,39 +62,12 @@ final class CaptionCommand implements Callable<Integer> {
         return 0;
     }
 
-    static Set<Integer> stopTokens(LlavaConfig config, Tokenizer tokenizer) {
-        Set<Integer> stop = new HashSet<>(config.textConfig().eosTokenIds());
-        if (tokenizer.eosId() >= 0) stop.add(tokenizer.eosId());
-        return stop;
-    }
+    static Set<Integer> stopTokens(LlavaConfig config, Tokenizer tokenizer) { return Captioner.stopTokens(config, tokenizer); }
 
     static String caption(LlavaForConditionalGeneration llava, Tokenizer tokenizer, Tensor pixels, String prompt, GenerationConfig config) {
         String text = prompt.contains(IMAGE_TOKEN) ? prompt : TEMPLATE.replace("{prompt}", prompt);
-        long[] ids = promptIds(llava.config(), tokenizer, text);
-        GenerationResult r = Generator.generate(llava, Tensor.ofLongs(ids, 1, ids.length), pixels, config);
-        long[] generated = r.newTokens(0);
-        int[] out = new int[generated.length];
-        for (int i = 0; i < out.length; i++) out[i] = (int) generated[i];
-        return tokenizer.decode(out).strip();
+        return Captioner.generate(llava, tokenizer, pixels, text, config);
     }
 
-    /** The tokenized prompt with its one {@code <image>} expanded to one placeholder per projected image row. */
-    static long[] promptIds(LlavaConfig config, Tokenizer tokenizer, String text) {
-        int imageId = config.imageTokenIndex();
-        if (tokenizer.tokenToId(IMAGE_TOKEN) != imageId)
-            throw new IllegalArgumentException("the tokenizer maps " + IMAGE_TOKEN + " to " + tokenizer.tokenToId(IMAGE_TOKEN)
-                    + ", but config.json's image_token_index is " + imageId);
-        int[] ids = tokenizer.encode(text);
-        int count = 0;
-        for (int id : ids) if (id == imageId) count++;
-        if (count != 1) throw new IllegalArgumentException("the prompt must hold exactly one " + IMAGE_TOKEN + ", found " + count + ": " + text);
-        int rows = config.imageFeatureRows();
-        long[] out = new long[ids.length - 1 + rows];
-        int j = 0;
-        for (int id : ids) {
-            if (id == imageId) for (int r = 0; r < rows; r++) out[j++] = imageId;
-            else out[j++] = id;
-        }
-        return out;
-    }
+    static long[] promptIds(LlavaConfig config, Tokenizer tokenizer, String text) { return Captioner.promptIds(config, tokenizer, text); }
 }

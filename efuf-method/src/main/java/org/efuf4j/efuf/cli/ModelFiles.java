@@ -1,19 +1,11 @@
 package org.efuf4j.efuf.cli;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.efuf4j.models.config.ClipVisionConfig;
-import org.efuf4j.models.config.SiglipVisionConfig;
 import org.efuf4j.models.config.VisionTowerConfig;
-import org.efuf4j.models.image.ClipImageProcessor;
 import org.efuf4j.models.image.ImagePreprocessor;
-import org.efuf4j.models.image.ImagePreprocessors;
-import org.efuf4j.models.image.SiglipImageProcessor;
 import org.efuf4j.models.tokenizer.Tokenizer;
-import org.efuf4j.models.tokenizer.Tokenizers;
 import org.efuf4j.tensor.Tensor;
 
 /** The non-weight parts of a model directory the commands need: tokenizer, image preprocessing, input files. */
@@ -30,28 +22,10 @@ final class ModelFiles {
         return dir;
     }
 
-    static Tokenizer tokenizer(Path dir) {
-        try {
-            return Tokenizers.load(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
-        }
-    }
+    static Tokenizer tokenizer(Path dir) { return org.efuf4j.efuf.pipeline.ModelDirectory.tokenizer(dir); }
 
-    /**
-     * The directory's {@code preprocessor_config.json}, or the tower's standard processing (CLIP: shortest side then
-     * centre crop; SigLIP: square resize, mean = std = 0.5) when the directory has none.
-     */
     static ImagePreprocessor imagePreprocessor(Path dir, VisionTowerConfig tower) {
-        ImagePreprocessor p = Files.isRegularFile(dir.resolve(ImagePreprocessors.FILE_NAME)) ? ImagePreprocessors.load(dir)
-                : switch (tower) {
-                    case ClipVisionConfig c -> ClipImageProcessor.clip(c.imageSize());
-                    case SiglipVisionConfig s -> SiglipImageProcessor.siglip(s.imageSize());
-                };
-        if (p.imageSize() != tower.imageSize())
-            throw new IllegalArgumentException(dir.resolve(ImagePreprocessors.FILE_NAME) + ": crops to " + p.imageSize()
-                    + " pixels, but the vision tower reads " + tower.imageSize());
-        return p;
+        return org.efuf4j.efuf.pipeline.ModelDirectory.imagePreprocessor(dir, tower);
     }
 
     /** {@code [1, 3, S, S]} pixel values of one image file. */

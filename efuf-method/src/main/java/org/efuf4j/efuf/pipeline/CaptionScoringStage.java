@@ -1,0 +1,78 @@
+package org.efuf4j.efuf.pipeline;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+import org.efuf4j.efuf.io.JsonlReader;
+import org.efuf4j.efuf.io.JsonlWriter;
+import org.efuf4j.efuf.objects.Mention;
+import org.efuf4j.efuf.objects.ObjectExtractor;
+import org.efuf4j.models.image.RgbImage;
+
+/**
+ * Stage 1 of dataset formation, image by image: caption, extract the mentioned objects, score each against the
+ * image. One JSONL record per image is appended and flushed as soon as it is done, so an interrupted run resumes
+ * where it stopped: images already in the file are not redone, and a partial last line is dropped.
+ */
+public final class CaptionScoringStage {
+    private static final System.Logger LOG = System.getLogger(CaptionScoringStage.class.getName());
+
+    /** @param captioned records now in the file (including resumed ones); skipped unreadable images; resumed records found at start */
+    public record Result(List<CaptionRecord> records, int skipped, int resumed, int emptyCaptions, int withoutObjects, int nanScores) {}
+
+    private CaptionScoringStage() {}
+
+    /**
+     * @param scorer may be null: captions and objects only (evaluation), no scores
+     */
+    public static Result run(ImageFolder images, Path out, Function<RgbImage, String> captioner, ObjectExtractor extractor,
+                             ObjectScorer scorer, String progressName) {
+        List<CaptionRecord> records = new ArrayList<>(Files.exists(out) ? JsonlReader.read(out, CaptionRecord.class).records() : List.of());
+        Set<String> done = new HashSet<>();
+        for (CaptionRecord r : records) done.add(r.image());
+        int resumed = records.size();
+        List<String> names = images.names();
+        if (resumed > 0) LOG.log(System.Logger.Level.INFO, "{0}: resuming after {1} of {2} images", out, resumed, names.size());
+        try (JsonlWriter writer = JsonlWriter.append(out); Progress bar = new Progress(progressName, names.size(), done.size())) {
+            for (String name : names) {
+                if (done.contains(name)) continue;
+                StringBuilder reason = new StringBuilder();
+                Optional<RgbImage> image = images.read(name, reason);
+                CaptionRecord r;
+                if (image.isEmpty()) r = CaptionRecord.skipped(name, reason.toString());
+                else {
+                    String caption = captioner.apply(image.get());
+                    List<Mention> mentions = caption.isBlank() ? List.of() : extractor.extract(caption);
+                    List<String> objects = new ArrayList<>(mentions.size());
+                    for (Mention m : mentions) objects.add(m.surface());
+                    float[] scores = scorer == null || objects.isEmpty() ? nanScores(objects.size()) : scorer.score(image.get(), objects);
+                    r = CaptionRecord.of(name, caption, mentions, scores);
+                }
+                writer.write(r);
+                records.add(r);
+                done.add(name);
+                bar.step();
+            }
+        }
+        int skipped = 0, empty = 0, without = 0, nan = 0;
+        for (CaptionRecord r : records) {
+            if (r.isSkipped()) { skipped++; continue; }
+            if (r.caption().isBlank()) empty++;
+            if (r.objects().isEmpty()) without++;
+            if (scorer != null) for (CaptionRecord.ScoredObject o : r.objects()) if (o.score() == null) nan++;
+        }
+        return new Result(records, skipped, resumed, empty, without, nan);
+    }
+
+    private static float[] nanScores(int n) {
+        float[] s = new float[n];
+        java.util.Arrays.fill(s, Float.NaN);
+        return s;
+    }
+}

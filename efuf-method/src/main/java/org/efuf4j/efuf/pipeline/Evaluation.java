@@ -1,0 +1,158 @@
+package org.efuf4j.efuf.pipeline;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.efuf4j.efuf.eval.Bleu;
+import org.efuf4j.efuf.eval.CaptionSideEffects;
+import org.efuf4j.efuf.eval.Chair;
+import org.efuf4j.efuf.eval.ChairJson;
+import org.efuf4j.efuf.eval.ChairReport;
+import org.efuf4j.efuf.eval.GeneratedCaption;
+import org.efuf4j.efuf.eval.GroundTruth;
+import org.efuf4j.efuf.eval.PopeMetrics;
+import org.efuf4j.efuf.eval.PopeQuestion;
+import org.efuf4j.efuf.eval.PopeSampler;
+import org.efuf4j.efuf.io.AtomicFiles;
+import org.efuf4j.efuf.io.Json;
+import org.efuf4j.efuf.io.JsonlReader;
+import org.efuf4j.efuf.io.JsonlWriter;
+import org.efuf4j.efuf.objects.ObjectExtractor;
+import org.efuf4j.models.generate.Decoding;
+import org.efuf4j.tensor.Device;
+
+/**
+ * Hallucination evaluation of one model on an image folder: captions (resumable {@code captions.jsonl}), CHAIR
+ * ({@code chair.json}), POPE per split ({@code pope-<split>.jsonl} answers), BLEU-1/2/4 against reference captions,
+ * perplexity of the captions under a chosen language model, and side effects; all in {@code metrics.json}.
+ */
+public final class Evaluation {
+    public record Settings(String prompt, String template, int maxNewTokens, Decoding decoding, List<PopeSampler.Strategy> popeSplits,
+                           int popeMaxNewTokens, long seed) {
+        public static Settings paper() {
+            return new Settings(Captioner.EVALUATION_PROMPT, Captioner.LLAVA_TEMPLATE, 256, new Decoding.BeamSearch(5, 1.0),
+                    List.of(PopeSampler.Strategy.values()), 16, 0);
+        }
+    }
+
+    /** Optional inputs: reference captions by image id (BLEU) and a perplexity model. */
+    public record Extras(Map<String, List<String>> references, Perplexity perplexity) {}
+
+    private Evaluation() {}
+
+    public static ObjectNode run(Path model, ImageFolder images, GroundTruth truth, ObjectExtractor extractor, Extras extras,
+                                 Settings settings, Path outDir, Device device) {
+        Captioner captioner = Captioner.load(model, device, settings.template());
+        CaptionScoringStage.Result captioned = CaptionScoringStage.run(images, outDir.resolve("captions.jsonl"),
+                img -> captioner.generate(img, settings.prompt(), settings.maxNewTokens(), settings.decoding()), extractor, null,
+                "captions " + outDir.getFileName());
+        List<GeneratedCaption> captions = new ArrayList<>();
+        List<GeneratedCaption> withTruth = new ArrayList<>();
+        for (CaptionRecord r : captioned.records()) {
+            if (r.isSkipped()) continue;
+            GeneratedCaption c = new GeneratedCaption(ImageFolder.imageId(r.image()), r.caption());
+            captions.add(c);
+            if (truth.contains(c.imageId())) withTruth.add(c);
+        }
+        ObjectNode m = Json.MAPPER.createObjectNode();
+        m.put("model", model.toString());
+        m.put("images", captioned.records().size());
+        m.put("skipped_images", captioned.skipped());
+        m.put("captions", captions.size());
+        m.put("empty_captions", captioned.emptyCaptions());
+        m.put("captions_without_ground_truth", captions.size() - withTruth.size());
+        if (!withTruth.isEmpty()) {
+            ChairReport chair = new Chair(extractor, truth).evaluate(withTruth);
+            ChairJson.write(chair, outDir.resolve("chair.json"));
+            m.put("chair_s", chair.chairS());
+            m.put("chair_i", chair.chairI());
+            m.put("chair_recall", chair.recall());
+            m.put("object_mentions", chair.mentionCount());
+            m.put("hallucinated_mentions", chair.hallucinatedMentionCount());
+        }
+        if (!settings.popeSplits().isEmpty() && !withTruth.isEmpty()) pope(captioner, images, truth, extractor, settings, outDir, m.putObject("pope"));
+        if (extras.references() != null) {
+            List<String> hyps = new ArrayList<>();
+            List<List<String>> refs = new ArrayList<>();
+            for (GeneratedCaption c : captions) {
+                List<String> r = extras.references().get(c.imageId());
+                if (r == null || r.isEmpty()) continue;
+                hyps.add(c.caption());
+                refs.add(r);
+            }
+            if (!hyps.isEmpty()) {
+                m.put("bleu_captions", hyps.size());
+                for (int n : new int[] {1, 2, 4}) DatasetFormation.putFinite(m, "bleu_" + n, 100 * Bleu.corpus(hyps, refs, n).bleu());
+            }
+        }
+        List<String> texts = captions.stream().map(GeneratedCaption::caption).toList();
+        if (extras.perplexity() != null) DatasetFormation.putFinite(m, "perplexity", extras.perplexity().of(texts));
+        if (!texts.isEmpty()) {
+            CaptionSideEffects se = CaptionSideEffects.of(texts, extractor);
+            m.put("objects_per_caption", se.objectsPerCaption());
+            m.put("repeating_object_share", se.repeatingShare());
+            m.put("unterminated_share", se.unterminatedShare());
+        }
+        AtomicFiles.write(outDir.resolve("metrics.json"), out -> Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, m));
+        return m;
+    }
+
+    private record PopeAnswer(int questionId, String imageId, String object, boolean present, String answer) {}
+
+    private static void pope(Captioner captioner, ImageFolder images, GroundTruth truth, ObjectExtractor extractor, Settings settings,
+                             Path outDir, ObjectNode into) {
+        Map<String, String> fileById = new HashMap<>();
+        for (String name : images.names()) fileById.put(ImageFolder.imageId(name), name);
+        GroundTruth.Builder b = GroundTruth.builder();
+        for (String id : truth.imageIds()) {
+            if (!fileById.containsKey(id)) continue;
+            b.image(id);
+            for (String o : truth.require(id, "POPE")) b.add(id, o);
+        }
+        GroundTruth local = b.build();
+        List<String> categories = new ArrayList<>(extractor.vocabulary().names());
+        for (PopeSampler.Strategy split : settings.popeSplits()) {
+            PopeSampler.Result sampled = new PopeSampler(local, categories).sample(split, settings.seed());
+            String name = split.name().toLowerCase();
+            Path file = outDir.resolve("pope-" + name + ".jsonl");
+            Map<Integer, String> answered = new HashMap<>();
+            if (Files.exists(file)) for (JsonNode n : JsonlReader.readTree(file).records()) answered.put(n.path("questionId").asInt(), n.path("answer").asText());
+            List<String> answers = new ArrayList<>();
+            try (JsonlWriter w = JsonlWriter.append(file); Progress bar = new Progress("POPE " + name, sampled.questions().size(), answered.size())) {
+                for (PopeQuestion q : sampled.questions()) {
+                    String a = answered.get(q.questionId());
+                    if (a == null) {
+                        a = captioner.generate(images.require(fileById.get(q.imageId())), q.text(), settings.popeMaxNewTokens(), Decoding.GREEDY);
+                        w.write(new PopeAnswer(q.questionId(), q.imageId(), q.object(), q.present(), a));
+                        bar.step();
+                    }
+                    answers.add(a);
+                }
+            }
+            ObjectNode s = into.putObject(name);
+            s.put("questions", sampled.questions().size());
+            s.put("skipped_images", sampled.skippedImages());
+            if (sampled.questions().isEmpty()) continue;
+            PopeMetrics pm = PopeMetrics.ofAnswers(sampled.questions(), answers);
+            DatasetFormation.putFinite(s, "accuracy", pm.accuracy());
+            DatasetFormation.putFinite(s, "precision", pm.precision());
+            DatasetFormation.putFinite(s, "recall", pm.recall());
+            DatasetFormation.putFinite(s, "f1", pm.f1());
+            DatasetFormation.putFinite(s, "yes_ratio", pm.yesRatio());
+        }
+    }
+
+    static Set<String> ids(List<GeneratedCaption> c) {
+        Set<String> s = new HashSet<>();
+        for (GeneratedCaption g : c) s.add(g.imageId());
+        return s;
+    }
+}

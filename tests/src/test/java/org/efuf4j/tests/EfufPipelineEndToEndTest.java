@@ -1,0 +1,264 @@
+package org.efuf4j.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import javax.imageio.ImageIO;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.efuf4j.efuf.cli.EfufCommand;
+import org.efuf4j.efuf.dataset.UnlearningSample;
+import org.efuf4j.efuf.dataset.UnlearningSample.Kind;
+import org.efuf4j.efuf.io.Json;
+import org.efuf4j.efuf.io.JsonlReader;
+import org.efuf4j.efuf.pipeline.Captioner;
+import org.efuf4j.efuf.pipeline.ImageFolder;
+import org.efuf4j.efuf.train.Ablation;
+import org.efuf4j.efuf.train.TrainableSet;
+import org.efuf4j.efuf.train.TrainerSettings;
+import org.efuf4j.efuf.train.UnlearningTrainer;
+import org.efuf4j.models.llava.LlavaForConditionalGeneration;
+import org.efuf4j.models.pretrained.PretrainedModels;
+import org.efuf4j.tensor.Device;
+import org.efuf4j.tensor.Tensor;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The whole EFUF pipeline on tiny checkpoints written here. A random tiny LLaVA only babbles letters, so it is first
+ * taught (the trainer's sentence-only mode, all weights) to describe images with COCO object words; then
+ * {@code efuf run} forms the dataset, unlearns and evaluates base against unlearned.
+ */
+class EfufPipelineEndToEndTest {
+    @TempDir static Path tmp;
+    static Path clipDir, baseDir, taughtDir, trainImages, evalImages, annotations, references;
+    static final String[] CAPTIONS = {"a dog and a cat.", "a cat, a bus.", "a dog, a car.", "a bus and a dog."};
+
+    record Run(int rc, String out, String err) {}
+
+    static Run efuf(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new EfufCommand());
+        cli.setErr(new PrintWriter(err));
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            ex.printStackTrace(cmd.getErr());
+            return 1;
+        });
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            return new Run(cli.execute(args), out.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    static void image(Path file, long seed) throws Exception {
+        Random r = new Random(seed);
+        BufferedImage img = new BufferedImage(40, 36, BufferedImage.TYPE_INT_RGB);
+        int base = r.nextInt(1 << 24);
+        for (int y = 0; y < 36; y++) for (int x = 0; x < 40; x++) img.setRGB(x, y, (x < 20 ? base : r.nextInt(1 << 24)));
+        ImageIO.write(img, "png", file.toFile());
+    }
+
+    static void writeSamples(Path file, List<UnlearningSample> samples) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (UnlearningSample s : samples) sb.append(Json.MAPPER.writeValueAsString(s)).append('\n');
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, sb);
+    }
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        clipDir = tmp.resolve("clip");
+        TinyCheckpoints.clip(clipDir, 5);
+        baseDir = tmp.resolve("llava");
+        TinyCheckpoints.llava(baseDir, 6);
+        trainImages = Files.createDirectories(tmp.resolve("train-images"));
+        evalImages = Files.createDirectories(tmp.resolve("eval-images"));
+        StringBuilder objects = new StringBuilder(), refs = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            image(trainImages.resolve("train" + i + ".png"), i);
+            objects.append("{\"image_id\": \"train").append(i).append("\", \"objects\": [\"dog\", \"cat\"]}\n");
+        }
+        Files.write(trainImages.resolve("corrupt.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        for (int i = 0; i < 3; i++) {
+            image(evalImages.resolve("eval" + i + ".png"), 100 + i);
+            objects.append("{\"image_id\": \"eval").append(i).append("\", \"objects\": [\"dog\", \"bus\", \"person\"]}\n");
+            refs.append("{\"image_id\": \"eval").append(i).append("\", \"caption\": \"a dog and a bus.\"}\n");
+        }
+        annotations = tmp.resolve("objects.jsonl");
+        Files.writeString(annotations, objects);
+        references = tmp.resolve("references.jsonl");
+        Files.writeString(references, refs);
+
+        // Teach the random model to answer the caption prompt with object words: whole captions (Ds), all weights.
+        Path teachData = tmp.resolve("teach-data");
+        List<UnlearningSample> sentences = new java.util.ArrayList<>();
+        for (int k = 0; k < 16; k++)
+            for (int i = 0; i < 6; i++) sentences.add(new UnlearningSample(Kind.SENTENCE, "train" + i + ".png", null, 30, "", CAPTIONS[(i + k) % CAPTIONS.length]));
+        writeSamples(teachData.resolve("train/sentence.jsonl"), sentences);
+        TrainerSettings teach = TrainerSettings.paper().with(3e-3, TrainableSet.ALL, Ablation.SENTENCE_ONLY, 1000, 0);
+        UnlearningTrainer.Result taught = new UnlearningTrainer(teach, baseDir, teachData, new ImageFolder(trainImages), tmp.resolve("teach"), Device.CPU).train();
+        taughtDir = taught.model();
+    }
+
+    @Test
+    void runFormsUnlearnsAndEvaluates() throws Exception {
+        Path out = tmp.resolve("run");
+        Run r = efuf("run", "--model", taughtDir.toString(), "--clip", clipDir.toString(), "--train-images", trainImages.toString(),
+                "--eval-images", evalImages.toString(), "--annotations", annotations.toString(), "--references", references.toString(),
+                "--ppl-model", taughtDir.toString(), "--out", out.toString(),
+                "--max-new-tokens", "14", "--calibrate", "percentiles", "--percentiles", "35,65", "--validation-share", "0",
+                "--scoring", "paper", "--cell-size", "8", "--lr", "1e-3", "--checkpoint-every", "2",
+                "--eval-prompt", Captioner.FORMATION_PROMPT, "--eval-max-new-tokens", "14", "--eval-beams", "2",
+                "--pope", "random,adversarial", "--pope-max-new-tokens", "3");
+        assertEquals(0, r.rc(), r.err() + r.out());
+
+        // dataset: every image has a record, the corrupt one skipped and counted; files match the counts
+        List<JsonNode> captions = JsonlReader.readTree(out.resolve("dataset/captions.jsonl")).records();
+        assertEquals(7, captions.size());
+        JsonNode stats = Json.MAPPER.readTree(out.resolve("dataset/statistics.json").toFile());
+        assertEquals(7, stats.at("/counts/images").asInt());
+        assertEquals(1, stats.at("/counts/skipped_images").asInt());
+        assertEquals(6, stats.at("/counts/captions").asInt());
+        assertTrue(stats.at("/counts/mentions").asInt() >= 6, "the taught model names objects: " + captions);
+        for (String kind : List.of("positive", "negative", "sentence")) {
+            int lines = JsonlReader.readTree(out.resolve("dataset/train/" + kind + ".jsonl")).records().size();
+            assertEquals(stats.at("/counts/train_" + kind).asInt(), lines, kind);
+            assertEquals(stats.at("/counts/" + kind).asInt(), lines, kind + " (no validation share)");
+        }
+        int negatives = stats.at("/counts/negative").asInt();
+        assertTrue(negatives > 0 && stats.at("/counts/positive").asInt() > 0, stats.toString());
+        double t0 = stats.at("/thresholds/t0").asDouble(), t1 = stats.at("/thresholds/t1").asDouble();
+        assertTrue(t0 > t1, stats.toString());
+        for (JsonNode n : JsonlReader.readTree(out.resolve("dataset/train/negative.jsonl")).records()) assertTrue(n.get("score").asDouble() < t1);
+        for (JsonNode n : JsonlReader.readTree(out.resolve("dataset/train/positive.jsonl")).records()) assertTrue(n.get("score").asDouble() > t0);
+        assertTrue(stats.has("quality_on_labelled_mentions"), "labels from --annotations give precision/recall");
+        assertPng(out.resolve("dataset/score-histogram.png"));
+
+        // unlearning: one step per negative, finite losses, a loadable checkpoint where only the projector moved
+        List<JsonNode> loss = JsonlReader.readTree(out.resolve("unlearn/loss.jsonl")).records();
+        assertEquals(negatives, loss.size());
+        for (int i = 0; i < loss.size(); i++) {
+            assertEquals(i + 1, loss.get(i).get("step").asInt());
+            assertTrue(Double.isFinite(loss.get(i).get("loss").asDouble()) && Double.isFinite(loss.get(i).get("l_neg").asDouble()), loss.get(i).toString());
+        }
+        assertPng(out.resolve("unlearn/loss.png"));
+        LlavaForConditionalGeneration base = PretrainedModels.load(taughtDir, null, Device.CPU, LlavaForConditionalGeneration.class);
+        LlavaForConditionalGeneration tuned = PretrainedModels.load(out.resolve("unlearn/model"), null, Device.CPU, LlavaForConditionalGeneration.class);
+        Map<String, Tensor> b = base.stateDict(), t = tuned.stateDict();
+        assertEquals(b.keySet(), t.keySet());
+        boolean projectorMoved = false;
+        for (String k : b.keySet()) {
+            float[] x = b.get(k).toFloatArray(), y = t.get(k).toFloatArray();
+            if (k.startsWith("multi_modal_projector")) projectorMoved |= !java.util.Arrays.equals(x, y);
+            else assertArrayEquals(x, y, 0f, k + " is frozen");
+            for (float v : y) assertTrue(Float.isFinite(v), k);
+        }
+        assertTrue(projectorMoved);
+        assertTrue(Files.isRegularFile(out.resolve("unlearn/model/tokenizer.json")));
+
+        // evaluation: both models, every metric present and finite
+        for (String model : List.of("base", "efuf")) {
+            JsonNode m = Json.MAPPER.readTree(out.resolve("eval/" + model + "/metrics.json").toFile());
+            assertEquals(3, m.get("captions").asInt());
+            for (String key : List.of("chair_s", "chair_i", "chair_recall", "bleu_1", "bleu_4", "perplexity", "objects_per_caption"))
+                assertTrue(m.has(key) && Double.isFinite(m.get(key).asDouble()), model + " " + key + ": " + m);
+            assertTrue(m.get("chair_s").asDouble() >= 0 && m.get("chair_s").asDouble() <= 1);
+            assertTrue(m.get("perplexity").asDouble() >= 1);
+            assertEquals(18, m.at("/pope/random/questions").asInt(), "3 present + 3 absent per image");
+            assertTrue(Double.isFinite(m.at("/pope/adversarial/accuracy").asDouble()));
+            assertEquals(18, JsonlReader.readTree(out.resolve("eval/" + model + "/pope-random.jsonl")).records().size());
+        }
+        String table = Files.readString(out.resolve("eval/comparison.md"));
+        assertTrue(table.contains("| base |") && table.contains("| efuf |"), table);
+        assertTrue(Json.MAPPER.readTree(out.resolve("eval/comparison.json").toFile()).has("efuf"));
+
+        // run again: everything is found finished, nothing is redone or duplicated
+        Run again = efuf("run", "--model", taughtDir.toString(), "--clip", clipDir.toString(), "--train-images", trainImages.toString(),
+                "--out", out.toString(), "--max-new-tokens", "14", "--calibrate", "percentiles", "--percentiles", "35,65", "--validation-share", "0",
+                "--lr", "1e-3", "--checkpoint-every", "2");
+        assertEquals(0, again.rc(), again.err());
+        assertEquals(7, JsonlReader.readTree(out.resolve("dataset/captions.jsonl")).records().size());
+        assertEquals(negatives, JsonlReader.readTree(out.resolve("unlearn/loss.jsonl")).records().size());
+    }
+
+    /** A run stopped after 2 steps and resumed ends with the same weights as one that ran straight through. */
+    @Test
+    void unlearningResumesAfterAnInterruptionExactly() throws Exception {
+        Path data = tmp.resolve("resume-data");
+        List<UnlearningSample> pos = List.of(new UnlearningSample(Kind.POSITIVE, "train0.png", "dog", 35, "", "a dog"),
+                new UnlearningSample(Kind.POSITIVE, "train1.png", "cat", 34, "a dog", "a cat"));
+        List<UnlearningSample> neg = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) neg.add(new UnlearningSample(Kind.NEGATIVE, "train" + i + ".png", "bus", 20, "a dog", "a bus"));
+        writeSamples(data.resolve("train/positive.jsonl"), pos);
+        writeSamples(data.resolve("train/negative.jsonl"), neg);
+        writeSamples(data.resolve("train/sentence.jsonl"), List.of(new UnlearningSample(Kind.SENTENCE, "train2.png", null, 33, "", "a dog and a cat.")));
+        String[] common = {"unlearn", "--model", taughtDir.toString(), "--data", data.toString(), "--images", trainImages.toString(),
+                "--lr", "1e-3", "--checkpoint-every", "1"};
+        Path straight = tmp.resolve("straight"), interrupted = tmp.resolve("interrupted");
+        assertEquals(0, efuf(concat(common, "--out", straight.toString())).rc());
+        Run first = efuf(concat(common, "--out", interrupted.toString(), "--max-steps", "2"));
+        assertEquals(0, first.rc(), first.err());
+        assertTrue(first.out().contains("stopped after step 2 of 5"), first.out());
+        assertFalse(Files.exists(interrupted.resolve("unlearn/model")));
+        // a crash after step 3's log line but before its checkpoint: the line is redone, not duplicated
+        Files.writeString(interrupted.resolve("loss.jsonl"), "{\"step\": 3, \"loss\": 1.0}\n{\"step\": 4, \"lo", java.nio.file.StandardOpenOption.APPEND);
+        Run second = efuf(concat(common, "--out", interrupted.toString()));
+        assertEquals(0, second.rc(), second.err());
+        assertTrue(second.out().contains("resumed from step 2"), second.out());
+        List<JsonNode> a = JsonlReader.readTree(straight.resolve("loss.jsonl")).records(), c = JsonlReader.readTree(interrupted.resolve("loss.jsonl")).records();
+        assertEquals(5, c.size());
+        for (int i = 0; i < 5; i++) {
+            assertEquals(i + 1, c.get(i).get("step").asInt());
+            assertEquals(a.get(i).get("loss").asDouble(), c.get(i).get("loss").asDouble(), 1e-5, "step " + (i + 1));
+        }
+        Map<String, Tensor> x = PretrainedModels.load(straight.resolve("model"), null, Device.CPU, LlavaForConditionalGeneration.class).stateDict();
+        Map<String, Tensor> y = PretrainedModels.load(interrupted.resolve("model"), null, Device.CPU, LlavaForConditionalGeneration.class).stateDict();
+        for (String k : x.keySet()) assertArrayEquals(x.get(k).toFloatArray(), y.get(k).toFloatArray(), 1e-6f, k);
+        assertNotEquals(0, JsonlReader.readTree(straight.resolve("loss.jsonl")).records().size());
+    }
+
+    @Test
+    void badInputGetsClearErrors() throws Exception {
+        Run t = efuf("form-dataset", "--model", taughtDir.toString(), "--clip", clipDir.toString(), "--images", trainImages.toString(),
+                "--out", tmp.resolve("bad").toString(), "--t0", "20", "--t1", "25");
+        assertEquals(1, t.rc());
+        assertTrue(t.err().contains("T0") && t.err().contains("T1"), t.err());
+        Run passes = efuf("unlearn", "--model", taughtDir.toString(), "--data", tmp.resolve("x").toString(), "--images", trainImages.toString(),
+                "--out", tmp.resolve("y").toString(), "--epochs", "5");
+        assertEquals(1, passes.rc());
+        assertTrue(passes.err().contains("passes over D-"), passes.err());
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    static void assertPng(Path p) throws Exception {
+        byte[] bytes = Files.readAllBytes(p);
+        assertTrue(bytes.length > 1000 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G', p.toString());
+        assertTrue(ImageIO.read(p.toFile()).getWidth() > 100);
+    }
+}
