@@ -295,8 +295,8 @@ public final class Demo {
         Path vanilla = dir.resolve("dataset-vanilla");
         DatasetFormation.Outcome ov = DatasetFormation.form(records, extractor.vocabulary(), null,
                 formation(new ThresholdChoice.Given(th.t0(), th.t1(), th.t2()), SampleSelector.Options.VANILLA, seed), vanilla);
-        log.accept(String.format(Locale.ROOT, "thresholds calibrated on %d labelled images: T0=%.2f T1=%.2f T2=%.2f; D+ %d, D- %d, Ds %d (vanilla D+ %d, D- %d)",
-                labelledImages, th.t0(), th.t1(), th.t2(), o.selection().positives().size(), o.selection().negatives().size(),
+        log.accept(String.format(Locale.ROOT, "thresholds (%s; %d labelled images): T0=%.2f T1=%.2f T2=%.2f; D+ %d, D- %d, Ds %d (vanilla D+ %d, D- %d)",
+                thresholdSource, labelledImages, th.t0(), th.t1(), th.t2(), o.selection().positives().size(), o.selection().negatives().size(),
                 o.selection().sentences().size(), ov.selection().positives().size(), ov.selection().negatives().size()));
 
         node.put("images", images.size());
