@@ -31,6 +31,7 @@ import org.efuf4j.efuf.pipeline.ImageFolder;
 import org.efuf4j.efuf.train.Ablation;
 import org.efuf4j.efuf.train.TrainableSet;
 import org.efuf4j.efuf.train.TrainerSettings;
+import org.efuf4j.efuf.train.TrainingExample;
 import org.efuf4j.efuf.train.UnlearningTrainer;
 import org.efuf4j.models.llava.LlavaForConditionalGeneration;
 import org.efuf4j.models.pretrained.PretrainedModels;
@@ -189,6 +190,12 @@ class EfufPipelineEndToEndTest {
             assertTrue(Double.isFinite(m.at("/pope/adversarial/accuracy").asDouble()));
             assertEquals(18, JsonlReader.readTree(out.resolve("eval/" + model + "/pope-random.jsonl")).records().size());
         }
+        // the evaluation's captions feed 'efuf evaluate chair', which agrees with the evaluation's CHAIR
+        Run chair = efuf("evaluate", "chair", "--captions", out.resolve("eval/efuf/generated.jsonl").toString(), "--annotations", annotations.toString());
+        assertEquals(0, chair.rc(), chair.err());
+        JsonNode efufMetrics = Json.MAPPER.readTree(out.resolve("eval/efuf/metrics.json").toFile());
+        assertTrue(chair.out().contains(String.format(java.util.Locale.ROOT, "CHAIR_s=%.4f CHAIR_i=%.4f", efufMetrics.get("chair_s").asDouble(),
+                efufMetrics.get("chair_i").asDouble())), chair.out() + " vs " + efufMetrics);
         String table = Files.readString(out.resolve("eval/comparison.md"));
         assertTrue(table.contains("| base |") && table.contains("| efuf |"), table);
         assertTrue(Json.MAPPER.readTree(out.resolve("eval/comparison.json").toFile()).has("efuf"));
@@ -238,6 +245,32 @@ class EfufPipelineEndToEndTest {
         assertNotEquals(0, JsonlReader.readTree(straight.resolve("loss.jsonl")).records().size());
     }
 
+    /** Only the target clause's tokens (and EOS for whole captions) are labelled, each the next token of its position. */
+    @Test
+    void trainingExamplesLabelOnlyTheTarget() throws Exception {
+        LlavaForConditionalGeneration llava = PretrainedModels.load(baseDir, null, Device.CPU, LlavaForConditionalGeneration.class);
+        org.efuf4j.models.tokenizer.Tokenizer tok = org.efuf4j.models.tokenizer.Tokenizers.load(baseDir);
+        String chat = "USER: <image>\nPlease describe the image. ASSISTANT:";
+        for (boolean eos : new boolean[] {false, true}) {
+            TrainingExample ex = TrainingExample.encode(llava.config(), tok, chat, eos ? "" : "a dog lies on a bed,", "and a cat sleeps", eos);
+            assertEquals(ex.ids().length, ex.targets().length);
+            List<Integer> labelled = new java.util.ArrayList<>();
+            int first = -1;
+            for (int i = 0; i < ex.targets().length; i++) {
+                if (ex.targets()[i] == -100) continue;
+                if (first < 0) first = i;
+                assertEquals(ex.ids()[i + 1], ex.targets()[i], "position " + i + " predicts the next token");
+                labelled.add((int) ex.targets()[i]);
+            }
+            assertEquals(labelled.size(), ex.targetTokens());
+            assertEquals(ex.targets().length - 1 - first, labelled.size(), "the labels are one run up to the end");
+            if (eos) assertEquals(tok.eosId(), (int) labelled.removeLast());
+            assertEquals("and a cat sleeps", tok.decode(labelled.stream().mapToInt(Integer::intValue).toArray()).strip());
+            long images = java.util.Arrays.stream(ex.ids()).filter(id -> id == llava.config().imageTokenIndex()).count();
+            assertEquals(16, images, "the <image> placeholder is expanded to the projector's rows");
+        }
+    }
+
     @Test
     void badInputGetsClearErrors() throws Exception {
         Run t = efuf("form-dataset", "--model", taughtDir.toString(), "--clip", clipDir.toString(), "--images", trainImages.toString(),
@@ -248,6 +281,24 @@ class EfufPipelineEndToEndTest {
                 "--out", tmp.resolve("y").toString(), "--epochs", "5");
         assertEquals(1, passes.rc());
         assertTrue(passes.err().contains("passes over D-"), passes.err());
+
+        // a model whose final norm holds NaN: the first step's loss is NaN and training stops with a clear error
+        Path broken = Files.createDirectories(tmp.resolve("nan-llava"));
+        LlavaForConditionalGeneration llava = PretrainedModels.load(baseDir, null, Device.CPU, LlavaForConditionalGeneration.class);
+        var w = llava.languageModel.model.norm.weight;
+        float[] nan = new float[(int) w.value().numel()];
+        java.util.Arrays.fill(nan, Float.NaN);
+        w.setValue(Tensor.of(nan, w.value().shape()));
+        PretrainedModels.save(llava, broken);
+        org.efuf4j.efuf.pipeline.ModelDirectory.copySideFiles(baseDir, broken);
+        Path data = tmp.resolve("nan-data");
+        writeSamples(data.resolve("train/positive.jsonl"), List.of(new UnlearningSample(Kind.POSITIVE, "train0.png", "dog", 35, "", "a dog")));
+        writeSamples(data.resolve("train/negative.jsonl"), List.of(new UnlearningSample(Kind.NEGATIVE, "train1.png", "bus", 20, "a dog", "a bus")));
+        writeSamples(data.resolve("train/sentence.jsonl"), List.of(new UnlearningSample(Kind.SENTENCE, "train2.png", null, 33, "", "a dog.")));
+        Run nanRun = efuf("unlearn", "--model", broken.toString(), "--data", data.toString(), "--images", trainImages.toString(), "--out", tmp.resolve("nan-run").toString());
+        assertEquals(1, nanRun.rc(), nanRun.out() + nanRun.err());
+        assertTrue(nanRun.err().contains("loss is NaN at step 1") && nanRun.err().contains("train0.png"), nanRun.err());
+        assertFalse(Files.exists(tmp.resolve("nan-run/model")));
     }
 
     static String[] concat(String[] a, String... b) {

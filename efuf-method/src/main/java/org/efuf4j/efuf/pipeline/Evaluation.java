@@ -62,6 +62,10 @@ public final class Evaluation {
             captions.add(c);
             if (truth.contains(c.imageId())) withTruth.add(c);
         }
+        // The captions as 'efuf evaluate chair' and other CHAIR tools read them: {image_id, caption}.
+        StringBuilder generated = new StringBuilder();
+        for (GeneratedCaption c : captions) generated.append(Json.MAPPER.createObjectNode().put("image_id", c.imageId()).put("caption", c.caption())).append('\n');
+        AtomicFiles.writeString(outDir.resolve("generated.jsonl"), generated.toString());
         ObjectNode m = Json.MAPPER.createObjectNode();
         m.put("model", model.toString());
         m.put("images", captioned.records().size());

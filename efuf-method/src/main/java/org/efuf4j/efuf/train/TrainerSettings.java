@@ -37,4 +37,14 @@ public record TrainerSettings(double lambda1, double lambda2, double lr, double 
         return new TrainerSettings(lambda1, lambda2, lr, weightDecay, trainable, ablation, sampleWeights, implementationSchedules,
                 negativeCap, epochs, maxNegativePasses, divergenceFactor, checkpointEvery, maxSteps, seed, prompt, template);
     }
+
+    /** lambda1 at a point of training ({@code progress} 0 at the first step, 1 at the last). */
+    public double lambda1At(double progress) {
+        return implementationSchedules && progress > 0.4 ? lambda1 * (1 - (progress - 0.4) / 0.6) : lambda1;
+    }
+
+    /** The positive loss's weight at a point of training. */
+    public double positiveWeightAt(double progress) {
+        return implementationSchedules ? 1.0 - 0.5 * progress : 1.0;
+    }
 }

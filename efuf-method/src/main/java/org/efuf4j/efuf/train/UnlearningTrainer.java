@@ -120,8 +120,7 @@ public final class UnlearningTrainer {
         try (JsonlWriter log = JsonlWriter.append(runDir.resolve(LOSS_LOG)); Progress bar = new Progress("unlearn", totalSteps, resumed)) {
             for (; step < end; step++) {
                 double progress = totalSteps <= 1 ? 0 : (double) step / (totalSteps - 1);
-                double lambda1 = settings.implementationSchedules() && progress > 0.4 ? settings.lambda1() * (1 - (progress - 0.4) / 0.6) : settings.lambda1();
-                double posWeight = settings.implementationSchedules() ? 1.0 - 0.5 * progress : 1.0;
+                double lambda1 = settings.lambda1At(progress), posWeight = settings.positiveWeightAt(progress);
                 opt.zeroGrad();
                 Term p = ab.positives ? term(captioner, chat, pick(pos, step, 1), false, t0t1) : null;
                 Term n = ab.negatives ? term(captioner, chat, pick(neg, step, 0), false, t0t1) : null;

@@ -128,6 +128,21 @@ class DatasetFormationTest {
         assertEquals(o.validation(), val);
     }
 
+    /** Oracle mode: ground truth, not the score, decides; images without ground truth still go by score. */
+    @Test
+    void oracleModeLetsGroundTruthDecide() throws Exception {
+        ImageFolder folder = new ImageFolder(images());
+        Path out = tmp.resolve("oracle");
+        var r = CaptionScoringStage.run(folder, out.resolve("captions.jsonl"), DatasetFormationTest::caption, EXTRACTOR, DatasetFormationTest::score, "test");
+        // img0: the cat (score 20) is really there, the bed (34) is not; img1 has no ground truth
+        GroundTruth truth = GroundTruth.builder().add("img0", "dog").add("img0", "cat").build();
+        DatasetFormation.form(r.records(), EXTRACTOR.vocabulary(), truth,
+                new DatasetFormation.Settings(new ThresholdChoice.Given(32, 23, 40.0), SampleSelector.Options.PAPER, 0, 0, true, 1), out);
+        assertEquals(Set.of("dog", "cat", "car"), objects(DatasetFiles.read(out.resolve("train/positive.jsonl"))));
+        assertEquals(Set.of("bed"), objects(DatasetFiles.read(out.resolve("train/negative.jsonl"))));
+        assertTrue(Json.MAPPER.readTree(out.resolve("statistics.json").toFile()).get("oracle").asBoolean());
+    }
+
     @Test
     void t1NotBelowT0IsAnError() throws Exception {
         ImageFolder folder = new ImageFolder(images());

@@ -66,7 +66,7 @@ public final class CaptionerTrainer {
 
         /** The embedded default's captioner: a few minutes on 2 cores. */
         public static Options small() {
-            return new Options(64, 2, 4, 16, 128, 2, 4, 700, 500, 32, 2e-3, 0.05, 0.35, 9001, null, false);
+            return new Options(64, 2, 4, 16, 128, 2, 4, 700, 800, 32, 2e-3, 0.05, 0.35, 9001, null, false);
         }
 
         /** Seconds: for tests. */

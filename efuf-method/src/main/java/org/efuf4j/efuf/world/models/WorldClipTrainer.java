@@ -58,6 +58,19 @@ public final class WorldClipTrainer {
             return new Options(64, 3, 4, 8, 64, 2, 4, 64, 48, 700, 300, 48, 2e-3, 0.1, 0.4, 7001);
         }
 
+        /**
+         * The captioner's own tower when it is pretrained apart from the scorer: another seed, 16-pixel patches (16
+         * image rows for the decoder) and a smaller text tower, which is dropped after pretraining.
+         */
+        public static Options captionerTower() {
+            return new Options(64, 2, 4, 16, 48, 1, 4, 64, 48, 700, 300, 48, 2e-3, 0.1, 0.4, 8001);
+        }
+
+        /** Seconds: the captioner's tower in tests (another seed and patch size than {@link #tiny()}). */
+        public static Options tinyTower() {
+            return new Options(32, 1, 2, 8, 32, 1, 2, 32, 48, 400, 8, 16, 2e-3, 0.0, 0.4, 8001);
+        }
+
         /** Seconds: for tests. */
         public static Options tiny() {
             return new Options(32, 1, 2, 16, 32, 1, 2, 32, 48, 400, 12, 16, 2e-3, 0.0, 0.4, 7001);

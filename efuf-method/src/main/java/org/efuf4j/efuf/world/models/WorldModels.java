@@ -59,23 +59,30 @@ public final class WorldModels {
     static final String TRAINING_JSON = "training.json";
 
     /**
+     * @param captionerVision  contrastive pretraining of the captioner's own vision tower (another seed and patch
+     *                         size than the scorer's), which then trains on with the captioner; null: a fresh tower
      * @param evalImages       held-out (eval split) images captioned for CHAIR and the scorer AUC
      * @param probeTrainImages training images the linear probe is fitted on
      * @param maxNewTokens     caption length limit
      */
-    public record Config(WorldClipTrainer.Options scorer, CaptionerTrainer.Options captioner, int evalImages,
-                         int probeTrainImages, int maxNewTokens) {
+    public record Config(WorldClipTrainer.Options scorer, WorldClipTrainer.Options captionerVision, CaptionerTrainer.Options captioner,
+                         int evalImages, int probeTrainImages, int maxNewTokens) {
         public static Config small() {
-            return new Config(WorldClipTrainer.Options.small(), CaptionerTrainer.Options.small(), 500, 1000, 60);
+            return new Config(WorldClipTrainer.Options.small(), null, CaptionerTrainer.Options.small(), 500, 1000, 60);
         }
 
         public static Config tiny() {
-            return new Config(WorldClipTrainer.Options.tiny(), CaptionerTrainer.Options.tiny(), 16, 60, 24);
+            return new Config(WorldClipTrainer.Options.tiny(), WorldClipTrainer.Options.tinyTower(), CaptionerTrainer.Options.tiny(), 16, 60, 24);
+        }
+
+        public Config withCaptionerVision(WorldClipTrainer.Options options) {
+            return new Config(scorer, options, captioner, evalImages, probeTrainImages, maxNewTokens);
         }
 
         String canonical() {
-            return scorer.canonical() + " | " + captioner.canonical() + " | eval=" + evalImages + " probe=" + probeTrainImages
-                    + " maxNew=" + maxNewTokens + " greedy metrics v1";
+            return scorer.canonical() + " | " + (captionerVision == null ? "fresh tower" : captionerVision.canonical()) + " | "
+                    + captioner.canonical() + " | eval=" + evalImages + " probe=" + probeTrainImages + " maxNew=" + maxNewTokens
+                    + " greedy metrics v1";
         }
     }
 
@@ -99,20 +106,33 @@ public final class WorldModels {
     public static Result prepare(World world, Path cacheRoot, Config config, Consumer<String> log) {
         Path root = cacheRoot.resolve("world-" + world.config().hash());
         Path scorerDir = root.resolve("scorer-" + digest(config.scorer().canonical()));
-        Path captionerDir = root.resolve("captioner-" + digest(config.captioner().canonical()));
         boolean scorerTrained = ensure(scorerDir, config.scorer().canonical(), log,
                 tmp -> {
                     WorldClipTrainer.Run r = new WorldClipTrainer(config.scorer(), log).train(world, tmp);
                     return new TrainingLog(r.seconds(), r.losses());
                 });
-        boolean captionerTrained = ensure(captionerDir, config.captioner().canonical(), log,
+        CaptionerTrainer.Options captionerOptions = config.captioner();
+        boolean towerTrained = false;
+        if (config.captionerVision() != null) {
+            WorldClipTrainer.Options towerOptions = config.captionerVision();
+            Path towerDir = root.resolve("captioner-clip-" + digest(towerOptions.canonical()));
+            towerTrained = ensure(towerDir, towerOptions.canonical(), log, tmp -> {
+                WorldClipTrainer.Run r = new WorldClipTrainer(towerOptions, log).train(world, tmp);
+                return new TrainingLog(r.seconds(), r.losses());
+            });
+            captionerOptions = captionerOptions.withVisionFrom(towerDir, false);
+        }
+        CaptionerTrainer.Options finalCaptionerOptions = captionerOptions;
+        // the canonical names the tower's directory, which names its options: a new tower is a new captioner
+        Path captionerDir = root.resolve("captioner-" + digest(captionerOptions.canonical()));
+        boolean captionerTrained = ensure(captionerDir, captionerOptions.canonical(), log,
                 tmp -> {
-                    CaptionerTrainer.Run r = new CaptionerTrainer(config.captioner(), log).train(world, tmp);
+                    CaptionerTrainer.Run r = new CaptionerTrainer(finalCaptionerOptions, log).train(world, tmp);
                     return new TrainingLog(r.seconds(), r.losses());
                 });
         Path metricsFile = root.resolve("metrics-" + digest(config.canonical() + " | " + scorerDir.getFileName() + " " + captionerDir.getFileName()) + ".json");
         Metrics metrics;
-        if (!scorerTrained && !captionerTrained && Files.isRegularFile(metricsFile)) {
+        if (!scorerTrained && !towerTrained && !captionerTrained && Files.isRegularFile(metricsFile)) {
             metrics = readMetrics(metricsFile);
             log.accept("world models: reusing " + scorerDir.getFileName() + ", " + captionerDir.getFileName() + " and " + metricsFile.getFileName());
         } else {

@@ -48,6 +48,23 @@ class WorldModelsTest {
         assertTrue(log.stream().anyMatch(l -> l.startsWith("captioner step ") && l.contains("loss")), "captioner progress lines: " + log);
     }
 
+    /** The captioner's tower starts from its own pretrained CLIP, never from the scorer's. */
+    @Test void captionerVisionTowerIsIndependentOfTheScorer() {
+        LlavaForConditionalGeneration llava = PretrainedModels.load(first.captionerDir(), null, org.efuf4j.tensor.Device.CPU,
+                LlavaForConditionalGeneration.class);
+        ClipModel scorer = PretrainedModels.load(first.scorerDir(), null, org.efuf4j.tensor.Device.CPU, ClipModel.class);
+        assertEquals(WorldClipTrainer.Options.tinyTower().patchSize(), llava.config().visionConfig().patchSize());
+        assertFalse(scorer.config().visionConfig().patchSize() == llava.config().visionConfig().patchSize());
+        assertTrue(llava.config().textConfig().vocabSize() > 0);
+        Path towerDir;
+        try (var dirs = Files.list(first.captionerDir().getParent())) {
+            towerDir = dirs.filter(p -> p.getFileName().toString().startsWith("captioner-clip-")).findFirst().orElseThrow();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertTrue(WorldModels.trainingLog(towerDir).losses().size() == WorldClipTrainer.Options.tinyTower().steps());
+    }
+
     @Test void trainingReducesTheLoss() {
         for (Path dir : List.of(first.scorerDir(), first.captionerDir())) {
             List<Double> losses = WorldModels.trainingLog(dir).losses();
