@@ -44,7 +44,7 @@ public record DemoSettings(WorldConfig world, WorldModels.Config models, int for
         // two scenes and a hotter learning rate: the tiny captioner must name objects within seconds of training
         c = new CaptionerTrainer.Options(c.visionHidden(), c.visionLayers(), c.visionHeads(), c.patchSize(), c.textHidden(), c.textLayers(),
                 c.textHeads(), c.vocabSize(), 160, 8, 1e-2, 0.0, 0.2, c.seed(), null, false);
-        m = new WorldModels.Config(m.scorer().withSteps(30), c, 12, 40, 24);
+        m = new WorldModels.Config(m.scorer().withSteps(30), null, c, 12, 40, 24);
         WorldConfig w = WorldConfig.defaults().withImages(96, 0, 12).withScenes(List.of("kitchen", "street"));
         return new DemoSettings(w, m, 32, 0.5, 0.8, 24, 3, 1e-4, 0.3, 0.2, TrainableSet.PROJECTOR_AND_LM, 6.0, 1, 3, true);
     }
