@@ -47,7 +47,7 @@ final class CaptionCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "sampling seed")
     long seed;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or opencl[:N] (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = "${env:EFUF_DEVICE:-cpu}", description = "cpu or opencl[:N] (default: $EFUF_DEVICE, else cpu; now ${DEFAULT-VALUE})")
     String device;
 
     @Override public Integer call() {

@@ -28,7 +28,7 @@ final class ClipScoreCommand implements Callable<Integer> {
     @Option(names = "--text", required = true, description = "text to score; repeat for several")
     List<String> texts = new ArrayList<>();
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or opencl[:N] (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = "${env:EFUF_DEVICE:-cpu}", description = "cpu or opencl[:N] (default: $EFUF_DEVICE, else cpu; now ${DEFAULT-VALUE})")
     String device;
 
     @Override public Integer call() {

@@ -21,7 +21,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "1", description = "unlearning seeds; the report gives mean and spread (default: ${DEFAULT-VALUE})") int seeds;
     @Option(names = "--quick", description = "tiny world and few steps: checks the machinery in about a minute (CI)") boolean quick;
     @Option(names = "--world-seed", description = "seed of the synthetic world (default: 1)") Long worldSeed;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or opencl[:N] (default: ${DEFAULT-VALUE})") String device;
+    @Option(names = "--device", defaultValue = "${env:EFUF_DEVICE:-cpu}", description = "cpu or opencl[:N] (default: $EFUF_DEVICE, else cpu; now ${DEFAULT-VALUE})") String device;
 
     @Override public Integer call() {
         Device d = Device.parse(device);

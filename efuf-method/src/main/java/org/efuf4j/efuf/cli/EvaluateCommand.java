@@ -38,7 +38,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--out", description = "output folder") Path out;
     @Mixin EvalOptions eval;
     @Mixin VocabularyOptions vocabulary;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or opencl[:N] (default: ${DEFAULT-VALUE})") String device;
+    @Option(names = "--device", defaultValue = "${env:EFUF_DEVICE:-cpu}", description = "cpu or opencl[:N] (default: $EFUF_DEVICE, else cpu; now ${DEFAULT-VALUE})") String device;
 
     @Override public Integer call() {
         if (models.isEmpty() || images == null || out == null || vocabulary.annotations.isEmpty())

@@ -33,7 +33,7 @@ final class FormDatasetCommand implements Callable<Integer> {
     @Mixin FormationOptions formation;
     @Mixin DecodingOptions decoding;
     @Mixin VocabularyOptions vocabulary;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or opencl[:N] (default: ${DEFAULT-VALUE})") String device;
+    @Option(names = "--device", defaultValue = "${env:EFUF_DEVICE:-cpu}", description = "cpu or opencl[:N] (default: $EFUF_DEVICE, else cpu; now ${DEFAULT-VALUE})") String device;
 
     @Override public Integer call() {
         run(model, clip, images, out, formation, decoding, vocabulary, Device.parse(device));

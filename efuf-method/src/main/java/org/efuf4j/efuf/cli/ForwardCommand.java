@@ -39,7 +39,7 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--generate", paramLabel = "N", description = "greedy-generate N tokens (stop tokens disabled): writes sequences and step_logits")
     Integer generate;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or opencl[:N] (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = "${env:EFUF_DEVICE:-cpu}", description = "cpu or opencl[:N] (default: $EFUF_DEVICE, else cpu; now ${DEFAULT-VALUE})")
     String device;
 
     @Override public Integer call() {

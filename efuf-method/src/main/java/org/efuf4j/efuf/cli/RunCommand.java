@@ -26,7 +26,7 @@ final class RunCommand implements Callable<Integer> {
     @Mixin UnlearnCommand.TrainOptions train;
     @Mixin EvaluateCommand.EvalOptions eval;
     @Mixin VocabularyOptions vocabulary;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or opencl[:N] (default: ${DEFAULT-VALUE})") String device;
+    @Option(names = "--device", defaultValue = "${env:EFUF_DEVICE:-cpu}", description = "cpu or opencl[:N] (default: $EFUF_DEVICE, else cpu; now ${DEFAULT-VALUE})") String device;
 
     @Override public Integer call() {
         Device d = Device.parse(device);

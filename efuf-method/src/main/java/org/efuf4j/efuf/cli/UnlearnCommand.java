@@ -24,7 +24,7 @@ final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--images", required = true, description = "the images the dataset refers to") Path images;
     @Option(names = "--out", required = true, description = "run folder (checkpoints, loss.jsonl, loss.png, model/)") Path out;
     @Mixin TrainOptions train;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or opencl[:N] (default: ${DEFAULT-VALUE})") String device;
+    @Option(names = "--device", defaultValue = "${env:EFUF_DEVICE:-cpu}", description = "cpu or opencl[:N] (default: $EFUF_DEVICE, else cpu; now ${DEFAULT-VALUE})") String device;
 
     @Override public Integer call() {
         run(model, data, images, out, train, Device.parse(device));
