@@ -60,6 +60,7 @@ public final class OpenClBackend implements Backend {
         Tensor host = Tensor.zeros(c.dtype(), c.shape());
         long bytes = c.numel() * c.dtype().byteSize();
         if (bytes > 0) rt.read(mem(c), c.offset() * c.dtype().byteSize(), host.hostSegment().asSlice(0, bytes));
+        rt.errors.throwIfRaised(device);
         return host;
     }
 
@@ -280,15 +281,9 @@ public final class OpenClBackend implements Backend {
         Tensor ic = contiguous(ids);
         int rows = (int) ids.numel(), dim = table.dim(1);
         Tensor out = empty(DType.F32, concat(ids.shape(), dim));
-        Tensor bad = zeros(DType.I32, 1);
         rt.kernel("embedding").i(rows).i(dim).mem(mem(table)).i(code(table.dtype())).l(table.offset()).l(table.stride(0)).l(table.stride(1)).i(table.dim(0))
-                .mem(mem(ic)).i(code(ic.dtype())).l(ic.offset()).mem(mem(out)).mem(mem(bad))
+                .mem(mem(ic)).i(code(ic.dtype())).l(ic.offset()).mem(mem(out)).mem(rt.errors.flag(DeviceErrors.Kind.TOKEN_ID))
                 .run(new long[] {dim, rows}, null);
-        // One 4-byte read per lookup: ids outside the table are a caller bug that must not pass silently.
-        if (toHost(bad).getLong(0) != 0) {
-            long[] v = toHost(ids).toLongArray();
-            for (long id : v) if (id < 0 || id >= table.dim(0)) throw new IndexOutOfBoundsException("token id " + id + " outside the embedding table of " + table.dim(0) + " rows");
-        }
         return out;
     }
 
@@ -492,16 +487,10 @@ public final class OpenClBackend implements Backend {
         Tensor lc = checkLogits(logits, targets);
         Tensor tc = contiguous(own(targets));
         int rows = logits.dim(0), vocab = logits.dim(1);
-        Tensor loss = empty(DType.F32, rows), valid = empty(DType.F32, rows), bad = zeros(DType.I32, 1);
+        Tensor loss = empty(DType.F32, rows), valid = empty(DType.F32, rows);
         int wg = rt.params.rowGroup();
         rt.kernel("cross_entropy_rows").i(vocab).mem(mem(lc)).mem(mem(tc)).i(code(tc.dtype())).l(tc.offset())
-                .mem(mem(loss)).mem(mem(valid)).mem(mem(bad)).run(new long[] {(long) rows * wg}, new long[] {wg});
-        // A 4-byte read per loss: a label outside the vocabulary is a data bug that must not become a silent NaN.
-        if (toHost(bad).getLong(0) != 0) {
-            for (long t : toHost(targets).toLongArray())
-                if (t != IGNORE_INDEX && (t < 0 || t >= vocab))
-                    throw new IndexOutOfBoundsException("cross-entropy target " + t + " outside [0, " + vocab + ") and not the ignore label " + IGNORE_INDEX);
-        }
+                .mem(mem(loss)).mem(mem(valid)).mem(rt.errors.flag(DeviceErrors.Kind.TARGET)).run(new long[] {(long) rows * wg}, new long[] {wg});
         return new CrossEntropy(loss, valid);
     }
 

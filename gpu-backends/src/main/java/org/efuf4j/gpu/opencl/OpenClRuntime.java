@@ -40,6 +40,7 @@ final class OpenClRuntime {
     private final Map<String, cl_kernel> kernels = new HashMap<>();
     private final BufferPool pool = new BufferPool();
     final KernelParameters params;
+    final DeviceErrors errors;
 
     OpenClRuntime(OpenClDevice device) {
         this.device = device;
@@ -53,6 +54,7 @@ final class OpenClRuntime {
             throw new OpenClException("cannot open " + device + ": " + e.getMessage(), e);
         }
         program = build(source(), params.compilerOptions());
+        errors = new DeviceErrors(this);
     }
 
     /** All kernel sources in one program, prefixed by op codes generated from the Java enums. */

@@ -13,7 +13,7 @@ __kernel void copy_strided(long n, int rank, int8 shape8,
     else st(dst, ddt, dof, ld(src, sdt, so));
 }
 
-// out[r, :] = table[ids[r], :]; an out-of-range id writes NaN and sets *bad so the host can name it.
+// out[r, :] = table[ids[r], :]; an out-of-range id writes NaN and raises *bad, reported at the next transfer to the host.
 __kernel void embedding(int rows, int dim, __global const uchar* table, int tdt, long toff, long trow, long tcol, int vocab,
                         __global const uchar* ids, int idt, long ioff, __global float* out, __global int* bad) {
     int c = get_global_id(0), r = get_global_id(1);
