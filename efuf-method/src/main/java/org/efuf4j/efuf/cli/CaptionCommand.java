@@ -14,6 +14,7 @@ import org.efuf4j.models.tokenizer.Tokenizer;
 import org.efuf4j.tensor.Device;
 import org.efuf4j.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code efuf caption}: a LLaVA model describes an image (or answers a question about it). */
@@ -35,17 +36,7 @@ final class CaptionCommand implements Callable<Integer> {
     @Option(names = "--max-new-tokens", defaultValue = "64", description = "default: ${DEFAULT-VALUE}")
     int maxNewTokens;
 
-    @Option(names = "--beams", defaultValue = "1", description = "beam search with this many beams (default: greedy)")
-    int beams;
-
-    @Option(names = "--temperature", description = "sample at this temperature instead of greedy decoding")
-    Double temperature;
-
-    @Option(names = "--top-p", defaultValue = "1.0", description = "nucleus sampling mass (with --temperature)")
-    double topP;
-
-    @Option(names = "--seed", defaultValue = "0", description = "sampling seed")
-    long seed;
+    @Mixin DecodingOptions decodingOptions;
 
     @Option(names = "--device", defaultValue = "${env:EFUF_DEVICE:-cpu}", description = "cpu or opencl[:N] (default: $EFUF_DEVICE, else cpu; now ${DEFAULT-VALUE})")
     String device;
@@ -56,8 +47,7 @@ final class CaptionCommand implements Callable<Integer> {
         LlavaForConditionalGeneration llava = PretrainedModels.load(model, null, Device.parse(device), LlavaForConditionalGeneration.class);
         Tokenizer tokenizer = ModelFiles.tokenizer(model);
         Tensor pixels = ModelFiles.pixels(image, ModelFiles.imagePreprocessor(model, llava.config().visionConfig()));
-        Decoding decoding = temperature != null ? new Decoding.Sampling(temperature, topP, seed)
-                : beams > 1 ? new Decoding.BeamSearch(beams, 1.0) : Decoding.GREEDY;
+        Decoding decoding = decodingOptions.decoding(DecodingOptions.Kind.greedy);
         System.out.println(caption(llava, tokenizer, pixels, prompt, new GenerationConfig(maxNewTokens, stopTokens(llava.config(), tokenizer), decoding, true)));
         return 0;
     }
