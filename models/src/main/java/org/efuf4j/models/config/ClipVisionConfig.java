@@ -57,18 +57,8 @@ public record ClipVisionConfig(
     @Override public String architecture() { return "CLIPVisionModel"; }
 
     @Override public ObjectNode toJson() {
-        ObjectNode n = ConfigReader.MAPPER.createObjectNode();
-        n.put("model_type", MODEL_TYPE);
-        n.put("hidden_size", hiddenSize);
-        n.put("intermediate_size", intermediateSize);
+        ObjectNode n = towerJson();
         n.put("projection_dim", projectionDim);
-        n.put("num_hidden_layers", numHiddenLayers);
-        n.put("num_attention_heads", numAttentionHeads);
-        n.put("num_channels", numChannels);
-        n.put("image_size", imageSize);
-        n.put("patch_size", patchSize);
-        n.put("hidden_act", hiddenAct);
-        n.put("layer_norm_eps", layerNormEps);
         n.put("attention_dropout", attentionDropout);
         n.put("initializer_range", initializerRange);
         n.put("initializer_factor", initializerFactor);

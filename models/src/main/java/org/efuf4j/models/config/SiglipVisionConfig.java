@@ -51,17 +51,7 @@ public record SiglipVisionConfig(
     @Override public String architecture() { return "SiglipVisionModel"; }
 
     @Override public ObjectNode toJson() {
-        ObjectNode n = ConfigReader.MAPPER.createObjectNode();
-        n.put("model_type", MODEL_TYPE);
-        n.put("hidden_size", hiddenSize);
-        n.put("intermediate_size", intermediateSize);
-        n.put("num_hidden_layers", numHiddenLayers);
-        n.put("num_attention_heads", numAttentionHeads);
-        n.put("num_channels", numChannels);
-        n.put("image_size", imageSize);
-        n.put("patch_size", patchSize);
-        n.put("hidden_act", hiddenAct);
-        n.put("layer_norm_eps", layerNormEps);
+        ObjectNode n = towerJson();
         n.put("attention_dropout", attentionDropout);
         n.put("vision_use_head", visionUseHead);
         return n;
