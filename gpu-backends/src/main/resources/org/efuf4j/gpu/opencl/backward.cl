@@ -63,15 +63,8 @@ __kernel void norm_backward_rows(int n, int rms, float eps, __global const float
     __global const float* xr = x + r * n;
     __global const float* gr = dy + r * n;
     __global float* o = dx + r * n;
-    float mean = 0.0f;
-    if (!rms) {
-        float a = 0.0f;
-        for (int i = t; i < n; i += WG) a += xr[i];
-        mean = wg_sum(s, a) / n;
-    }
-    float v = 0.0f;
-    for (int i = t; i < n; i += WG) { float d = xr[i] - mean; v += d * d; }
-    float rstd = rsqrt(wg_sum(s, v) / n + eps);
+    float2 mr = row_mean_rstd(s, xr, n, rms, eps);
+    float mean = mr.x, rstd = mr.y;
     float a1 = 0.0f, a2 = 0.0f;
     for (int i = t; i < n; i += WG) {
         float g = gr[i] * (has_w ? ld(w, wdt, woff + i) : 1.0f);

@@ -82,6 +82,20 @@ __kernel void softmax_rows(int n, int log_out, __global const float* x, __global
     else { float iz = 1.0f / z; for (int i = t; i < n; i += WG) q[i] = exp(p[i] - m) * iz; }
 }
 
+// Mean (0 for RMSNorm) and 1/sqrt(variance + eps) of a row over a work-group: shared by forward and backward.
+inline float2 row_mean_rstd(__local float* s, __global const float* p, int n, int rms, float eps) {
+    int t = get_local_id(0);
+    float mean = 0.0f;
+    if (!rms) {
+        float acc = 0.0f;
+        for (int i = t; i < n; i += WG) acc += p[i];
+        mean = wg_sum(s, acc) / n;
+    }
+    float acc2 = 0.0f;
+    for (int i = t; i < n; i += WG) { float d = p[i] - mean; acc2 += d * d; }
+    return (float2) (mean, rsqrt(wg_sum(s, acc2) / n + eps));
+}
+
 // LayerNorm (rms == 0) or RMSNorm (rms != 0) of each row; weight/bias optional, any float dtype.
 __kernel void norm_rows(int n, int rms, float eps, __global const float* x,
                         __global const uchar* w, int wdt, long woff, int has_w,
@@ -91,15 +105,8 @@ __kernel void norm_rows(int n, int rms, float eps, __global const float* x,
     int t = get_local_id(0);
     __global const float* p = x + r * n;
     __global float* q = out + r * n;
-    float mean = 0.0f;
-    if (!rms) {
-        float acc = 0.0f;
-        for (int i = t; i < n; i += WG) acc += p[i];
-        mean = wg_sum(s, acc) / n;
-    }
-    float acc2 = 0.0f;
-    for (int i = t; i < n; i += WG) { float d = p[i] - mean; acc2 += d * d; }
-    float inv = rsqrt(wg_sum(s, acc2) / n + eps);
+    float2 stats = row_mean_rstd(s, p, n, rms, eps);
+    float mean = stats.x, inv = stats.y;
     for (int i = t; i < n; i += WG) {
         float v = (p[i] - mean) * inv;
         if (has_w) v *= ld(w, wdt, woff + i);
