@@ -13,43 +13,39 @@ import org.efuf4j.tensor.Parallel;
 /**
  * Packed, cache-blocked F32 GEMM {@code C += A B} in the BLIS/Goto structure, for AVX2-class cores.
  *
- * <p>Loops from the outside in: column blocks of {@link #NC} (the packed B block stays in L3), depth blocks of
- * {@link #KC}, row blocks of at most {@link #MC} (one packed A block per worker, in its L2), then
- * {@link #NR}-wide B micro-panels against {@link #MR}-tall A micro-panels in a register-blocked
- * {@code 3 x 24} micro-kernel (see {@link #kernel} for why this shape). A deep {@code KC} halves the number
- * of passes over C and the per-call overhead of the micro-kernel, which measured faster than keeping the B
- * micro-panel inside L1.
+ * <p>B is packed once into {@link #NR}-wide micro-panels ({@link SharedPanels}, shared by the workers), in depth
+ * blocks of {@link #KC}. Each work unit packs a block of at most {@link #MC} rows of A into {@link #MR}-tall
+ * panels (in its L2) and runs every B micro-panel against them in a register-blocked {@code 3 x 24}
+ * micro-kernel (see {@link #kernel} for why this shape). A deep {@code KC} halves the number of passes over C
+ * and the per-call overhead of the micro-kernel, which measured faster than keeping the B micro-panel inside L1.
  *
- * <p>Packing reads any strides (row-major, transposed, general) and widens BF16/F16 B operands, so the
- * micro-kernel only ever sees F32. Work is split over the shared {@link Parallel} pool as one rectangle of C
- * per worker, each running the whole loop nest on its own packed copies (see {@link #multiply}).
+ * <p>Packing reads any strides (row-major, transposed, general) and widens BF16/F16 operands, so the
+ * micro-kernel only ever sees F32.
  */
 final class Gemm {
     static final int MR = 3;
     static final int NR = 3 * LANES;
     static final int KC = 512;
     static final int MC = 144;
-    static final int NC = 4080;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     /**
-     * Per-thread packing buffers and C tile. Each is only touched inside one work unit, which runs to the end
-     * without waiting on other tasks, so a worker that helps with another GEMM while joining never finds one
-     * half-used. Reusing them also keeps multi-megabyte packed B blocks out of the allocator on every call.
+     * Per-thread A block, C tile and row scratch. Each is only touched inside one work unit, which runs to the end
+     * without running other tasks (it may only spin on a panel another unit is packing), so a worker that helps
+     * with another GEMM while joining never finds one half-used.
      */
     private static final ThreadLocal<float[]> A_BLOCK = ThreadLocal.withInitial(() -> new float[MC * KC]);
-    private static final ThreadLocal<float[][]> B_BLOCK = ThreadLocal.withInitial(() -> new float[1][0]);
     private static final ThreadLocal<float[]> C_TILE = ThreadLocal.withInitial(() -> new float[MC * NR]);
-    private static final ThreadLocal<float[]> ROW_SCRATCH = ThreadLocal.withInitial(() -> new float[KC]);
+    private static final ThreadLocal<float[]> ROW_SCRATCH = ThreadLocal.withInitial(() -> new float[MR * KC]);
 
     /** Below this many multiply-adds (tens of microseconds) handing work to the pool costs more than it saves. */
     static final long MIN_PARALLEL_MACS = 1L << 20;
 
     /**
-     * Relative cost of packing one element against one multiply-add of the micro-kernel (which retires 16 per
-     * cycle; packing moves about one element per cycle). Used only to pick the split between workers.
+     * Most floats of packed B one GEMM keeps (16 MiB): a square 2048 problem packs all of B at once; wider or
+     * deeper ones go through column blocks of at most this much.
      */
-    private static final long PACK_COST = 16;
+    static final int PANEL_CAP = 4 << 20;
 
     private Gemm() {}
 
@@ -64,116 +60,95 @@ final class Gemm {
     /**
      * {@code c[cOffset + i * ldc + j] += sum_k a(i, k) * b(k, j)}, split over the shared pool when {@code parallel}.
      *
-     * <p>C is cut into one rectangle per worker ({@link Split}) and each worker runs the whole blocked loop nest on
-     * its rectangle, packing the A rows and B columns it needs itself. That is one fork and one join per GEMM:
-     * sharing one packed B block between workers would need a barrier after every packing step (two pool
-     * handoffs per {@code KC} block), which cost more than packing a strip of A or B twice.
+     * <p>B is packed once per column block into {@link SharedPanels}, which every worker reads: the first worker
+     * to need a micro-panel packs it. Workers take {@link Plan} units (a block of rows, times a group of
+     * column panels when there are too few rows to go round) from the pool, so a worker slowed by another
+     * process on its core gives its share to the others, and each unit packs only its own rows of A.
      */
     static void multiply(GemmOperand a, GemmOperand b, float[] c, int cOffset, int ldc, boolean parallel) {
         checkShapes(a, b, c, cOffset, ldc);
         int m = a.rows(), n = b.cols(), k = a.cols();
         if (m == 0 || n == 0 || k == 0) return;
         int threads = parallel && (long) m * n * k >= MIN_PARALLEL_MACS ? Parallel.threads() : 1;
-        Split split = Split.choose(m, n, k, threads);
-        if (split.parts() == 1) {
-            multiplySequential(a, b, c, cOffset, ldc);
-            return;
-        }
-        Parallel.forRange(split.parts(), 1, (u0, u1) -> {
-            for (int u = u0; u < u1; u++) {
-                int i0 = split.rowStart(u, m), i1 = split.rowEnd(u, m);
-                int j0 = split.colStart(u, n), j1 = split.colEnd(u, n);
-                if (i0 < i1 && j0 < j1)
-                    multiplySequential(a.rowRange(i0, i1 - i0), b.colRange(j0, j1 - j0), c, cOffset + i0 * ldc + j0, ldc);
+        int blockCols = columnBlock(n, k);
+        for (int jc = 0; jc < n; jc += blockCols) {
+            int nc = Math.min(blockCols, n - jc);
+            SharedPanels panels = SharedPanels.acquire(b.colRange(jc, nc));
+            try {
+                Plan plan = Plan.of(m, panels.count(), threads);
+                int cBase = cOffset + jc;
+                if (plan.units() == 1) {
+                    computeUnit(a, panels, plan, 0, c, cBase, ldc);
+                } else {
+                    Parallel.forRange(plan.units(), 1, (u0, u1) -> {
+                        for (int u = u0; u < u1; u++) computeUnit(a, panels, plan, u, c, cBase, ldc);
+                    });
+                }
+            } finally {
+                panels.release();
             }
-        });
+        }
+    }
+
+    /** Columns per block: all of them when their packed panels fit {@link #PANEL_CAP}, else the widest multiple of {@link #NR} that does. */
+    static int columnBlock(int n, int k) {
+        long fit = (long) PANEL_CAP / Math.max(1, k) / NR * NR;
+        return (int) Math.max(NR, Math.min(roundUp(n, NR), fit));
     }
 
     /**
-     * A grid of {@code rowParts x colParts} rectangles of C, cut on {@link #MR} / {@link #NR} boundaries so no
-     * worker pays for padded micro-tiles in the middle of C.
+     * How one column block of C is cut into work units: row blocks of {@code rowBlock} rows (a multiple of
+     * {@link #MR}, at most {@link #MC}), each split further into {@code colGroups} runs of column panels when the
+     * rows alone give fewer than two units per worker (a wide, short product such as a small batch through an
+     * LM head).
      */
-    record Split(int rowParts, int colParts, int rowPanelsPerPart, int colPanelsPerPart) {
-        int parts() { return rowParts * colParts; }
-
-        int rowStart(int unit, int m) { return Math.min(m, unit / colParts * rowPanelsPerPart * MR); }
-
-        int rowEnd(int unit, int m) { return Math.min(m, (unit / colParts + 1) * rowPanelsPerPart * MR); }
-
-        int colStart(int unit, int n) { return Math.min(n, unit % colParts * colPanelsPerPart * NR); }
-
-        int colEnd(int unit, int n) { return Math.min(n, (unit % colParts + 1) * colPanelsPerPart * NR); }
-
-        /**
-         * The grid over at most {@code threads} workers that minimises the slowest worker's time: its padded
-         * multiply-adds plus {@link #PACK_COST} per element of the A strip and B strip it packs. Splitting the rows
-         * makes every worker pack all of B; splitting the columns makes every worker pack all of A.
-         */
-        static Split choose(int m, int n, int k, int threads) {
-            int rowPanels = ceilDiv(m, MR), colPanels = ceilDiv(n, NR);
-            Split best = new Split(1, 1, rowPanels, colPanels);
-            long bestCost = Long.MAX_VALUE;
-            for (int t = threads; t >= 1; t--) {
-                for (int rowParts = 1; rowParts <= t; rowParts++) {
-                    if (t % rowParts != 0) continue;
-                    int colParts = t / rowParts;
-                    if (rowParts > rowPanels || colParts > colPanels) continue;
-                    int rp = ceilDiv(rowPanels, rowParts), cp = ceilDiv(colPanels, colParts);
-                    long rows = (long) rp * MR, cols = (long) cp * NR;
-                    long cost = rows * cols * k + PACK_COST * k * (rows + cols);
-                    if (cost < bestCost) {
-                        bestCost = cost;
-                        best = new Split(ceilDiv(rowPanels, rp), ceilDiv(colPanels, cp), rp, cp);
-                    }
-                }
-                if (bestCost != Long.MAX_VALUE) break; // the most workers that fit; fewer only when none do
-            }
-            return best;
+    record Plan(int rows, int rowBlock, int panels, int colGroups) {
+        static Plan of(int m, int panels, int threads) {
+            if (threads <= 1) return new Plan(m, Math.min(MC, roundUp(m, MR)), panels, 1);
+            int rowBlock = Math.min(MC, roundUp(ceilDiv(m, 2 * threads), MR));
+            int rowBlocks = ceilDiv(m, rowBlock);
+            int groups = rowBlocks >= 2 * threads ? 1 : Math.min(panels, ceilDiv(2 * threads, rowBlocks));
+            return new Plan(m, rowBlock, panels, groups);
         }
-    }
 
-    /** The blocked loop nest on one thread: column blocks of {@link #NC}, depth blocks of {@link #KC}, row blocks of {@link #MC}. */
-    private static void multiplySequential(GemmOperand a, GemmOperand b, float[] c, int cOffset, int ldc) {
-        int m = a.rows(), n = b.cols(), k = a.cols();
-        float[] packedB = packedBBuffer(Math.min(NC, roundUp(n, NR)) * Math.min(KC, k));
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                packB(b.rowRange(pc, kc).colRange(jc, nc), packedB);
-                GemmOperand aDepth = a.colRange(pc, kc);
-                for (int i0 = 0; i0 < m; i0 += MC) {
-                    int rows = Math.min(MC, m - i0);
-                    computeBlock(aDepth.rowRange(i0, rows), packedB, nc, kc, c, cOffset + i0 * ldc + jc, ldc);
-                }
-            }
-        }
-    }
+        int rowBlocks() { return ceilDiv(rows, rowBlock); }
 
-    /** This thread's packed-B buffer, grown to at least {@code size} floats (at most {@code NC * KC}). */
-    private static float[] packedBBuffer(int size) {
-        float[][] holder = B_BLOCK.get();
-        if (holder[0].length < size) holder[0] = new float[size];
-        return holder[0];
+        int units() { return rowBlocks() * colGroups; }
+
+        int rowStart(int unit) { return unit / colGroups * rowBlock; }
+
+        int rowEnd(int unit) { return Math.min(rows, rowStart(unit) + rowBlock); }
+
+        int panelStart(int unit) { return (int) ((long) (unit % colGroups) * panels / colGroups); }
+
+        int panelEnd(int unit) { return (int) ((long) (unit % colGroups + 1) * panels / colGroups); }
     }
 
     /**
-     * One row block of A against every B micro-panel of the packed block. Each column panel of C is
-     * first gathered into a small contiguous tile: the kernels then hit L1 instead of missing on C rows a whole
-     * leading dimension apart, and the zero padding of the packed operands makes every tile full-sized.
+     * One unit of the plan: its rows of A against its column panels, every depth block. Units start at different
+     * panels (rotating through their run) so that concurrent units pack different panels instead of waiting on
+     * each other for the first one.
      */
-    private static void computeBlock(GemmOperand aBlock, float[] packedB, int nc, int kc, float[] c, int cBase, int ldc) {
-        int rows = aBlock.rows();
+    private static void computeUnit(GemmOperand a, SharedPanels panels, Plan plan, int unit, float[] c, int cBase, int ldc) {
+        int i0 = plan.rowStart(unit), rows = plan.rowEnd(unit) - i0;
+        int q0 = plan.panelStart(unit), q1 = plan.panelEnd(unit), span = q1 - q0;
+        if (rows <= 0 || span <= 0) return;
+        int first = (int) ((long) (unit / plan.colGroups()) * span / plan.rowBlocks());
         float[] packedA = A_BLOCK.get();
-        packA(aBlock, packedA, kc);
-        int aPanels = ceilDiv(rows, MR);
         float[] tile = C_TILE.get();
-        for (int q = 0, panels = ceilDiv(nc, NR); q < panels; q++) {
-            int j0 = q * NR, cols = Math.min(NR, nc - j0);
-            int bOff = q * NR * kc;
-            moveTile(c, cBase + j0, ldc, tile, rows, cols, true);
-            for (int ip = 0; ip < aPanels; ip++) kernel(packedA, ip * MR * kc, packedB, bOff, kc, tile, ip * MR * NR, NR);
-            moveTile(c, cBase + j0, ldc, tile, rows, cols, false);
+        int k = a.cols(), aPanels = ceilDiv(rows, MR), nc = panels.cols();
+        GemmOperand aRows = a.rowRange(i0, rows);
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            packA(aRows.colRange(pc, kc), packedA, kc);
+            for (int s = 0; s < span; s++) {
+                int q = q0 + (first + s) % span;
+                int bOff = panels.ready(pc, q);
+                int j0 = q * NR, cols = Math.min(NR, nc - j0), cOff = cBase + i0 * ldc + j0;
+                moveTile(c, cOff, ldc, tile, rows, cols, true);
+                for (int ip = 0; ip < aPanels; ip++) kernel(packedA, ip * MR * kc, panels.data(), bOff, kc, tile, ip * MR * NR, NR);
+                moveTile(c, cOff, ldc, tile, rows, cols, false);
+            }
         }
     }
 
@@ -233,15 +208,25 @@ final class Gemm {
     /** A block {@code [rows x kc]} into MR-row panels: panel {@code ip}, step {@code p}, row {@code r} at {@code ip*MR*kc + p*MR + r}; short panels padded with zeros. */
     private static void packA(GemmOperand a, float[] pa, int kc) {
         int rows = a.rows();
-        int panels = ceilDiv(rows, MR);
         if (a.rowsContiguous()) {
-            float[] row = ROW_SCRATCH.get();
-            for (int i = 0; i < rows; i++) {
-                Widen.run(a.segment(), a.dtype(), a.index(i, 0), row, 0, kc);
-                int base = (i / MR) * MR * kc + i % MR;
-                for (int p = 0; p < kc; p++) pa[base + p * MR] = row[p];
+            // widen the panel's rows as runs, then interleave them so the writes to the packed panel are sequential
+            float[] run = ROW_SCRATCH.get();
+            for (int i0 = 0; i0 < rows; i0 += MR) {
+                int base = i0 * kc;
+                for (int r = 0; r < MR; r++) {
+                    if (i0 + r < rows) Widen.run(a.segment(), a.dtype(), a.index(i0 + r, 0), run, r * KC, kc);
+                    else java.util.Arrays.fill(run, r * KC, r * KC + kc, 0f);
+                }
+                for (int p = 0, o = base; p < kc; p++, o += MR) {
+                    pa[o] = run[p];
+                    pa[o + 1] = run[KC + p];
+                    pa[o + 2] = run[2 * KC + p];
+                }
             }
-        } else if (a.dtype() == DType.F32) {
+            return;
+        }
+        int panels = ceilDiv(rows, MR);
+        if (a.dtype() == DType.F32) {
             MemorySegment s = a.segment();
             for (int i = 0; i < rows; i++) {
                 int base = (i / MR) * MR * kc + i % MR;
@@ -260,18 +245,17 @@ final class Gemm {
         }
     }
 
-    /** A {@code [kc x nc]} block into NR-column micro-panels: panel {@code q}, step {@code p}, column {@code j} at {@code q*NR*kc + p*NR + j}. */
-    private static void packB(GemmOperand b, float[] pb) {
-        int kc = b.rows(), nc = b.cols();
-        for (int q = 0, panels = ceilDiv(nc, NR); q < panels; q++) {
-            int j0 = q * NR, cols = Math.min(NR, nc - j0);
-            int base = q * NR * kc;
-            if (cols == NR && b.colStride() == 1) packRowMajorPanel(b, j0, pb, base);
-            else if (b.colsContiguous()) packColumnMajorPanel(b, j0, cols, pb, base);
-            else {
-                for (int p = 0; p < kc; p++)
-                    for (int j = 0; j < NR; j++) pb[base + p * NR + j] = j < cols ? b.get(p, j0 + j) : 0f;
-            }
+    /**
+     * Micro-panel {@code q} of a {@code [kc x nc]} block, {@code NR} columns interleaved step by step from {@code base}:
+     * column {@code j} of step {@code p} at {@code base + p*NR + j}, columns past {@code nc} zero.
+     */
+    static void packPanel(GemmOperand b, int q, float[] pb, int base) {
+        int kc = b.rows(), j0 = q * NR, cols = Math.min(NR, b.cols() - j0);
+        if (cols == NR && b.colStride() == 1) packRowMajorPanel(b, j0, pb, base);
+        else if (b.colsContiguous()) packColumnMajorPanel(b, j0, cols, pb, base);
+        else {
+            for (int p = 0; p < kc; p++)
+                for (int j = 0; j < NR; j++) pb[base + p * NR + j] = j < cols ? b.get(p, j0 + j) : 0f;
         }
     }
 

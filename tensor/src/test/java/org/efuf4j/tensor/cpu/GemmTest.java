@@ -55,34 +55,40 @@ class GemmTest {
         GemmOperand a = operand(rnd, DType.F32, Gemm.MC + 7, k, Layout.ROW_MAJOR);
         GemmOperand b = operand(rnd, DType.BF16, k, 30, Layout.COLUMN_MAJOR);
         check("gemm across MC and KC", a, b, (c, off, ldc) -> Gemm.multiply(a, b, c, off, ldc, true));
-        GemmOperand a2 = operand(rnd, DType.F32, 7, k, Layout.STRIDED);
-        GemmOperand b2 = operand(rnd, DType.F32, k, Gemm.NC + 7, Layout.ROW_MAJOR);
-        check("gemm across NC and KC", a2, b2, (c, off, ldc) -> Gemm.multiply(a2, b2, c, off, ldc, true));
+        // Deep enough that the packed panels of all of B exceed PANEL_CAP: two column blocks.
+        int deep = 2 * Gemm.KC + 3, wide = Gemm.columnBlock(Integer.MAX_VALUE / 2, deep) + 7;
+        assertTrue(Gemm.columnBlock(wide, deep) < wide, "test problem must need two column blocks");
+        GemmOperand a2 = operand(rnd, DType.F32, 7, deep, Layout.STRIDED);
+        GemmOperand b2 = operand(rnd, DType.F32, deep, wide, Layout.ROW_MAJOR);
+        check("gemm across column blocks and KC", a2, b2, (c, off, ldc) -> Gemm.multiply(a2, b2, c, off, ldc, true));
     }
 
     @Test
-    void workerSplitTilesTheOutputExactlyOnKernelBoundaries() {
+    void workPlanTilesTheOutputExactlyOnKernelBoundaries() {
         int[][] problems = {{1, 1, 1}, {2, 500, 64}, {500, 2, 64}, {256, 256, 256}, {7, 4087, 517}, {1000, 30, 8}, {97, 97, 5}, {2048, 2048, 2048}};
         for (int[] p : problems) {
             int m = p[0], n = p[1], k = p[2];
+            int panels = Gemm.ceilDiv(Math.min(n, Gemm.columnBlock(n, k)), Gemm.NR), cols = Math.min(n, panels * Gemm.NR);
             for (int threads : new int[] {1, 2, 3, 4, 6, 16}) {
-                Gemm.Split split = Gemm.Split.choose(m, n, k, threads);
-                String what = m + "x" + n + "x" + k + " on " + threads + " threads: " + split;
-                assertTrue(split.parts() >= 1 && split.parts() <= threads, what);
-                int[] covered = new int[m * n];
-                for (int u = 0; u < split.parts(); u++) {
-                    int i0 = split.rowStart(u, m), i1 = split.rowEnd(u, m), j0 = split.colStart(u, n), j1 = split.colEnd(u, n);
-                    assertTrue(i0 % Gemm.MR == 0 && j0 % Gemm.NR == 0, what + " part " + u + " starts off the micro-tile grid");
-                    for (int i = i0; i < i1; i++) for (int j = j0; j < j1; j++) covered[i * n + j]++;
+                Gemm.Plan plan = Gemm.Plan.of(m, panels, threads);
+                String what = m + "x" + n + "x" + k + " on " + threads + " threads: " + plan;
+                assertTrue(plan.rowBlock() % Gemm.MR == 0 && plan.rowBlock() <= Gemm.MC, what + ": row block off the micro-tile grid or above MC");
+                assertTrue(threads == 1 ? plan.units() == plan.rowBlocks() : plan.units() >= Math.min(2 * threads, Gemm.ceilDiv(m, Gemm.MR) * panels) / 2,
+                        what + ": too few units for the workers");
+                int[] covered = new int[m * cols];
+                for (int u = 0; u < plan.units(); u++) {
+                    for (int i = plan.rowStart(u); i < plan.rowEnd(u); i++)
+                        for (int q = plan.panelStart(u); q < plan.panelEnd(u); q++)
+                            for (int j = q * Gemm.NR; j < Math.min(cols, (q + 1) * Gemm.NR); j++) covered[i * cols + j]++;
                 }
                 for (int i = 0; i < covered.length; i++)
-                    assertEquals(1, covered[i], what + " covers C(" + i / n + ", " + i % n + ") " + covered[i] + " times");
+                    assertEquals(1, covered[i], what + " covers C(" + i / cols + ", " + i % cols + ") " + covered[i] + " times");
             }
         }
-        // Large square problems use every worker, and 2 workers split them in halves of equal padded size.
-        assertEquals(4, Gemm.Split.choose(1024, 1024, 1024, 4).parts());
-        Gemm.Split two = Gemm.Split.choose(256, 256, 256, 2);
-        assertEquals(2, two.parts(), two.toString());
+        // A large square problem on 2 workers: row blocks only, at least two per worker.
+        Gemm.Plan two = Gemm.Plan.of(1024, Gemm.ceilDiv(1024, Gemm.NR), 2);
+        assertEquals(1, two.colGroups(), two.toString());
+        assertTrue(two.units() >= 4, two.toString());
     }
 
     @Test
@@ -96,6 +102,33 @@ class GemmTest {
             GemmOperand a = operand(rnd, DType.F32, s[0], s[1], Layout.ROW_MAJOR);
             GemmOperand b = operand(rnd, DType.BF16, s[1], s[2], Layout.COLUMN_MAJOR);
             check("parallel gemm " + s[0] + "x" + s[1] + "x" + s[2], a, b, (c, off, ldc) -> Gemm.multiply(a, b, c, off, ldc, true));
+        }
+    }
+
+    @Test
+    void gemmsStartedFromInsidePoolWorkersShareNothing() {
+        // Each task multiplies while the outer fork is still joining: nested GEMMs must not reuse a caller's panels.
+        Random rnd = new Random(6);
+        int tasks = 6;
+        GemmOperand[] as = new GemmOperand[tasks], bs = new GemmOperand[tasks];
+        for (int t = 0; t < tasks; t++) {
+            as[t] = operand(rnd, DType.F32, 90 + 7 * t, 130 + t, Layout.ROW_MAJOR);
+            bs[t] = operand(rnd, DType.BF16, 130 + t, 100 + 11 * t, Layout.COLUMN_MAJOR);
+        }
+        float[][] results = new float[tasks][];
+        org.efuf4j.tensor.Parallel.forRange(tasks, 1, (t0, t1) -> {
+            for (int t = t0; t < t1; t++) {
+                float[] c = new float[as[t].rows() * bs[t].cols()];
+                Gemm.multiply(as[t], bs[t], c, 0, bs[t].cols(), true);
+                results[t] = c;
+            }
+        });
+        for (int t = 0; t < tasks; t++) {
+            int task = t;
+            check("nested gemm " + t, as[t], bs[t], (c, off, ldc) -> {
+                for (int i = 0; i < as[task].rows(); i++)
+                    for (int j = 0; j < bs[task].cols(); j++) c[off + i * ldc + j] += results[task][i * bs[task].cols() + j];
+            });
         }
     }
 

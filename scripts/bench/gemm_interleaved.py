@@ -1,0 +1,87 @@
+#!/usr/bin/python3
+"""Square F32 GEMM, efuf4j against NumPy/OpenBLAS, in alternating short bursts.
+
+On a shared machine the load from neighbours changes from one second to the next, so two benchmark runs made
+minutes apart compare the neighbours as much as the kernels. Here each round runs a NumPy burst and an efuf4j
+burst (org.efuf4j.tensor.cpu.GemmBursts, a long-lived JVM) back to back for every size; the report gives the
+median over rounds of each side and the median of the per-round ratios.
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 /usr/bin/python3 scripts/bench/gemm_interleaved.py
+Needs the tensor module built (./efuf or mvn install). Prints, per size:
+    gemm-interleaved n=1024 threads=2 rounds=9 numpy_gflops=110.2 efuf4j_gflops=101.7 ratio=0.92
+"""
+import argparse
+import glob
+import os
+import statistics
+import subprocess
+import time
+
+import numpy as np
+
+
+def numpy_burst(a, b, seconds):
+    samples = []
+    end = time.perf_counter() + seconds
+    while len(samples) < 3 or time.perf_counter() < end:
+        t0 = time.perf_counter()
+        a @ b
+        samples.append(time.perf_counter() - t0)
+    return statistics.median(samples)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--sizes", default="256,512,1024,2048")
+    p.add_argument("--rounds", type=int, default=9)
+    p.add_argument("--seconds", type=float, default=0.6, help="length of each burst")
+    p.add_argument("--threads", type=int, default=2)
+    args = p.parse_args()
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    jars = glob.glob(os.path.join(root, "tensor", "target", "efuf4j-tensor-*.jar"))
+    jars = [j for j in jars if not j.endswith(("-sources.jar", "-tests.jar"))]
+    if not jars:
+        raise SystemExit("build the project first (./efuf --help or mvn install): no tensor/target/efuf4j-tensor-*.jar")
+    java = os.path.join(os.environ.get("EFUF_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java")
+    jvm = subprocess.Popen([java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-cp", jars[0],
+                            "org.efuf4j.tensor.cpu.GemmBursts", str(args.threads)],
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+
+    def java_burst(n, seconds):
+        jvm.stdin.write(f"{n} {seconds}\n")
+        jvm.stdin.flush()
+        line = jvm.stdout.readline().strip()
+        if not line.startswith("gflops="):
+            raise SystemExit(f"GemmBursts answered {line!r}")
+        return float(line.split("=", 1)[1])
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    rng = np.random.default_rng(1)
+    mats = {n: (rng.uniform(-1, 1, (n, n)).astype(np.float32), rng.uniform(-1, 1, (n, n)).astype(np.float32)) for n in sizes}
+    for n in sizes:  # warm both sides
+        numpy_burst(*mats[n], 0.3)
+        java_burst(n, 0.3)
+    results = {n: ([], []) for n in sizes}
+    for r in range(args.rounds):
+        for n in sizes:
+            flops = 2.0 * n ** 3
+            first_numpy = r % 2 == 0  # alternate who goes first, so neither side always gets the fresher cache or clock
+            if first_numpy:
+                results[n][0].append(flops / numpy_burst(*mats[n], args.seconds) / 1e9)
+                results[n][1].append(java_burst(n, args.seconds))
+            else:
+                results[n][1].append(java_burst(n, args.seconds))
+                results[n][0].append(flops / numpy_burst(*mats[n], args.seconds) / 1e9)
+    jvm.stdin.write("\n")
+    jvm.stdin.flush()
+    jvm.wait(timeout=30)
+    for n in sizes:
+        npy, ours = results[n]
+        ratios = [o / q for o, q in zip(ours, npy)]
+        print(f"gemm-interleaved n={n} threads={args.threads} rounds={args.rounds} numpy_gflops={statistics.median(npy):.1f} "
+              f"efuf4j_gflops={statistics.median(ours):.1f} ratio={statistics.median(ratios):.3f} "
+              f"ratio_min={min(ratios):.3f} ratio_max={max(ratios):.3f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+package org.efuf4j.tensor.cpu;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.efuf4j.tensor.DType;
+import org.efuf4j.tensor.Parallel;
+import org.efuf4j.tensor.Tensor;
+
+/**
+ * Square F32 GEMM bursts on request, for {@code scripts/bench/gemm_interleaved.py}: that script alternates short
+ * bursts of this process and of NumPy, so a neighbour's load on a shared machine hits both sides alike and the
+ * ratio stays meaningful where back-to-back runs minutes apart are not.
+ *
+ * <p>Protocol, one line each way: {@code "<n> <seconds>"} in, {@code "gflops=<wall GFLOP/s>"} out (the median
+ * call of the burst); an empty line or end of input stops. Usage: {@code java ... GemmBursts <threads>}.
+ */
+public final class GemmBursts {
+    private GemmBursts() {}
+
+    public static void main(String[] args) throws Exception {
+        Parallel.setThreads(args.length > 0 ? Integer.parseInt(args[0]) : Runtime.getRuntime().availableProcessors());
+        Map<Integer, Tensor[]> operands = new HashMap<>();
+        var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null && !line.isBlank(); ) {
+            String[] f = line.trim().split("\\s+");
+            int n = Integer.parseInt(f[0]);
+            double seconds = Double.parseDouble(f[1]);
+            Tensor[] ab = operands.computeIfAbsent(n, size -> {
+                Tensor[] t = {BenchData.random(DType.F32, 1, size, size), BenchData.random(DType.F32, 2, size, size)};
+                BenchData.warmUntilCompiled(() -> CpuBackend.INSTANCE.matmul(t[0], t[1]), 0.5);
+                return t;
+            });
+            double median = medianCallSeconds(() -> CpuBackend.INSTANCE.matmul(ab[0], ab[1]), seconds);
+            System.out.println("gflops=" + 2.0 * n * n * n / median / 1e9);
+            System.out.flush();
+        }
+    }
+
+    private static double medianCallSeconds(Runnable body, double seconds) {
+        double[] samples = new double[16];
+        int count = 0;
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        do {
+            long t0 = System.nanoTime();
+            body.run();
+            if (count == samples.length) samples = java.util.Arrays.copyOf(samples, count * 2);
+            samples[count++] = (System.nanoTime() - t0) / 1e9;
+        } while (count < 3 || System.nanoTime() < end);
+        double[] s = java.util.Arrays.copyOf(samples, count);
+        java.util.Arrays.sort(s);
+        return s[count / 2];
+    }
+}
