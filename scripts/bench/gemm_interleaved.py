@@ -32,7 +32,7 @@ def numpy_burst(a, b, seconds):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--sizes", default="256,512,1024,2048")
+    p.add_argument("--sizes", default="256,512,1024,2048", help="square sizes n, or products MxKxN")
     p.add_argument("--rounds", type=int, default=9)
     p.add_argument("--seconds", type=float, default=0.6, help="length of each burst")
     p.add_argument("--threads", type=int, default=2)
@@ -47,24 +47,24 @@ def main():
                             "org.efuf4j.tensor.cpu.GemmBursts", str(args.threads)],
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 
-    def java_burst(n, seconds):
-        jvm.stdin.write(f"{n} {seconds}\n")
+    def java_burst(shape, seconds):
+        jvm.stdin.write(f"{shape[0]} {shape[1]} {shape[2]} {seconds}\n")
         jvm.stdin.flush()
         line = jvm.stdout.readline().strip()
         if not line.startswith("gflops="):
             raise SystemExit(f"GemmBursts answered {line!r}")
         return float(line.split("=", 1)[1])
 
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [tuple(int(d) for d in s.split("x")) if "x" in s else (int(s),) * 3 for s in args.sizes.split(",")]
     rng = np.random.default_rng(1)
-    mats = {n: (rng.uniform(-1, 1, (n, n)).astype(np.float32), rng.uniform(-1, 1, (n, n)).astype(np.float32)) for n in sizes}
+    mats = {s: (rng.uniform(-1, 1, (s[0], s[1])).astype(np.float32), rng.uniform(-1, 1, (s[1], s[2])).astype(np.float32)) for s in sizes}
     for n in sizes:  # warm both sides
         numpy_burst(*mats[n], 0.3)
         java_burst(n, 0.3)
     results = {n: ([], []) for n in sizes}
     for r in range(args.rounds):
         for n in sizes:
-            flops = 2.0 * n ** 3
+            flops = 2.0 * n[0] * n[1] * n[2]
             first_numpy = r % 2 == 0  # alternate who goes first, so neither side always gets the fresher cache or clock
             if first_numpy:
                 results[n][0].append(flops / numpy_burst(*mats[n], args.seconds) / 1e9)
@@ -78,7 +78,8 @@ def main():
     for n in sizes:
         npy, ours = results[n]
         ratios = [o / q for o, q in zip(ours, npy)]
-        print(f"gemm-interleaved n={n} threads={args.threads} rounds={args.rounds} numpy_gflops={statistics.median(npy):.1f} "
+        size = f"n={n[0]}" if n[0] == n[1] == n[2] else f"m={n[0]} k={n[1]} n={n[2]}"
+        print(f"gemm-interleaved {size} threads={args.threads} rounds={args.rounds} numpy_gflops={statistics.median(npy):.1f} "
               f"efuf4j_gflops={statistics.median(ours):.1f} ratio={statistics.median(ratios):.3f} "
               f"ratio_min={min(ratios):.3f} ratio_max={max(ratios):.3f}", flush=True)
 
