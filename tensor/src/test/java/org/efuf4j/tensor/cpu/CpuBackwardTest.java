@@ -124,6 +124,59 @@ class CpuBackwardTest {
     }
 
     @Test
+    void attentionBackwardOnLongerRowsAndHeadSizes() {
+        // key counts across and off the vector length, head sizes of the embedded world (16), odd ones and LLaMA-like 64
+        Random r = new Random(301);
+        int[][] shapes = {{1, 2, 1, 17, 17, 16}, {2, 4, 2, 33, 33, 33}, {1, 2, 2, 9, 70, 64}, {1, 3, 1, 65, 65, 16}};
+        for (int[] sh : shapes) {
+            int b = sh[0], hq = sh[1], hkv = sh[2], tq = sh[3], tk = sh[4], d = sh[5];
+            long[] keep = new long[b * tk];
+            for (int i = 0; i < keep.length; i++) keep[i] = r.nextInt(5) == 0 ? 0 : 1;
+            keep[0] = 1;
+            Tensor pad = Tensor.ofLongs(keep, b, tk);
+            AttentionMask[] masks = {AttentionMask.NONE, AttentionMask.CAUSAL, AttentionMask.padding(pad), AttentionMask.causal(pad, tk - tq)};
+            for (AttentionMask m : masks) {
+                if (m.causal() && m.queryOffset() == 0 && tq != tk) continue;
+                Tensor q = rand(r, b, hq, tq, d), k = rand(r, b, hkv, tk, d), v = rand(r, b, hkv, tk, d), dOut = rand(r, b, hq, tq, d);
+                Tensor out = REF.toHost(REF.attention(ref(q), ref(k), ref(v), m, 0.25f));
+                Backend.AttentionGrads e = REF.attentionBackward(ref(q), ref(k), ref(v), m, 0.25f, ref(out), ref(dOut));
+                Backend.AttentionGrads a = CPU.attentionBackward(q, k, v, m, 0.25f, out, dOut);
+                String what = java.util.Arrays.toString(sh) + " " + m;
+                close("attention dq " + what, e.dq(), a.dq());
+                close("attention dk " + what, e.dk(), a.dk());
+                close("attention dv " + what, e.dv(), a.dv());
+            }
+        }
+    }
+
+    @Test
+    void attentionBackwardKeepsNaNOfPaddedKeysOut() {
+        // padded keys may hold garbage (NaN): the masked probabilities are exactly zero, so no gradient may see it
+        Random r = new Random(302);
+        int tk = 11, d = 16;
+        long[] keep = new long[tk];
+        java.util.Arrays.fill(keep, 1);
+        keep[7] = 0;
+        keep[10] = 0;
+        Tensor pad = Tensor.ofLongs(keep, 1, tk);
+        float[] kd = rand(r, 1, 1, tk, d).toFloatArray(), vd = rand(r, 1, 1, tk, d).toFloatArray();
+        Tensor q = rand(r, 1, 2, tk, d), dOut = rand(r, 1, 2, tk, d);
+        Tensor kClean = Tensor.of(kd.clone(), 1, 1, tk, d), vClean = Tensor.of(vd.clone(), 1, 1, tk, d);
+        for (int c = 0; c < d; c++) {
+            kd[7 * d + c] = Float.NaN;
+            vd[10 * d + c] = Float.NaN;
+        }
+        Tensor k = Tensor.of(kd, 1, 1, tk, d), v = Tensor.of(vd, 1, 1, tk, d);
+        AttentionMask m = AttentionMask.padding(pad);
+        Tensor out = REF.toHost(REF.attention(ref(q), ref(kClean), ref(vClean), m, 0.25f));
+        Backend.AttentionGrads clean = CPU.attentionBackward(q, kClean, vClean, m, 0.25f, out, dOut);
+        Backend.AttentionGrads dirty = CPU.attentionBackward(q, k, v, m, 0.25f, out, dOut);
+        assertArrayEquals(clean.dq().toFloatArray(), dirty.dq().toFloatArray());
+        float[] dkClean = clean.dk().toFloatArray(), dkDirty = dirty.dk().toFloatArray();
+        for (int i = 0; i < dkClean.length; i++) assertEquals(dkClean[i], dkDirty[i], "dk element " + i);
+    }
+
+    @Test
     void crossEntropyForwardAndBackward() {
         Random r = new Random(400);
         Tensor logits = rand(r, -3f, 3f, 6, 37);
