@@ -272,6 +272,11 @@ public final class Tensor {
         if (!device().isCpu()) return toHost().toFloatArray();
         MemorySegment seg = hostSegment();
         float[] out = new float[Math.toIntExact(numel())];
+        if (dtype == DType.F32 && isContiguous()) {
+            // one bulk copy: images, logits and gradients come through here by the megabyte
+            MemorySegment.copy(seg, HostAccess.F32, offset * 4, out, 0, out.length);
+            return out;
+        }
         forEachElement((i, e) -> out[i] = HostAccess.readFloat(seg, dtype, e));
         return out;
     }

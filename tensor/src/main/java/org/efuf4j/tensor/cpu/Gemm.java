@@ -138,18 +138,40 @@ final class Gemm {
         float[] tile = C_TILE.get();
         int k = a.cols(), aPanels = ceilDiv(rows, MR), nc = panels.cols();
         GemmOperand aRows = a.rowRange(i0, rows);
+        float[] direct = readInPlace(a, panels.count());
+        int directPanels = direct == null ? 0 : rows / MR, base = direct == null ? 0 : (int) (a.segment().address() / 4);
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
-            packA(aRows.colRange(pc, kc), packedA, kc);
+            // panels read in place need no packing; the rest (all, or a short last panel) are packed from panel 0 on
+            if (directPanels < aPanels) packA(aRows.rowRange(directPanels * MR, rows - directPanels * MR).colRange(pc, kc), packedA, kc);
             for (int s = 0; s < span; s++) {
                 int q = q0 + (first + s) % span;
                 int bOff = panels.ready(pc, q);
                 int j0 = q * NR, cols = Math.min(NR, nc - j0), cOff = cBase + i0 * ldc + j0;
                 moveTile(c, cOff, ldc, tile, rows, cols, true);
-                for (int ip = 0; ip < aPanels; ip++) kernel(packedA, ip * MR * kc, panels.data(), bOff, kc, tile, ip * MR * NR, NR);
+                for (int ip = 0; ip < directPanels; ip++)
+                    kernel(direct, base + (int) a.index(i0 + ip * MR, pc), (int) a.colStride(), panels.data(), bOff, kc, tile, ip * MR * NR, NR);
+                for (int ip = directPanels; ip < aPanels; ip++)
+                    kernel(packedA, (ip - directPanels) * MR * kc, MR, panels.data(), bOff, kc, tile, ip * MR * NR, NR);
                 moveTile(c, cOff, ldc, tile, rows, cols, false);
             }
         }
+    }
+
+    /** Most column panels for which A is read in place (see {@link #readInPlace}). */
+    static final int IN_PLACE_MAX_PANELS = 4;
+
+    /**
+     * The F32 array behind {@code a} when the micro-kernel can read A where it lies, else null. That is the case for a
+     * transposed heap operand ({@code dW = dY^T X} in backward): the {@link #MR} values of a depth step sit side by
+     * side, as in a packed panel, one leading dimension apart from the next step's. It pays only for a narrow B, where
+     * each packed element of A would feed few multiply-adds (with B two panels wide, packing A cost about as much as
+     * the products it fed).
+     */
+    static float[] readInPlace(GemmOperand a, int bPanels) {
+        if (bPanels > IN_PLACE_MAX_PANELS || a.dtype() != DType.F32 || a.rowStride() != 1 || a.rows() < MR || a.colStride() > Integer.MAX_VALUE / KC)
+            return null;
+        return a.segment().heapBase().orElse(null) instanceof float[] array ? array : null;
     }
 
     /** Copies {@code rows x cols} of C into the {@code NR}-wide tile (zero-padding its unused columns), or back. */
@@ -176,13 +198,13 @@ final class Gemm {
      * live ymm registers: C2 hoists every load of an iteration to its top, so taller tiles (6 x 16) spill an
      * accumulator through the stack on every step and run at half speed.
      */
-    static void kernel(float[] pa, int aOff, float[] pb, int bOff, int kc, float[] c, int cOff, int ldc) {
+    static void kernel(float[] pa, int aOff, int aStep, float[] pb, int bOff, int kc, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F), c02 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F), c12 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F), c22 = FloatVector.zero(F);
         // Bumped indices rather than aOff + p * MR: C2 then spends 4 integer ops per step instead of 9, and the
         // 20-op loop fits the core's dispatch width inside the 4.5 cycles its 9 FMAs take (+20% measured).
-        for (int ai = aOff, bi = bOff, end = aOff + kc * MR; ai < end; ai += MR, bi += NR) {
+        for (int ai = aOff, bi = bOff, end = aOff + kc * aStep; ai < end; ai += aStep, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(F, pb, bi);
             FloatVector b1 = FloatVector.fromArray(F, pb, bi + LANES);
             FloatVector b2 = FloatVector.fromArray(F, pb, bi + 2 * LANES);

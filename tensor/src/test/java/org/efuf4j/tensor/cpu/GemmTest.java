@@ -1,6 +1,7 @@
 package org.efuf4j.tensor.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -61,6 +62,24 @@ class GemmTest {
         GemmOperand a2 = operand(rnd, DType.F32, 7, deep, Layout.STRIDED);
         GemmOperand b2 = operand(rnd, DType.F32, deep, wide, Layout.ROW_MAJOR);
         check("gemm across column blocks and KC", a2, b2, (c, off, ldc) -> Gemm.multiply(a2, b2, c, off, ldc, true));
+    }
+
+    @Test
+    void transposedAIsReadInPlaceAgainstANarrowB() {
+        // dW = dY^T X: A transposed F32 on the heap, B a few panels wide; rows past MC and off the MR grid, depth past KC
+        Random rnd = new Random(7);
+        for (int[] s : new int[][] {{145, Gemm.KC + 37, 50}, {64, 700, 64}, {7, 33, 96}, {4, 5, 1}}) {
+            GemmOperand a = operand(rnd, DType.F32, s[0], s[1], Layout.COLUMN_MAJOR);
+            GemmOperand b = operand(rnd, DType.F32, s[1], s[2], Layout.ROW_MAJOR);
+            assertTrue(Gemm.readInPlace(a, Gemm.ceilDiv(s[2], Gemm.NR)) != null, "A of " + java.util.Arrays.toString(s) + " should be read in place");
+            for (boolean parallel : new boolean[] {false, true})
+                check("in-place A " + java.util.Arrays.toString(s) + (parallel ? " parallel" : ""), a, b, (c, off, ldc) -> Gemm.multiply(a, b, c, off, ldc, parallel));
+        }
+        // a wide B packs A as usual, and so does a row-major or half-precision A
+        GemmOperand wide = operand(rnd, DType.F32, 30, 40, Layout.COLUMN_MAJOR);
+        assertNull(Gemm.readInPlace(wide, Gemm.IN_PLACE_MAX_PANELS + 1));
+        assertNull(Gemm.readInPlace(operand(rnd, DType.F32, 30, 40, Layout.ROW_MAJOR), 1));
+        assertNull(Gemm.readInPlace(operand(rnd, DType.BF16, 30, 40, Layout.COLUMN_MAJOR), 1));
     }
 
     @Test
