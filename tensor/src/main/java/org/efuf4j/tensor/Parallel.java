@@ -1,7 +1,6 @@
 package org.efuf4j.tensor;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
 
 /**
  * The one shared worker pool, sized to the cores (or {@code -Defuf4j.threads=N} / {@code EFUF4J_THREADS}).
@@ -55,6 +54,11 @@ public final class Parallel {
     /**
      * Runs {@code body} over {@code [0, n)} split into pieces of at least {@code grain} indices, at most a
      * few per thread. Runs inline when one thread suffices.
+     *
+     * <p>The calling thread works too: it and up to {@code threads - 1} pool helpers claim pieces from one counter
+     * until none is left, then the caller waits for pieces still running elsewhere. A kernel of a few hundred
+     * microseconds therefore never waits for sleeping pool threads to wake up (under a neighbour's load that took
+     * longer than the kernel), and a helper descheduled by another process only delays the piece it holds.
      */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) return;
@@ -64,30 +68,58 @@ public final class Parallel {
             body.run(0, n);
             return;
         }
-        Split task = new Split(body, 0, n, Math.max(1, (n + pieces - 1) / pieces));
-        if (java.util.concurrent.ForkJoinTask.getPool() == pool) task.invoke();
-        else pool.invoke(task);
+        Job job = new Job(body, n, (n + pieces - 1) / pieces);
+        ForkJoinPool p = pool;
+        for (int h = Math.min(t - 1, job.pieces - 1); h > 0; h--) p.execute(job::work);
+        job.work();
+        job.awaitAll();
     }
 
-    private static final class Split extends RecursiveAction {
+    /** One forRange call: pieces claimed from a counter, a count of finished ones, the first failure. */
+    private static final class Job {
         private final RangeBody body;
-        private final int start, end, piece;
+        private final int n, piece, pieces;
+        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.CountDownLatch finished;
+        private volatile Throwable failure;
 
-        Split(RangeBody body, int start, int end, int piece) {
+        Job(RangeBody body, int n, int piece) {
             this.body = body;
-            this.start = start;
-            this.end = end;
+            this.n = n;
             this.piece = piece;
+            this.pieces = (n + piece - 1) / piece;
+            this.finished = new java.util.concurrent.CountDownLatch(pieces);
         }
 
-        @Override protected void compute() {
-            if (end - start <= piece) {
-                body.run(start, end);
-                return;
+        void work() {
+            for (int i; (i = next.getAndIncrement()) < pieces; ) {
+                try {
+                    if (failure == null) body.run(i * piece, Math.min(n, (i + 1) * piece));
+                } catch (Throwable e) {
+                    synchronized (this) { if (failure == null) failure = e; }
+                } finally {
+                    finished.countDown();
+                }
             }
-            int mid = start + ((end - start) / piece / 2) * piece;
-            if (mid <= start) mid = start + piece;
-            invokeAll(new Split(body, start, mid, piece), new Split(body, mid, end, piece));
+        }
+
+        /** Waits for the pieces other threads hold (spinning briefly first: they usually end within microseconds). */
+        void awaitAll() {
+            for (int spins = 0; finished.getCount() > 0 && spins < 20_000; spins++) Thread.onSpinWait();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    finished.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+            Throwable f = failure;
+            if (f instanceof RuntimeException re) throw re;
+            if (f instanceof Error er) throw er;
+            if (f != null) throw new IllegalStateException(f);
         }
     }
 }

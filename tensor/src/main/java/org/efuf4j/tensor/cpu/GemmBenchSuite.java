@@ -48,7 +48,7 @@ public final class GemmBenchSuite implements BenchSuite {
         for (int i = 0; i < pa.length; i++) pa[i] = r.nextFloat() - 0.5f;
         for (int i = 0; i < pb.length; i++) pb[i] = r.nextFloat() - 0.5f;
         Runnable block = () -> {
-            for (int ip = 0; ip < panels; ip++) Gemm.kernel(pa, ip * Gemm.MR * kc, Gemm.MR, pb, 0, kc, tile, ip * Gemm.MR * Gemm.NR, Gemm.NR);
+            for (int ip = 0; ip < panels; ip++) Gemm.kernel(pa, ip * Gemm.MR * kc, pb, 0, kc, tile, ip * Gemm.MR * Gemm.NR, Gemm.NR);
         };
         double flops = 2.0 * Gemm.MC * Gemm.NR * kc;
         var kernel = BenchData.time(ctx, ctx.quick() ? 0.3 : 2.0, block);
