@@ -51,9 +51,9 @@ def main():
         jvm.stdin.write(f"{shape[0]} {shape[1]} {shape[2]} {seconds}\n")
         jvm.stdin.flush()
         line = jvm.stdout.readline().strip()
-        if not line.startswith("gflops="):
+        if not line.startswith("seconds="):
             raise SystemExit(f"GemmBursts answered {line!r}")
-        return float(line.split("=", 1)[1])
+        return 2.0 * shape[0] * shape[1] * shape[2] / float(line.split("=", 1)[1]) / 1e9
 
     sizes = [tuple(int(d) for d in s.split("x")) if "x" in s else (int(s),) * 3 for s in args.sizes.split(",")]
     rng = np.random.default_rng(1)

@@ -53,27 +53,35 @@ class Lm(torch.nn.Module):
         return self.lm_head(self.final_layer_norm(x))
 
 
-model = Lm()
-opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
-ids = torch.randint(0, V, (B, T))
-labels = torch.roll(ids, -1, 1)
-labels[:, -1] = -100
+def make_step(batch=B, seq=T):
+    """One forward+backward+AdamW step on a fixed random batch (also driven by train_step_interleaved.py)."""
+    model = Lm()
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
+    ids = torch.randint(0, V, (batch, seq))
+    labels = torch.roll(ids, -1, 1)
+    labels[:, -1] = -100
+
+    def step():
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(ids).reshape(-1, V), labels.reshape(-1), ignore_index=-100)
+        loss.backward()
+        opt.step()
+    return step
 
 
-def step():
-    opt.zero_grad()
-    loss = torch.nn.functional.cross_entropy(model(ids).reshape(-1, V), labels.reshape(-1), ignore_index=-100)
-    loss.backward()
-    opt.step()
-
-
-step()
-samples, end = [], time.perf_counter() + (1.0 if QUICK else 10.0)
-while len(samples) < 3 or time.perf_counter() < end:
-    t0 = time.perf_counter()
+def main():
+    step = make_step()
     step()
-    samples.append(time.perf_counter() - t0)
-samples.sort()
-sec = samples[len(samples) // 2]
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10
-print(f"train-step impl=torch d_model={D} layers={L} seq={T} batch={B} threads=2 ms={sec * 1e3:.4g} tokens_per_s={B * T / sec:.4g} peak_rss_mib={peak}")
+    samples, end = [], time.perf_counter() + (1.0 if QUICK else 10.0)
+    while len(samples) < 3 or time.perf_counter() < end:
+        t0 = time.perf_counter()
+        step()
+        samples.append(time.perf_counter() - t0)
+    samples.sort()
+    sec = samples[len(samples) // 2]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10
+    print(f"train-step impl=torch d_model={D} layers={L} seq={T} batch={B} threads=2 ms={sec * 1e3:.4g} tokens_per_s={B * T / sec:.4g} peak_rss_mib={peak}")
+
+
+if __name__ == "__main__":
+    main()

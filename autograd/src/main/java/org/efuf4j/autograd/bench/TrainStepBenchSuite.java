@@ -30,20 +30,8 @@ public final class TrainStepBenchSuite implements BenchSuite {
 
     @Override public void run(BenchContext ctx) {
         Parallel.setThreads(ctx.threads());
-        int vocab = 1000, seq = 64, batch = ctx.quick() ? 4 : 16;
-        Random r = new Random(0);
-        PreLnLanguageModel model = new PreLnLanguageModel(vocab, seq, 256, 4, 1024, 4, UnaryOp.GELU_ERF, r);
-        AdamW opt = new AdamW(model.parameters(), 1e-4);
-        long[] ids = new long[batch * seq], labels = new long[batch * seq];
-        for (int i = 0; i < ids.length; i++) ids[i] = r.nextInt(vocab);
-        for (int b = 0; b < batch; b++)
-            for (int t = 0; t < seq; t++) labels[b * seq + t] = t + 1 < seq ? ids[b * seq + t + 1] : -100;
-        Tensor idT = Tensor.ofLongs(ids, batch, seq), labelT = Tensor.ofLongs(labels, batch, seq);
-        Runnable step = () -> {
-            opt.zeroGrad();
-            model.loss(idT, labelT, Losses.Reduction.TOKEN_MEAN).backward();
-            opt.step();
-        };
+        int seq = 64, batch = ctx.quick() ? 4 : 16;
+        Runnable step = step(batch, seq);
         // A training run takes thousands of steps, so the step to compare is the JIT-compiled one: the first
         // steps run the Vector API kernels interpreted (tens of times slower, seconds per step on a busy
         // machine) until C2 has compiled them, which a short time-based warm-up does not cover.
@@ -56,5 +44,26 @@ public final class TrainStepBenchSuite implements BenchSuite {
             if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) peak += p.getPeakUsage().getUsed();
         ctx.result("train-step", "impl", "efuf4j", "d_model", 256, "layers", 4, "seq", seq, "batch", batch, "threads", ctx.threads(),
                 "ms", sec * 1e3, "tokens_per_s", batch * seq / sec, "peak_heap_mib", peak >> 20);
+    }
+
+    /**
+     * One step of the benchmark model (vocab 1000, d_model 256, 4 heads, FFN 1024, 4 layers, GELU) on a fixed random
+     * batch of {@code batch x seq} tokens; also run by {@link TrainStepBursts}.
+     */
+    static Runnable step(int batch, int seq) {
+        int vocab = 1000;
+        Random r = new Random(0);
+        PreLnLanguageModel model = new PreLnLanguageModel(vocab, seq, 256, 4, 1024, 4, UnaryOp.GELU_ERF, r);
+        AdamW opt = new AdamW(model.parameters(), 1e-4);
+        long[] ids = new long[batch * seq], labels = new long[batch * seq];
+        for (int i = 0; i < ids.length; i++) ids[i] = r.nextInt(vocab);
+        for (int b = 0; b < batch; b++)
+            for (int t = 0; t < seq; t++) labels[b * seq + t] = t + 1 < seq ? ids[b * seq + t + 1] : -100;
+        Tensor idT = Tensor.ofLongs(ids, batch, seq), labelT = Tensor.ofLongs(labels, batch, seq);
+        return () -> {
+            opt.zeroGrad();
+            model.loss(idT, labelT, Losses.Reduction.TOKEN_MEAN).backward();
+            opt.step();
+        };
     }
 }

@@ -44,28 +44,8 @@ final class BenchData {
         return new Timing(wall, cpu);
     }
 
-    /** Longest untimed warm-up: a machine this loaded would be measuring noise anyway. */
-    private static final long MAX_WARM_UP_NANOS = 30_000_000_000L;
-
-    /**
-     * Runs {@code body} untimed until the JIT has compiled nothing for {@code quietSeconds}. On a loaded machine
-     * the C2 threads get little CPU and lag by seconds; until they catch up, a path not compiled yet (a new
-     * shape's edge branch, a deoptimised method) runs Vector API code in C1 or the interpreter, 10-100x slower,
-     * and that, not the kernel, would dominate the measurement and its CPU seconds (which include the compiler's).
-     */
+    /** See {@link org.efuf4j.tensor.bench.Bursts#warmUp}. */
     static void warmUntilCompiled(Runnable body, double quietSeconds) {
-        var jit = ManagementFactory.getCompilationMXBean();
-        long start = System.nanoTime(), quietSince = start;
-        long compiled = jit.getTotalCompilationTime();
-        long quiet = (long) (quietSeconds * 1e9);
-        do {
-            body.run();
-            long now = System.nanoTime(), c = jit.getTotalCompilationTime();
-            if (c != compiled) {
-                compiled = c;
-                quietSince = now;
-            }
-            if (now - quietSince >= quiet) return;
-        } while (System.nanoTime() - start < MAX_WARM_UP_NANOS);
+        org.efuf4j.tensor.bench.Bursts.warmUp(body, quietSeconds);
     }
 }
