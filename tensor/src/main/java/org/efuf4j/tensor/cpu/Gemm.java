@@ -105,7 +105,9 @@ final class Gemm {
     record Plan(int rows, int rowBlock, int panels, int colGroups) {
         static Plan of(int m, int panels, int threads) {
             if (threads <= 1) return new Plan(m, Math.min(MC, roundUp(m, MR)), panels, 1);
-            int rowBlock = Math.min(MC, roundUp(ceilDiv(m, 2 * threads), MR));
+            // a multiple of the workers, of near-equal blocks: 1024 rows as 7 x 144 + 16 left one worker a block more
+            int wanted = Math.max(2 * threads, roundUp(ceilDiv(m, MC), threads));
+            int rowBlock = Math.min(MC, roundUp(ceilDiv(m, wanted), MR));
             int rowBlocks = ceilDiv(m, rowBlock);
             int groups = rowBlocks >= 2 * threads ? 1 : Math.min(panels, ceilDiv(2 * threads, rowBlocks));
             return new Plan(m, rowBlock, panels, groups);

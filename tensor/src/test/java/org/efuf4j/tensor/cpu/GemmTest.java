@@ -104,10 +104,13 @@ class GemmTest {
                     assertEquals(1, covered[i], what + " covers C(" + i / cols + ", " + i % cols + ") " + covered[i] + " times");
             }
         }
-        // A large square problem on 2 workers: row blocks only, at least two per worker.
-        Gemm.Plan two = Gemm.Plan.of(1024, Gemm.ceilDiv(1024, Gemm.NR), 2);
-        assertEquals(1, two.colGroups(), two.toString());
-        assertTrue(two.units() >= 4, two.toString());
+        // Large square problems on 2 workers: row blocks only, an even number of them, none much shorter than the rest.
+        for (int m : new int[] {512, 1000, 1024, 2048}) {
+            Gemm.Plan two = Gemm.Plan.of(m, Gemm.ceilDiv(m, Gemm.NR), 2);
+            assertEquals(1, two.colGroups(), two.toString());
+            assertTrue(two.units() >= 4 && two.units() % 2 == 0, two.toString());
+            assertTrue(two.rowEnd(two.units() - 1) - two.rowStart(two.units() - 1) >= two.rowBlock() * 3 / 4, "short last block: " + two);
+        }
     }
 
     @Test
