@@ -40,14 +40,14 @@ final class CpuMatmul {
         if (foldedRowStride != NOT_MERGEABLE) {
             // One weight for every batch item: stack all rows of a into one tall GEMM so B is packed once.
             GemmOperand aRows = new GemmOperand(a2.hostSegment(), DType.F32, a2.offset(), foldedRowStride, a2.stride(-1), (int) (items * m), k);
-            multiply(aRows, operand(b2, b2.offset()), c, 0, n, true);
+            product(aRows, operand(b2, b2.offset()), c, 0, n, true);
         } else {
             long[] aOff = batchOffsets(a2, batch), bOff = batchOffsets(b2, batch);
             int itemSize = m * n;
             boolean splitItems = items >= Parallel.threads() && (long) m * n * k < SMALL_ITEM_MACS;
             Parallel.RangeBody body = (t0, t1) -> {
                 for (int t = t0; t < t1; t++)
-                    multiply(operand(a2, aOff[t]), operand(b2, bOff[t]), c, t * itemSize, n, !splitItems);
+                    product(operand(a2, aOff[t]), operand(b2, bOff[t]), c, t * itemSize, n, !splitItems);
             };
             if (splitItems) Parallel.forRange((int) items, 1, body);
             else body.run(0, (int) items);
@@ -79,24 +79,24 @@ final class CpuMatmul {
         int[] outShape = x.shape();
         outShape[outShape.length - 1] = out;
         float[] c = new float[outputSize(outShape, "linear of " + Shapes.str(x.shape()) + " by weight " + Shapes.str(weight.shape()))];
-        if (bias != null) {
-            float[] bv = bias.toFloatArray();
-            for (int r = 0; r < rows; r++) System.arraycopy(bv, 0, c, r * out, out);
-        }
-        if (rows > 0 && in > 0) {
-            Tensor w = toKernelType(weight);
-            GemmOperand xRows = new GemmOperand(x2.hostSegment(), DType.F32, x2.offset(), rowStride, x2.stride(-1), rows, in);
-            // x W^T: B(k, j) = W(j, k), i.e. the weight read with its strides swapped.
-            GemmOperand wT = new GemmOperand(w.hostSegment(), w.dtype(), w.offset(), w.stride(1), w.stride(0), in, out);
-            multiply(xRows, wT, c, 0, out, true);
+        float[] bv = bias == null ? null : bias.toFloatArray();
+        Tensor w = toKernelType(weight);
+        GemmOperand xRows = new GemmOperand(x2.hostSegment(), DType.F32, x2.offset(), rowStride, x2.stride(-1), rows, in);
+        // x W^T: B(k, j) = W(j, k), i.e. the weight read with its strides swapped.
+        GemmOperand wT = new GemmOperand(w.hostSegment(), w.dtype(), w.offset(), w.stride(1), w.stride(0), in, out);
+        if (rows > 0 && in > 0 && Gemv.applies(xRows, wT)) {
+            if (bv != null) for (int r = 0; r < rows; r++) System.arraycopy(bv, 0, c, r * out, out);
+            Gemv.multiply(xRows, wT, c, 0, out, true);
+        } else if (rows > 0) {
+            Gemm.product(xRows, wT, bv, c, 0, out, true);
         }
         return Tensor.of(c, outShape);
     }
 
-    /** Routes one matrix product to the matrix-vector or the packed GEMM kernel. */
-    static void multiply(GemmOperand a, GemmOperand b, float[] c, int cOffset, int ldc, boolean parallel) {
+    /** One matrix product into a fresh (zero) output: the matrix-vector kernel, or the packed GEMM told C starts at zero. */
+    static void product(GemmOperand a, GemmOperand b, float[] c, int cOffset, int ldc, boolean parallel) {
         if (Gemv.applies(a, b)) Gemv.multiply(a, b, c, cOffset, ldc, parallel);
-        else Gemm.multiply(a, b, c, cOffset, ldc, parallel);
+        else Gemm.product(a, b, null, c, cOffset, ldc, parallel);
     }
 
     // ---------------------------------------------------------------- helpers

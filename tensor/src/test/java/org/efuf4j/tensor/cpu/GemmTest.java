@@ -83,6 +83,30 @@ class GemmTest {
     }
 
     @Test
+    void productOverwritesTheOutputWithBiasPlusProduct() {
+        // C's old contents (NaN here) must never be read; the tiles start from the bias (or zero) instead
+        Random rnd = new Random(8);
+        for (int[] s : new int[][] {{7, 13, 5}, {33, 65, 17}, {145, Gemm.KC + 5, 50}, {20, 300, 1000}}) {
+            for (Layout lb : new Layout[] {Layout.ROW_MAJOR, Layout.COLUMN_MAJOR}) {
+                for (boolean withBias : new boolean[] {false, true}) {
+                    GemmOperand a = operand(rnd, DType.F32, s[0], s[1], Layout.ROW_MAJOR);
+                    GemmOperand b = operand(rnd, DType.F32, s[1], s[2], lb);
+                    float[] bias = withBias ? new float[s[2]] : null;
+                    if (bias != null) for (int j = 0; j < bias.length; j++) bias[j] = rnd.nextFloat() - 0.5f;
+                    boolean parallel = rnd.nextBoolean();
+                    check("product " + java.util.Arrays.toString(s) + " B " + lb + (withBias ? " bias" : ""), a, b, (c, off, ldc) -> {
+                        float[] out = new float[c.length];
+                        java.util.Arrays.fill(out, Float.NaN);
+                        Gemm.product(a, b, bias, out, off, ldc, parallel);
+                        for (int i = 0; i < s[0]; i++)
+                            for (int j = 0; j < s[2]; j++) c[off + i * ldc + j] += out[off + i * ldc + j] - (bias == null ? 0f : bias[j]);
+                    });
+                }
+            }
+        }
+    }
+
+    @Test
     void workPlanTilesTheOutputExactlyOnKernelBoundaries() {
         int[][] problems = {{1, 1, 1}, {2, 500, 64}, {500, 2, 64}, {256, 256, 256}, {7, 4087, 517}, {1000, 30, 8}, {97, 97, 5}, {2048, 2048, 2048}};
         for (int[] p : problems) {
@@ -186,7 +210,10 @@ class GemmTest {
                 MemorySegment offHeap = java.lang.foreign.Arena.ofAuto().allocate(heap.segment().byteSize(), 64);
                 offHeap.copyFrom(heap.segment());
                 GemmOperand b = new GemmOperand(offHeap, bt, heap.offset(), heap.rowStride(), heap.colStride(), heap.rows(), heap.cols());
-                check("native " + bt + " m=" + m, a, b, (c, off, ldc) -> CpuMatmul.multiply(a, b, c, off, ldc, true));
+                check("native " + bt + " m=" + m, a, b, (c, off, ldc) -> {
+                    if (Gemv.applies(a, b)) Gemv.multiply(a, b, c, off, ldc, true);
+                    else Gemm.multiply(a, b, c, off, ldc, true);
+                });
             }
         }
     }
