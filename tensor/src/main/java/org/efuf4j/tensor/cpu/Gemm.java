@@ -351,6 +351,30 @@ final class Gemm {
     }
 
     /** Full-width panel whose rows are contiguous: (widened) vector loads, NR / LANES per step. */
+    /**
+     * Panels {@code [q0, q1)} of a {@code [kc x nc]} block, panel {@code q} at {@code base + q * NR * kc}. Full-width
+     * row-major F32 panels are packed together, a depth step at a time: each row of B is then read as one run of
+     * {@code (q1 - q0) * NR} floats instead of one 96-byte piece per panel, a page apart, which defeats the prefetchers.
+     */
+    static void packPanels(GemmOperand b, int q0, int q1, float[] pb, int base) {
+        int kc = b.rows();
+        boolean grouped = b.dtype() == DType.F32 && b.colStride() == 1 && q1 * NR <= b.cols();
+        if (!grouped) {
+            for (int q = q0; q < q1; q++) packPanel(b, q, pb, base + q * NR * kc);
+            return;
+        }
+        MemorySegment s = b.segment();
+        long rs = b.rowStride(), src = b.index(0, 0);
+        for (int p = 0; p < kc; p++) {
+            long row = (src + p * rs) * 4;
+            for (int q = q0; q < q1; q++) {
+                long o = row + 4L * q * NR;
+                int to = base + q * NR * kc + p * NR;
+                for (int v = 0; v < NR; v += LANES) FloatVector.fromMemorySegment(F, s, o + 4L * v, LE).intoArray(pb, to + v);
+            }
+        }
+    }
+
     private static void packRowMajorPanel(GemmOperand b, int j0, float[] pb, int base) {
         MemorySegment s = b.segment();
         int kc = b.rows();

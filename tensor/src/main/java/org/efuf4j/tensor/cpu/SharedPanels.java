@@ -7,8 +7,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The B operand of one GEMM column block, packed into {@link Gemm#NR}-wide micro-panels for every depth block of
- * {@link Gemm#KC}, and shared by all the workers of that GEMM. Panels are packed lazily: the first unit that needs
- * one claims and packs it, a unit that finds it being packed waits (the packer never waits on anything, so the wait
+ * {@link Gemm#KC}, and shared by all the workers of that GEMM. Panels are packed lazily, in groups of {@link #GROUP}:
+ * the first unit that needs one claims and packs its group, a unit that finds it being packed waits (the packer
+ * never waits on anything, so the wait
  * is the few microseconds one panel takes). Sharing replaces the earlier scheme where every worker packed its own
  * copy of B: on two cores that copy was about 7% of each worker's time.
  *
@@ -21,6 +22,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  */
 final class SharedPanels {
     private static final int FREE = 0, PACKING = 1, READY = 2, FAILED = 3;
+    /** Panels claimed and packed together (see {@link Gemm#packPanels}). */
+    static final int GROUP = 4;
     private static final ThreadLocal<Holder> HOLDER = ThreadLocal.withInitial(Holder::new);
 
     private static final class Holder {
@@ -40,7 +43,7 @@ final class SharedPanels {
         this.holder = holder;
         this.count = Gemm.ceilDiv(b.cols(), NR);
         this.paddedCols = count * NR;
-        this.state = new AtomicIntegerArray(count * Gemm.ceilDiv(b.rows(), KC));
+        this.state = new AtomicIntegerArray(Gemm.ceilDiv(count, GROUP) * Gemm.ceilDiv(b.rows(), KC));
     }
 
     /** Panels for {@code b} (its rows are the GEMM depth), on the calling thread's reusable buffer when it is free. */
@@ -66,16 +69,17 @@ final class SharedPanels {
 
     float[] data() { return data; }
 
-    /** Offset of panel {@code q} of the depth block starting at {@code pc}, packing it first if no unit has. */
+    /** Offset of panel {@code q} of the depth block starting at {@code pc}, packing its group first if no unit has. */
     int ready(int pc, int q) {
         int kc = Math.min(KC, b.rows() - pc);
-        int slot = pc / KC * count + q;
-        int offset = pc * paddedCols + q * NR * kc;
+        int group = q / GROUP, groups = Gemm.ceilDiv(count, GROUP);
+        int slot = pc / KC * groups + group;
+        int blockBase = pc * paddedCols, offset = blockBase + q * NR * kc;
         int s = state.get(slot);
         if (s == READY) return offset;
         if (s == FREE && state.compareAndSet(slot, FREE, PACKING)) {
             try {
-                Gemm.packPanel(b.rowRange(pc, kc), q, data, offset);
+                Gemm.packPanels(b.rowRange(pc, kc), group * GROUP, Math.min(count, (group + 1) * GROUP), data, blockBase);
             } catch (RuntimeException | Error e) {
                 state.set(slot, FAILED);
                 throw e;
@@ -84,7 +88,7 @@ final class SharedPanels {
             return offset;
         }
         for (int spins = 0; (s = state.get(slot)) != READY; spins++) {
-            if (s == FAILED) throw new IllegalStateException("packing GEMM panel " + q + " of depth block " + pc / KC + " failed in another worker");
+            if (s == FAILED) throw new IllegalStateException("packing GEMM panels " + group * GROUP + ".. of depth block " + pc / KC + " failed in another worker");
             if (spins < 1000) Thread.onSpinWait();
             else Thread.yield();
         }
