@@ -20,14 +20,19 @@ import time
 import numpy as np
 
 
-def numpy_burst(a, b, seconds):
+def burst(call, seconds):
+    """Median seconds per call of `call` over at least three calls and `seconds` of wall time."""
     samples = []
     end = time.perf_counter() + seconds
     while len(samples) < 3 or time.perf_counter() < end:
         t0 = time.perf_counter()
-        a @ b
+        call()
         samples.append(time.perf_counter() - t0)
     return statistics.median(samples)
+
+
+def numpy_burst(a, b, seconds):
+    return burst(lambda: a @ b, seconds)
 
 
 def main():

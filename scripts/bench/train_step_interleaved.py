@@ -11,25 +11,14 @@ Needs the project built (./efuf or mvn install). Prints:
 (ratio = efuf4j time / torch time; below 1 means efuf4j is faster)
 """
 import argparse
-import glob
 import os
 import statistics
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torch_train_step as ref  # noqa: E402  (sets torch to 2 threads)
-
-
-def burst(step, seconds):
-    samples = []
-    end = time.perf_counter() + seconds
-    while len(samples) < 3 or time.perf_counter() < end:
-        t0 = time.perf_counter()
-        step()
-        samples.append(time.perf_counter() - t0)
-    return statistics.median(samples)
+from gemm_interleaved import burst  # noqa: E402
 
 
 def main():
