@@ -48,7 +48,8 @@ def main():
     if not jars:
         raise SystemExit("build the project first (./efuf --help or mvn install): no tensor/target/efuf4j-tensor-*.jar")
     java = os.path.join(os.environ.get("EFUF_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java")
-    jvm = subprocess.Popen([java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-cp", jars[0],
+    jvm = subprocess.Popen([java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC",  # as ./efuf runs
+                            "-cp", jars[0],
                             "org.efuf4j.tensor.cpu.GemmBursts", str(args.threads)],
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 
