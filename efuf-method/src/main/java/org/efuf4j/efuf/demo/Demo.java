@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.efuf4j.clip.ClipScorer;
+import org.efuf4j.clip.ScorerQuality;
 import org.efuf4j.clip.ScoringOptions;
 import org.efuf4j.efuf.dataset.LabelledScore;
 import org.efuf4j.efuf.dataset.SampleSelector;
@@ -52,7 +53,6 @@ import org.efuf4j.efuf.world.World;
 import org.efuf4j.efuf.world.WorldCaption;
 import org.efuf4j.efuf.world.WorldFiles;
 import org.efuf4j.efuf.world.WorldImage;
-import org.efuf4j.efuf.world.models.Auc;
 import org.efuf4j.efuf.world.models.WorldCaptioner;
 import org.efuf4j.efuf.world.models.WorldModels;
 import org.efuf4j.models.generate.Decoding;
@@ -316,7 +316,7 @@ public final class Demo {
             s[i] = labelled.get(i).score();
             present[i] = labelled.get(i).present();
         }
-        finite(node, "scorer_auc", Auc.of(s, present));
+        finite(node, "scorer_auc", ScorerQuality.auc(s, present));
         if (seed == 1 && !labelled.isEmpty()) Charts.scoreHistogram(d.histogram(), th, out.resolve("plots/figure2-scores.png"));
         return new Formation(dataset, vanilla);
     }
