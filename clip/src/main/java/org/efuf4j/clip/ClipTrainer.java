@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -54,17 +56,18 @@ import org.efuf4j.tensor.Tensor;
 public final class ClipTrainer {
 
     /**
-     * An image, its caption and, optionally, texts that are wrong for it but plausible, and the objects the image
-     * shows (empty when unknown: the caption is then the only text that describes it).
+     * An image, its caption and, optionally, texts that are wrong for it but plausible, the objects the image shows
+     * (empty when unknown: the caption is then the only text that describes it) and the group it belongs to (its
+     * kind of scene, say; null: none), which {@link Options#groupedBatchShare} draws whole batches from.
      */
-    public record Example(RgbImage image, String caption, List<String> hardNegatives, Set<String> objects) {
+    public record Example(RgbImage image, String caption, List<String> hardNegatives, Set<String> objects, String group) {
         public Example {
             if (image == null || caption == null) throw new IllegalArgumentException("an example needs an image and a caption");
             hardNegatives = hardNegatives == null ? List.of() : List.copyOf(hardNegatives);
             objects = objects == null ? Set.of() : Set.copyOf(objects);
         }
 
-        public Example(RgbImage image, String caption, List<String> hardNegatives) { this(image, caption, hardNegatives, Set.of()); }
+        public Example(RgbImage image, String caption, List<String> hardNegatives) { this(image, caption, hardNegatives, Set.of(), null); }
 
         public Example(RgbImage image, String caption) { this(image, caption, List.of()); }
     }
@@ -88,15 +91,18 @@ public final class ClipTrainer {
      * @param maxGradNorm       global gradient-norm clip; 0 turns it off
      * @param hardNegatives     whether examples' hard negatives join the text side of the loss
      * @param negativesPerImage at most this many hard negatives per example and step
+     * @param groupedBatchShare share of the batches drawn from one group of examples only: what tells a group's
+     *                          members apart must then be learnt, not what tells the groups apart
      * @param seed              batch order and hard-negative choice
      * @param logEvery          steps between progress reports (the last step always reports)
      * @param checkpointDir     where checkpoints go, or null
      * @param checkpointEvery   steps between checkpoints; 0 saves only after the last step
      */
     public record Options(int steps, int batchSize, double learningRate, int warmupSteps, double finalLrFraction, double weightDecay,
-                          double maxGradNorm, boolean hardNegatives, int negativesPerImage, long seed, int logEvery, Path checkpointDir,
-                          int checkpointEvery) {
+                          double maxGradNorm, boolean hardNegatives, int negativesPerImage, double groupedBatchShare, long seed, int logEvery,
+                          Path checkpointDir, int checkpointEvery) {
         public Options {
+            if (!(groupedBatchShare >= 0 && groupedBatchShare <= 1)) throw new IllegalArgumentException("groupedBatchShare must be in [0, 1], got " + groupedBatchShare);
             if (!(finalLrFraction > 0 && finalLrFraction <= 1)) throw new IllegalArgumentException("finalLrFraction must be in (0, 1], got " + finalLrFraction);
             if (steps <= 0) throw new IllegalArgumentException("steps must be positive, got " + steps);
             if (batchSize < 2) throw new IllegalArgumentException("contrastive batches need at least 2 examples, got batchSize " + batchSize);
@@ -109,24 +115,26 @@ public final class ClipTrainer {
 
         /** Settings that train a small model in a few hundred steps. */
         public static Options defaults(int steps) {
-            return new Options(steps, 32, 1e-3, Math.min(20, steps / 10), 1.0, 0.1, 1.0, true, 2, 0, Math.max(1, steps / 20), null, 0);
+            return new Options(steps, 32, 1e-3, Math.min(20, steps / 10), 1.0, 0.1, 1.0, true, 2, 0.0, 0, Math.max(1, steps / 20), null, 0);
         }
 
-        public Options withBatchSize(int b) { return new Options(steps, b, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, seed, logEvery, checkpointDir, checkpointEvery); }
+        public Options withBatchSize(int b) { return new Options(steps, b, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, groupedBatchShare, seed, logEvery, checkpointDir, checkpointEvery); }
 
-        public Options withLearningRate(double lr) { return new Options(steps, batchSize, lr, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, seed, logEvery, checkpointDir, checkpointEvery); }
+        public Options withLearningRate(double lr) { return new Options(steps, batchSize, lr, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, groupedBatchShare, seed, logEvery, checkpointDir, checkpointEvery); }
 
-        public Options withHardNegatives(boolean on, int perImage) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, on, perImage, seed, logEvery, checkpointDir, checkpointEvery); }
+        public Options withHardNegatives(boolean on, int perImage) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, on, perImage, groupedBatchShare, seed, logEvery, checkpointDir, checkpointEvery); }
 
-        public Options withSeed(long s) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, s, logEvery, checkpointDir, checkpointEvery); }
+        public Options withSeed(long s) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, groupedBatchShare, s, logEvery, checkpointDir, checkpointEvery); }
 
-        public Options withLogEvery(int n) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, seed, n, checkpointDir, checkpointEvery); }
+        public Options withLogEvery(int n) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, groupedBatchShare, seed, n, checkpointDir, checkpointEvery); }
 
-        public Options withWarmup(int warmup, double finalLrFraction) { return new Options(steps, batchSize, learningRate, warmup, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, seed, logEvery, checkpointDir, checkpointEvery); }
+        public Options withWarmup(int warmup, double finalLrFraction) { return new Options(steps, batchSize, learningRate, warmup, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, groupedBatchShare, seed, logEvery, checkpointDir, checkpointEvery); }
 
-        public Options withWeightDecay(double wd) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, wd, maxGradNorm, hardNegatives, negativesPerImage, seed, logEvery, checkpointDir, checkpointEvery); }
+        public Options withWeightDecay(double wd) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, wd, maxGradNorm, hardNegatives, negativesPerImage, groupedBatchShare, seed, logEvery, checkpointDir, checkpointEvery); }
 
-        public Options withCheckpoints(Path dir, int every) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, seed, logEvery, dir, every); }
+        public Options withGroupedBatches(double share) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, share, seed, logEvery, checkpointDir, checkpointEvery); }
+
+        public Options withCheckpoints(Path dir, int every) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, groupedBatchShare, seed, logEvery, dir, every); }
     }
 
     /** One progress report: the loss is the mean since the previous report. */
@@ -200,7 +208,7 @@ public final class ClipTrainer {
                 ? LrSchedule.cosine(options.learningRate(), options.warmupSteps(), options.steps(), options.learningRate() * options.finalLrFraction())
                 : LrSchedule.linearWarmup(options.learningRate(), options.warmupSteps());
 
-        BatchSampler sampler = new BatchSampler(examples, options.batchSize(), new Random(options.seed()));
+        BatchSampler sampler = new BatchSampler(examples, options.batchSize(), options.groupedBatchShare(), new Random(options.seed()));
         Random negatives = new Random(options.seed() * 31 + 7);
         float[] losses = new float[options.steps()];
         long start = System.nanoTime();
@@ -345,40 +353,57 @@ public final class ClipTrainer {
         }
     }
 
-    /** Batches of distinct captions, drawn from a reshuffled pass over the examples. */
-    private static final class BatchSampler {
+    /**
+     * Batches of distinct captions, drawn from a reshuffled pass over the examples; with a grouped share, that share of
+     * the batches comes from a reshuffled pass over one group's examples (a group picked in proportion to its size).
+     */
+    static final class BatchSampler {
         private final List<Example> examples;
         private final int batchSize;
+        private final double groupedShare;
         private final Random random;
         private final Deque<Example> pending = new ArrayDeque<>();
+        private final Map<String, List<Example>> groups = new HashMap<>();
+        private final Map<String, Deque<Example>> pendingByGroup = new HashMap<>();
 
-        BatchSampler(List<Example> examples, int batchSize, Random random) {
+        BatchSampler(List<Example> examples, int batchSize, double groupedShare, Random random) {
             this.examples = examples;
             this.batchSize = batchSize;
+            this.groupedShare = groupedShare;
             this.random = random;
+            for (Example e : examples) if (e.group() != null) groups.computeIfAbsent(e.group(), g -> new ArrayList<>()).add(e);
         }
 
         List<Example> next() {
+            if (groupedShare > 0 && !groups.isEmpty() && random.nextDouble() < groupedShare) {
+                Example anchor = examples.get(random.nextInt(examples.size()));
+                if (anchor.group() != null) {
+                    List<Example> members = groups.get(anchor.group());
+                    return fill(pendingByGroup.computeIfAbsent(anchor.group(), g -> new ArrayDeque<>()), members);
+                }
+            }
+            return fill(pending, examples);
+        }
+
+        private List<Example> fill(Deque<Example> queue, List<Example> source) {
             List<Example> batch = new ArrayList<>(batchSize);
             Set<String> captions = new HashSet<>();
-            // Two passes at most: what is left of this epoch, then a fresh shuffle.
+            // Two passes at most: what is left of this pass, then a fresh shuffle.
             for (int pass = 0; pass < 2 && batch.size() < batchSize; pass++) {
-                if (pending.isEmpty() || pass == 1) refill();
+                if (queue.isEmpty() || pass == 1) {
+                    List<Example> order = new ArrayList<>(source);
+                    Collections.shuffle(order, random);
+                    queue.addAll(order);
+                }
                 List<Example> skipped = new ArrayList<>();
-                while (!pending.isEmpty() && batch.size() < batchSize) {
-                    Example e = pending.poll();
+                while (!queue.isEmpty() && batch.size() < batchSize) {
+                    Example e = queue.poll();
                     if (captions.add(e.caption())) batch.add(e);
                     else skipped.add(e);
                 }
-                for (int i = skipped.size() - 1; i >= 0; i--) pending.addFirst(skipped.get(i));
+                for (int i = skipped.size() - 1; i >= 0; i--) queue.addFirst(skipped.get(i));
             }
             return batch;
-        }
-
-        private void refill() {
-            List<Example> order = new ArrayList<>(examples);
-            Collections.shuffle(order, random);
-            pending.addAll(order);
         }
     }
 }

@@ -207,6 +207,26 @@ class ClipTrainerTest {
         }
     }
 
+    @Test
+    void groupedBatchesHoldOneGroupAndDistinctCaptions() {
+        Random r = new Random(12);
+        RgbImage img = RgbImage.filled(8, 8, 1, 2, 3);
+        List<ClipTrainer.Example> examples = new ArrayList<>();
+        for (int i = 0; i < 90; i++)
+            examples.add(new ClipTrainer.Example(img, "text " + (i % 30), List.of(), java.util.Set.of(), "group " + (i % 3)));
+        ClipTrainer.BatchSampler grouped = new ClipTrainer.BatchSampler(examples, 8, 1.0, r);
+        ClipTrainer.BatchSampler mixed = new ClipTrainer.BatchSampler(examples, 8, 0.0, r);
+        int mixedBatches = 0;
+        for (int b = 0; b < 40; b++) {
+            List<ClipTrainer.Example> g = grouped.next(), m = mixed.next();
+            assertEquals(8, g.size());
+            assertEquals(1, g.stream().map(ClipTrainer.Example::group).distinct().count(), "one group per batch: " + g);
+            assertEquals(8, g.stream().map(ClipTrainer.Example::caption).distinct().count(), "distinct captions: " + g);
+            if (m.stream().map(ClipTrainer.Example::group).distinct().count() > 1) mixedBatches++;
+        }
+        assertTrue(mixedBatches > 30, "ungrouped batches mix the groups, got " + mixedBatches + " of 40");
+    }
+
     /** {@code -sum q log softmax}, q uniform over the right entries. */
     private static double softCrossEntropy(double[] logits, boolean[] right) {
         int count = 0;

@@ -284,11 +284,15 @@ public final class Demo {
                 throw new IllegalArgumentException("the calibrated thresholds leave D+ (" + o.selection().positives().size() + "), D- ("
                         + o.selection().negatives().size() + ") or Ds (" + o.selection().sentences().size() + ") empty");
         } catch (IllegalArgumentException e) {
-            // a weak scorer or a tiny labelled sample cannot always reach the target: say so and use the quartiles
-            thresholdSource = "quartiles of all scores (calibration failed: " + e.getMessage() + ")";
-            log.accept("threshold calibration failed (" + e.getMessage() + "); using the quartiles of the scores");
-            o = DatasetFormation.form(records, extractor.vocabulary(), sample.build(), formation(new ThresholdChoice.FromPercentiles(25, 75, null),
-                    SampleSelector.Options.PAPER, seed), dataset);
+            // a weak scorer or a tiny labelled sample cannot always reach the target: say so and fall back on the share of
+            // hallucinated mentions the labelled sample shows (D- = the lowest half of that share), else on the quartiles
+            double rate = labelledHallucinationRate(images.subList(0, labelledImages), mentions);
+            log.accept(String.format(Locale.ROOT, "threshold calibration failed (%s); the labelled sample's hallucination rate is %.3f", e.getMessage(), rate));
+            ThresholdChoice fallback = rate > 0 && rate < 1 ? new ThresholdChoice.FromHallucinationRate(rate, 0.5, null)
+                    : new ThresholdChoice.FromPercentiles(25, 75, null);
+            thresholdSource = (rate > 0 && rate < 1 ? String.format(Locale.ROOT, "hallucination rate %.3f of the labelled sample", rate)
+                    : "quartiles of all scores") + " (calibration failed: " + e.getMessage() + ")";
+            o = DatasetFormation.form(records, extractor.vocabulary(), sample.build(), formation(fallback, SampleSelector.Options.PAPER, seed), dataset);
         }
         node.put("threshold_source", thresholdSource);
         ThresholdSet th = o.thresholds();
@@ -319,6 +323,18 @@ public final class Demo {
         finite(node, "scorer_auc", ScorerQuality.auc(s, present));
         if (seed == 1 && !labelled.isEmpty()) Charts.scoreHistogram(d.histogram(), th, out.resolve("plots/figure2-scores.png"));
         return new Formation(dataset, vanilla);
+    }
+
+    /** The share of the labelled images' mentions that name an absent object. */
+    private static double labelledHallucinationRate(List<WorldImage> labelled, List<List<Mention>> mentions) {
+        int all = 0, absent = 0;
+        for (int i = 0; i < labelled.size(); i++) {
+            for (Mention m : mentions.get(i)) {
+                all++;
+                if (!labelled.get(i).categories().contains(m.object())) absent++;
+            }
+        }
+        return all == 0 ? Double.NaN : (double) absent / all;
     }
 
     private static DatasetFormation.Settings formation(ThresholdChoice thresholds, SampleSelector.Options selection, int seed) {

@@ -42,11 +42,13 @@ public final class WorldClipTrainer {
      * @param patchSize     vision patch side in pixels; the scorer's default differs from the captioner's tower
      * @param captionRate   share of an image's training texts that are whole reference captions (the rest: object phrases)
      * @param hardNegatives absent group-mates' phrases per image and step on the image side of the loss; 0: none
+     * @param sceneBatches  share of the batches drawn from one scene type: the scene's background then tells nothing,
+     *                      only its objects do
      */
     public record Options(int visionHidden, int visionLayers, int visionHeads, int patchSize, int textHidden,
                           int textLayers, int textHeads, int projectionDim, int maxTextLength, int vocabSize,
                           int steps, int batchSize, double learningRate, double weightDecay, double captionRate,
-                          int hardNegatives, long seed) {
+                          int hardNegatives, double sceneBatches, long seed) {
         public Options {
             if (steps < 1 || batchSize < 2) throw new IllegalArgumentException("CLIP training needs steps >= 1 and batchSize >= 2, got "
                     + steps + " and " + batchSize);
@@ -56,7 +58,7 @@ public final class WorldClipTrainer {
 
         /** The embedded default's scorer: a few minutes on 2 cores. */
         public static Options small() {
-            return new Options(64, 3, 4, 8, 64, 2, 4, 64, 48, 700, 300, 48, 2e-3, 0.1, 0.4, 2, 7001);
+            return new Options(64, 3, 4, 8, 64, 2, 4, 64, 48, 700, 300, 48, 2e-3, 0.1, 0.4, 2, 0.0, 7001);
         }
 
         /**
@@ -64,44 +66,49 @@ public final class WorldClipTrainer {
          * image rows for the decoder) and a smaller text tower, which is dropped after pretraining.
          */
         public static Options captionerTower() {
-            return new Options(64, 2, 4, 16, 48, 1, 4, 64, 48, 700, 300, 48, 2e-3, 0.1, 0.4, 2, 8001);
+            return new Options(64, 2, 4, 16, 48, 1, 4, 64, 48, 700, 300, 48, 2e-3, 0.1, 0.4, 2, 0.0, 8001);
         }
 
         /** Seconds: the captioner's tower in tests (another seed and patch size than {@link #tiny()}). */
         public static Options tinyTower() {
-            return new Options(32, 1, 2, 8, 32, 1, 2, 32, 48, 400, 8, 16, 2e-3, 0.0, 0.4, 0, 8001);
+            return new Options(32, 1, 2, 8, 32, 1, 2, 32, 48, 400, 8, 16, 2e-3, 0.0, 0.4, 0, 0.0, 8001);
         }
 
         /** Seconds: for tests. */
         public static Options tiny() {
-            return new Options(32, 1, 2, 16, 32, 1, 2, 32, 48, 400, 12, 16, 2e-3, 0.0, 0.4, 2, 7001);
+            return new Options(32, 1, 2, 16, 32, 1, 2, 32, 48, 400, 12, 16, 2e-3, 0.0, 0.4, 2, 0.0, 7001);
         }
 
         public Options withSteps(int steps) {
             return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, projectionDim,
-                    maxTextLength, vocabSize, steps, batchSize, learningRate, weightDecay, captionRate, hardNegatives, seed);
+                    maxTextLength, vocabSize, steps, batchSize, learningRate, weightDecay, captionRate, hardNegatives, sceneBatches, seed);
         }
 
         public Options withPatchSize(int patchSize) {
             return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, projectionDim,
-                    maxTextLength, vocabSize, steps, batchSize, learningRate, weightDecay, captionRate, hardNegatives, seed);
+                    maxTextLength, vocabSize, steps, batchSize, learningRate, weightDecay, captionRate, hardNegatives, sceneBatches, seed);
+        }
+
+        public Options withSceneBatches(double sceneBatches) {
+            return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, projectionDim,
+                    maxTextLength, vocabSize, steps, batchSize, learningRate, weightDecay, captionRate, hardNegatives, sceneBatches, seed);
         }
 
         public Options withHardNegatives(int hardNegatives) {
             return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, projectionDim,
-                    maxTextLength, vocabSize, steps, batchSize, learningRate, weightDecay, captionRate, hardNegatives, seed);
+                    maxTextLength, vocabSize, steps, batchSize, learningRate, weightDecay, captionRate, hardNegatives, sceneBatches, seed);
         }
 
         /** One line naming every field: what the cache key digests. */
         public String canonical() {
-            return String.format(Locale.ROOT, "clip v2 vision=%d/%d/%d/p%d text=%d/%d/%d proj=%d len=%d vocab=%d steps=%d batch=%d lr=%s wd=%s captions=%s hardNegatives=%d seed=%d",
+            return String.format(Locale.ROOT, "clip v2 vision=%d/%d/%d/p%d text=%d/%d/%d proj=%d len=%d vocab=%d steps=%d batch=%d lr=%s wd=%s captions=%s hardNegatives=%d sceneBatches=%s seed=%d",
                     visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, projectionDim, maxTextLength,
-                    vocabSize, steps, batchSize, learningRate, weightDecay, captionRate, hardNegatives, seed);
+                    vocabSize, steps, batchSize, learningRate, weightDecay, captionRate, hardNegatives, sceneBatches, seed);
         }
 
         ClipTrainer.Options training() {
             return new ClipTrainer.Options(steps, batchSize, learningRate, Math.max(1, steps / 10), 0.05, weightDecay, 1.0, hardNegatives > 0,
-                    hardNegatives, seed, Math.max(1, steps / 20), null, 0);
+                    hardNegatives, sceneBatches, seed, Math.max(1, steps / 20), null, 0);
         }
     }
 
@@ -190,7 +197,7 @@ public final class WorldClipTrainer {
                 objects.put(c.text(), Set.copyOf(c.objects()));
                 texts.add(c.text());
             }
-            for (String t : texts) list.add(new ClipTrainer.Example(rgb, t, absent, present));
+            for (String t : texts) list.add(new ClipTrainer.Example(rgb, t, absent, present, image.scene()));
         }
         return new Examples(list, objects);
     }
