@@ -171,7 +171,7 @@ class ClipTrainerTest {
         Random r = new Random(8);
         List<ClipTrainer.Example> batch = new ArrayList<>();
         for (int i = 0; i < 4; i++)
-            batch.add(new ClipTrainer.Example(square(i == 3 ? 4 : i, r), ScoringOptions.paper().prompt(named[i]), List.of(), shows.get(i)));
+            batch.add(new ClipTrainer.Example(square(i == 3 ? 4 : i, r), ScoringOptions.paper().prompt(named[i]), List.of(), shows.get(i), null));
         List<String> negatives = List.of(ScoringOptions.paper().prompt("purple"));
         boolean[][] fits = new boolean[4][5]; // image i, text t (4 captions, then the negative)
         for (int i = 0; i < 4; i++) fits[i][i] = true;
