@@ -70,6 +70,9 @@ public final class Demo {
     public static final Map<String, Ablation> VARIANTS = variants();
     public static final String BASE = "base";
     public static final String METRICS = "metrics.json";
+    /** Calibrated D+ and D- must each hold at least this many samples and this share of all scored mentions. */
+    static final int MIN_SET_SIZE = 10;
+    static final double MIN_SET_SHARE = 0.02;
 
     private final DemoSettings settings;
     private final Path cache, out;
@@ -280,9 +283,11 @@ public final class Demo {
         try {
             o = DatasetFormation.form(records, extractor.vocabulary(), sample.build(), formation(new ThresholdChoice.FromLabels(settings.targetPrecision(), null),
                     SampleSelector.Options.PAPER, seed), dataset);
-            if (o.selection().positives().isEmpty() || o.selection().negatives().isEmpty() || o.selection().sentences().isEmpty())
-                throw new IllegalArgumentException("the calibrated thresholds leave D+ (" + o.selection().positives().size() + "), D- ("
-                        + o.selection().negatives().size() + ") or Ds (" + o.selection().sentences().size() + ") empty");
+            // a tail of one or two labelled mentions reaches any precision by chance: such thresholds are no calibration
+            int fewest = Math.max(MIN_SET_SIZE, (int) Math.round(MIN_SET_SHARE * labelled.size()));
+            if (o.selection().positives().size() < fewest || o.selection().negatives().size() < fewest || o.selection().sentences().isEmpty())
+                throw new IllegalArgumentException("the calibrated thresholds leave D+ (" + o.selection().positives().size() + ") or D- ("
+                        + o.selection().negatives().size() + ") under " + fewest + " samples, or Ds (" + o.selection().sentences().size() + ") empty");
         } catch (IllegalArgumentException e) {
             // a weak scorer or a tiny labelled sample cannot always reach the target: say so and fall back on the share of
             // hallucinated mentions the labelled sample shows (D- = the lowest half of that share), else on the quartiles

@@ -38,7 +38,7 @@ public record DemoSettings(WorldConfig world, WorldModels.Config models, int for
         WorldModels.Config models = new WorldModels.Config(small.scorer(), small.captionerVision(), small.captioner().withSteps(500),
                 small.evalImages(), small.probeTrainImages(), small.maxNewTokens());
         return new DemoSettings(WorldConfig.defaults().withImages(2000, 0, 120).withHallucinationRate(0.15), models, 400, 0.1, 0.9, 48, 4,
-                1e-4, 0.3, 0.2, TrainableSet.PROJECTOR_AND_LM, 6.0, 1, 6, false);
+                3e-5, 0.3, 0.2, TrainableSet.PROJECTOR_AND_LM, 6.0, 1, 6, false);
     }
 
     /** CI: a tiny world and few steps; exercises every stage and artefact, not the effect sizes. */
