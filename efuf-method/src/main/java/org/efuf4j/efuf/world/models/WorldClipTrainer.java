@@ -56,9 +56,13 @@ public final class WorldClipTrainer {
             if (hardNegatives < 0) throw new IllegalArgumentException("hardNegatives must be >= 0, got " + hardNegatives);
         }
 
-        /** The embedded default's scorer: a few minutes on 2 cores. */
+        /**
+         * The embedded default's scorer: a few minutes on 2 cores. 16-pixel patches and 1200 steps rather than 8-pixel
+         * patches and 300 at about the same cost: the loss first settles where telling the scenes apart leaves it and
+         * only later learns the objects (group-mate AUC 0.71-0.73 after 300 steps at p8, 0.83 after 1200 at p16).
+         */
         public static Options small() {
-            return new Options(64, 3, 4, 8, 64, 2, 4, 64, 48, 700, 300, 48, 2e-3, 0.1, 0.4, 2, 0.0, 7001);
+            return new Options(64, 2, 4, 16, 64, 2, 4, 64, 48, 700, 1200, 48, 2e-3, 0.1, 0.4, 2, 0.0, 7001);
         }
 
         /**
