@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -21,11 +23,13 @@ import java.util.stream.Stream;
 
 import org.efuf4j.autograd.Activations;
 import org.efuf4j.autograd.Arithmetic;
-import org.efuf4j.autograd.CrossEntropyOps;
+import org.efuf4j.autograd.Shaping;
+import org.efuf4j.autograd.SoftmaxOps;
 import org.efuf4j.autograd.Variable;
 import org.efuf4j.autograd.nn.Parameter;
 import org.efuf4j.autograd.optim.AdamW;
 import org.efuf4j.autograd.optim.GradClip;
+import org.efuf4j.autograd.optim.LrSchedule;
 import org.efuf4j.models.clip.ClipModel;
 import org.efuf4j.models.config.ClipConfig;
 import org.efuf4j.models.image.ImagePreprocessor;
@@ -43,36 +47,63 @@ import org.efuf4j.tensor.Tensor;
  * answer. With hard negatives on, each example's {@link Example#hardNegatives()} (captions or object prompts of
  * objects that co-occur with the image's objects elsewhere but are absent here) join the batch as extra text
  * columns: the image-to-text loss must rank the true caption above them, the text-to-image loss is unchanged.
+ *
+ * <p>When examples know the objects their image shows and a {@link TextObjects} says which objects a text names,
+ * a text also describes every other image holding all of its objects ("a dog" fits each image with a dog): the loss
+ * then spreads each row's target evenly over all its matches instead of the diagonal alone, so a second dog in the
+ * batch is not pushed away from "a dog", nor is a hard negative that another image of the batch does show.
  */
 public final class ClipTrainer {
 
-    /** An image, its caption and, optionally, texts that are wrong for it but plausible. */
-    public record Example(RgbImage image, String caption, List<String> hardNegatives) {
+    /**
+     * An image, its caption and, optionally, texts that are wrong for it but plausible, the objects the image shows
+     * (empty when unknown: the caption is then the only text that describes it) and the group it belongs to (its
+     * kind of scene, say; null: none), which {@link Options#groupedBatchShare} draws whole batches from.
+     */
+    public record Example(RgbImage image, String caption, List<String> hardNegatives, Set<String> objects, String group) {
         public Example {
             if (image == null || caption == null) throw new IllegalArgumentException("an example needs an image and a caption");
             hardNegatives = hardNegatives == null ? List.of() : List.copyOf(hardNegatives);
+            objects = objects == null ? Set.of() : Set.copyOf(objects);
         }
 
+        public Example(RgbImage image, String caption, List<String> hardNegatives) { this(image, caption, hardNegatives, Set.of(), null); }
+
         public Example(RgbImage image, String caption) { this(image, caption, List.of()); }
+    }
+
+    /** The objects a training text names; empty when unknown (the text then describes its own image only). */
+    @FunctionalInterface
+    public interface TextObjects {
+        Set<String> of(String text);
+
+        TextObjects UNKNOWN = text -> Set.of();
     }
 
     /**
      * @param steps             optimizer steps
      * @param batchSize         examples per step (fewer when the data has fewer distinct captions)
-     * @param learningRate      AdamW learning rate (constant after a linear warm-up of {@code warmupSteps})
+     * @param learningRate      AdamW peak learning rate, reached after a linear warm-up of {@code warmupSteps}
      * @param warmupSteps       steps of linear warm-up from 0
+     * @param finalLrFraction   1: the rate stays at its peak after warm-up; below 1: it decays on a cosine to this
+     *                          fraction of the peak at the last step
      * @param weightDecay       AdamW decoupled weight decay on weight matrices
      * @param maxGradNorm       global gradient-norm clip; 0 turns it off
      * @param hardNegatives     whether examples' hard negatives join the text side of the loss
      * @param negativesPerImage at most this many hard negatives per example and step
+     * @param groupedBatchShare share of the batches drawn from one group of examples only: what tells a group's
+     *                          members apart must then be learnt, not what tells the groups apart
      * @param seed              batch order and hard-negative choice
      * @param logEvery          steps between progress reports (the last step always reports)
      * @param checkpointDir     where checkpoints go, or null
      * @param checkpointEvery   steps between checkpoints; 0 saves only after the last step
      */
-    public record Options(int steps, int batchSize, double learningRate, int warmupSteps, double weightDecay, double maxGradNorm,
-                          boolean hardNegatives, int negativesPerImage, long seed, int logEvery, Path checkpointDir, int checkpointEvery) {
+    public record Options(int steps, int batchSize, double learningRate, int warmupSteps, double finalLrFraction, double weightDecay,
+                          double maxGradNorm, boolean hardNegatives, int negativesPerImage, double groupedBatchShare, long seed, int logEvery,
+                          Path checkpointDir, int checkpointEvery) {
         public Options {
+            if (!(groupedBatchShare >= 0 && groupedBatchShare <= 1)) throw new IllegalArgumentException("groupedBatchShare must be in [0, 1], got " + groupedBatchShare);
+            if (!(finalLrFraction > 0 && finalLrFraction <= 1)) throw new IllegalArgumentException("finalLrFraction must be in (0, 1], got " + finalLrFraction);
             if (steps <= 0) throw new IllegalArgumentException("steps must be positive, got " + steps);
             if (batchSize < 2) throw new IllegalArgumentException("contrastive batches need at least 2 examples, got batchSize " + batchSize);
             if (!(learningRate > 0)) throw new IllegalArgumentException("learningRate must be positive, got " + learningRate);
@@ -84,20 +115,26 @@ public final class ClipTrainer {
 
         /** Settings that train a small model in a few hundred steps. */
         public static Options defaults(int steps) {
-            return new Options(steps, 32, 1e-3, Math.min(20, steps / 10), 0.1, 1.0, true, 2, 0, Math.max(1, steps / 20), null, 0);
+            return new Options(steps, 32, 1e-3, Math.min(20, steps / 10), 1.0, 0.1, 1.0, true, 2, 0.0, 0, Math.max(1, steps / 20), null, 0);
         }
 
-        public Options withBatchSize(int b) { return new Options(steps, b, learningRate, warmupSteps, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, seed, logEvery, checkpointDir, checkpointEvery); }
+        public Options withBatchSize(int b) { return new Options(steps, b, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, groupedBatchShare, seed, logEvery, checkpointDir, checkpointEvery); }
 
-        public Options withLearningRate(double lr) { return new Options(steps, batchSize, lr, warmupSteps, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, seed, logEvery, checkpointDir, checkpointEvery); }
+        public Options withLearningRate(double lr) { return new Options(steps, batchSize, lr, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, groupedBatchShare, seed, logEvery, checkpointDir, checkpointEvery); }
 
-        public Options withHardNegatives(boolean on, int perImage) { return new Options(steps, batchSize, learningRate, warmupSteps, weightDecay, maxGradNorm, on, perImage, seed, logEvery, checkpointDir, checkpointEvery); }
+        public Options withHardNegatives(boolean on, int perImage) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, on, perImage, groupedBatchShare, seed, logEvery, checkpointDir, checkpointEvery); }
 
-        public Options withSeed(long s) { return new Options(steps, batchSize, learningRate, warmupSteps, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, s, logEvery, checkpointDir, checkpointEvery); }
+        public Options withSeed(long s) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, groupedBatchShare, s, logEvery, checkpointDir, checkpointEvery); }
 
-        public Options withLogEvery(int n) { return new Options(steps, batchSize, learningRate, warmupSteps, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, seed, n, checkpointDir, checkpointEvery); }
+        public Options withLogEvery(int n) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, groupedBatchShare, seed, n, checkpointDir, checkpointEvery); }
 
-        public Options withCheckpoints(Path dir, int every) { return new Options(steps, batchSize, learningRate, warmupSteps, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, seed, logEvery, dir, every); }
+        public Options withWarmup(int warmup, double finalLrFraction) { return new Options(steps, batchSize, learningRate, warmup, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, groupedBatchShare, seed, logEvery, checkpointDir, checkpointEvery); }
+
+        public Options withWeightDecay(double wd) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, wd, maxGradNorm, hardNegatives, negativesPerImage, groupedBatchShare, seed, logEvery, checkpointDir, checkpointEvery); }
+
+        public Options withGroupedBatches(double share) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, share, seed, logEvery, checkpointDir, checkpointEvery); }
+
+        public Options withCheckpoints(Path dir, int every) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, groupedBatchShare, seed, logEvery, dir, every); }
     }
 
     /** One progress report: the loss is the mean since the previous report. */
@@ -129,8 +166,14 @@ public final class ClipTrainer {
     private final Tokenizer tokenizer;
     private final ImagePreprocessor preprocessor;
     private final Options options;
+    private final TextObjects textObjects;
 
     public ClipTrainer(ClipModel model, Tokenizer tokenizer, ImagePreprocessor preprocessor, Options options) {
+        this(model, tokenizer, preprocessor, options, TextObjects.UNKNOWN);
+    }
+
+    /** With {@code textObjects}, a text describes every example whose objects include all it names (see the class comment). */
+    public ClipTrainer(ClipModel model, Tokenizer tokenizer, ImagePreprocessor preprocessor, Options options, TextObjects textObjects) {
         int towerSize = model.config().visionConfig().imageSize();
         if (preprocessor.imageSize() != towerSize)
             throw new IllegalArgumentException("the image preprocessor crops to " + preprocessor.imageSize() + " pixels, but the vision tower reads " + towerSize);
@@ -139,6 +182,7 @@ public final class ClipTrainer {
         this.tokenizer = tokenizer;
         this.preprocessor = preprocessor;
         this.options = options;
+        this.textObjects = textObjects;
     }
 
     /** A freshly initialised CLIPModel of {@code config}; a loaded one ({@link PretrainedModels#load}) trains as well. */
@@ -160,15 +204,18 @@ public final class ClipTrainer {
         AdamW decayed = new AdamW(decay, options.learningRate(), 0.9f, 0.98f, 1e-6f, (float) options.weightDecay());
         AdamW plain = new AdamW(noDecay, options.learningRate(), 0.9f, 0.98f, 1e-6f, 0f);
         List<Parameter> all = model.parameters();
+        LrSchedule schedule = options.finalLrFraction() < 1
+                ? LrSchedule.cosine(options.learningRate(), options.warmupSteps(), options.steps(), options.learningRate() * options.finalLrFraction())
+                : LrSchedule.linearWarmup(options.learningRate(), options.warmupSteps());
 
-        BatchSampler sampler = new BatchSampler(examples, options.batchSize(), new Random(options.seed()));
+        BatchSampler sampler = new BatchSampler(examples, options.batchSize(), options.groupedBatchShare(), new Random(options.seed()));
         Random negatives = new Random(options.seed() * 31 + 7);
         float[] losses = new float[options.steps()];
         long start = System.nanoTime();
         double sinceReport = 0;
         int reported = 0;
         for (int step = 1; step <= options.steps(); step++) {
-            double lr = options.learningRate() * (options.warmupSteps() == 0 ? 1 : Math.min(1.0, (double) step / options.warmupSteps()));
+            double lr = schedule.lr(step);
             decayed.setLr(lr);
             plain.setLr(lr);
             List<Example> batch = sampler.next();
@@ -201,8 +248,9 @@ public final class ClipTrainer {
     }
 
     /**
-     * Symmetric InfoNCE: image i against texts [captions; negatives] with label i, caption i against the images with
-     * label i; the mean of both cross-entropies. Without negatives this is HF {@code CLIPModel}'s loss.
+     * Symmetric InfoNCE: image i against texts [captions; negatives], caption j against the images; the mean of both
+     * cross-entropies. Each row's target is spread evenly over the texts (images) that describe it: the diagonal
+     * alone unless {@link TextObjects} says more, which is then HF {@code CLIPModel}'s loss.
      */
     Variable loss(List<Example> batch, List<String> extraNegatives) {
         int n = batch.size();
@@ -220,12 +268,40 @@ public final class ClipTrainer {
         Variable perImage = Arithmetic.mul(img.matmul(txt.transpose(0, 1)), scale);
         Variable captions = extraNegatives.isEmpty() ? txt : txt.slice(0, 0, n);
         Variable perText = Arithmetic.mul(captions.matmul(img.transpose(0, 1)), scale);
-        long[] diag = new long[n];
-        for (int i = 0; i < n; i++) diag[i] = i;
-        Tensor labels = img.backend().fromHost(Tensor.ofLongs(diag, n));
-        Variable imageLoss = CrossEntropyOps.rows(perImage, labels).loss().mean();
-        Variable textLoss = CrossEntropyOps.rows(perText, labels).loss().mean();
+        boolean[][] describes = describes(batch, texts);
+        Variable imageLoss = softTargetCrossEntropy(perImage, describes, false);
+        Variable textLoss = softTargetCrossEntropy(perText, describes, true);
         return Arithmetic.scale(Arithmetic.add(imageLoss, textLoss), 0.5f);
+    }
+
+    /** {@code d[i][t]}: text t describes the image of example i (its own caption always does). */
+    private boolean[][] describes(List<Example> batch, List<String> texts) {
+        boolean[][] d = new boolean[batch.size()][texts.size()];
+        for (int t = 0; t < texts.size(); t++) {
+            Set<String> named = textObjects.of(texts.get(t));
+            for (int i = 0; i < batch.size(); i++) {
+                Example e = batch.get(i);
+                d[i][t] = t == i || !named.isEmpty() && !e.objects().isEmpty() && e.objects().containsAll(named);
+            }
+        }
+        return d;
+    }
+
+    /**
+     * Mean over rows of {@code -sum_k q_k log softmax(row)_k}, q uniform over the row's matches; rows are images
+     * ({@code describes[row][k]}) or, transposed, captions ({@code describes[k][row]}, one row per image).
+     */
+    private static Variable softTargetCrossEntropy(Variable logits, boolean[][] describes, boolean transposed) {
+        int rows = logits.dim(0), cols = logits.dim(1);
+        float[] q = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            int count = 0;
+            for (int k = 0; k < cols; k++) if (transposed ? describes[k][r] : describes[r][k]) count++;
+            for (int k = 0; k < cols; k++) if (transposed ? describes[k][r] : describes[r][k]) q[r * cols + k] = 1f / count;
+        }
+        Variable logp = SoftmaxOps.logSoftmax(Shaping.contiguous(logits));
+        Variable weighted = Arithmetic.mul(logp, Variable.constant(Tensor.of(q, rows, cols).to(logits.value().device())));
+        return Arithmetic.scale(weighted.sum(), -1f / rows);
     }
 
     /** Up to {@code negativesPerImage} of each example's hard negatives, none equal to a caption in the batch. */
@@ -277,40 +353,57 @@ public final class ClipTrainer {
         }
     }
 
-    /** Batches of distinct captions, drawn from a reshuffled pass over the examples. */
-    private static final class BatchSampler {
+    /**
+     * Batches of distinct captions, drawn from a reshuffled pass over the examples; with a grouped share, that share of
+     * the batches comes from a reshuffled pass over one group's examples (a group picked in proportion to its size).
+     */
+    static final class BatchSampler {
         private final List<Example> examples;
         private final int batchSize;
+        private final double groupedShare;
         private final Random random;
         private final Deque<Example> pending = new ArrayDeque<>();
+        private final Map<String, List<Example>> groups = new HashMap<>();
+        private final Map<String, Deque<Example>> pendingByGroup = new HashMap<>();
 
-        BatchSampler(List<Example> examples, int batchSize, Random random) {
+        BatchSampler(List<Example> examples, int batchSize, double groupedShare, Random random) {
             this.examples = examples;
             this.batchSize = batchSize;
+            this.groupedShare = groupedShare;
             this.random = random;
+            for (Example e : examples) if (e.group() != null) groups.computeIfAbsent(e.group(), g -> new ArrayList<>()).add(e);
         }
 
         List<Example> next() {
+            if (groupedShare > 0 && !groups.isEmpty() && random.nextDouble() < groupedShare) {
+                Example anchor = examples.get(random.nextInt(examples.size()));
+                if (anchor.group() != null) {
+                    List<Example> members = groups.get(anchor.group());
+                    return fill(pendingByGroup.computeIfAbsent(anchor.group(), g -> new ArrayDeque<>()), members);
+                }
+            }
+            return fill(pending, examples);
+        }
+
+        private List<Example> fill(Deque<Example> queue, List<Example> source) {
             List<Example> batch = new ArrayList<>(batchSize);
             Set<String> captions = new HashSet<>();
-            // Two passes at most: what is left of this epoch, then a fresh shuffle.
+            // Two passes at most: what is left of this pass, then a fresh shuffle.
             for (int pass = 0; pass < 2 && batch.size() < batchSize; pass++) {
-                if (pending.isEmpty() || pass == 1) refill();
+                if (queue.isEmpty() || pass == 1) {
+                    List<Example> order = new ArrayList<>(source);
+                    Collections.shuffle(order, random);
+                    queue.addAll(order);
+                }
                 List<Example> skipped = new ArrayList<>();
-                while (!pending.isEmpty() && batch.size() < batchSize) {
-                    Example e = pending.poll();
+                while (!queue.isEmpty() && batch.size() < batchSize) {
+                    Example e = queue.poll();
                     if (captions.add(e.caption())) batch.add(e);
                     else skipped.add(e);
                 }
-                for (int i = skipped.size() - 1; i >= 0; i--) pending.addFirst(skipped.get(i));
+                for (int i = skipped.size() - 1; i >= 0; i--) queue.addFirst(skipped.get(i));
             }
             return batch;
-        }
-
-        private void refill() {
-            List<Example> order = new ArrayList<>(examples);
-            Collections.shuffle(order, random);
-            pending.addAll(order);
         }
     }
 }

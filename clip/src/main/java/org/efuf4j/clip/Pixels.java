@@ -9,10 +9,10 @@ import org.efuf4j.tensor.Parallel;
 import org.efuf4j.tensor.Tensor;
 
 /** {@code pixel_values [B, 3, S, S]} of a list of images, preprocessed in parallel (resampling dominates). */
-final class Pixels {
+public final class Pixels {
     private Pixels() {}
 
-    static Tensor batch(ImagePreprocessor preprocessor, List<RgbImage> images) {
+    public static Tensor batch(ImagePreprocessor preprocessor, List<RgbImage> images) {
         Tensor[] each = new Tensor[images.size()];
         Parallel.forRange(each.length, 1, (s, e) -> {
             for (int i = s; i < e; i++) each[i] = preprocessor.preprocess(images.get(i));

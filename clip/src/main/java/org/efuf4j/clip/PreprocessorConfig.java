@@ -13,10 +13,10 @@ import org.efuf4j.models.image.ImagePreprocessor;
 import org.efuf4j.models.image.ImagePreprocessors;
 
 /** Writes {@code preprocessor_config.json} for a {@link ClipImageProcessor}, as transformers' {@code CLIPImageProcessor} saves it. */
-final class PreprocessorConfig {
+public final class PreprocessorConfig {
     private PreprocessorConfig() {}
 
-    static void write(ImagePreprocessor preprocessor, Path dir) throws IOException {
+    public static void write(ImagePreprocessor preprocessor, Path dir) throws IOException {
         if (!(preprocessor instanceof ClipImageProcessor p) || p.padToSquare())
             throw new IllegalArgumentException("only CLIPImageProcessor settings without padding can be saved, got " + preprocessor);
         ObjectMapper json = new ObjectMapper();

@@ -52,23 +52,41 @@ public record ScorerQuality(double auc, Group present, Group absent, Histogram h
     public static double auc(float[] present, float[] absent) {
         if (present.length == 0 || absent.length == 0)
             throw new IllegalArgumentException("AUC needs scores of both groups, got " + present.length + " present and " + absent.length + " absent");
-        int n = present.length + absent.length;
-        float[] all = new float[n];
-        System.arraycopy(present, 0, all, 0, present.length);
-        System.arraycopy(absent, 0, all, present.length, absent.length);
+        double[] scores = new double[present.length + absent.length];
+        boolean[] isPresent = new boolean[scores.length];
+        for (int i = 0; i < present.length; i++) {
+            scores[i] = present[i];
+            isPresent[i] = true;
+        }
+        for (int i = 0; i < absent.length; i++) scores[present.length + i] = absent[i];
+        return auc(scores, isPresent);
+    }
+
+    /** The same for labelled scores; NaN when either group is empty (the area is undefined then). */
+    public static double auc(double[] scores, boolean[] present) {
+        if (scores.length != present.length)
+            throw new IllegalArgumentException("AUC needs one label per score, got " + scores.length + " scores and " + present.length + " labels");
+        int n = scores.length;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
-        Arrays.sort(order, (a, b) -> Float.compare(all[a], all[b]));
+        Arrays.sort(order, (a, b) -> Double.compare(scores[a], scores[b]));
         double presentRankSum = 0;
+        long np = 0;
         for (int i = 0; i < n; ) {
             int j = i;
-            while (j + 1 < n && all[order[j + 1]] == all[order[i]]) j++;
+            while (j + 1 < n && scores[order[j + 1]] == scores[order[i]]) j++;
             double rank = (i + j) / 2.0 + 1; // mean of the 1-based ranks i+1 .. j+1
-            for (int k = i; k <= j; k++) if (order[k] < present.length) presentRankSum += rank;
+            for (int k = i; k <= j; k++) {
+                if (present[order[k]]) {
+                    presentRankSum += rank;
+                    np++;
+                }
+            }
             i = j + 1;
         }
-        double np = present.length, na = absent.length;
-        return (presentRankSum - np * (np + 1) / 2) / (np * na);
+        long na = n - np;
+        if (np == 0 || na == 0) return Double.NaN;
+        return (presentRankSum - np * (np + 1) / 2.0) / ((double) np * na);
     }
 
     /** A text table: AUC, each group's mean +/- std, and the histogram as bars. */

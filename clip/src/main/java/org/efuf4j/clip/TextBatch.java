@@ -12,7 +12,7 @@ import org.efuf4j.tensor.Tensor;
  * Texts as the CLIP text tower reads them: {@code input_ids} and {@code attention_mask} {@code [B, L]}, padded to
  * the longest text (as {@code CLIPProcessor(padding=True)}). Each row ends with end-of-text, where the tower pools.
  */
-record TextBatch(Tensor ids, Tensor mask) {
+public record TextBatch(Tensor ids, Tensor mask) {
 
     /** Fails when the tokenizer's end-of-text is not the id the text tower pools at. */
     static void checkCompatible(Tokenizer tokenizer, ClipTextConfig config) {
@@ -25,7 +25,7 @@ record TextBatch(Tensor ids, Tensor mask) {
                     + config.vocabSize());
     }
 
-    static TextBatch encode(Tokenizer tokenizer, List<String> texts, int maxLength) {
+    public static TextBatch encode(Tokenizer tokenizer, List<String> texts, int maxLength) {
         if (texts.isEmpty()) throw new IllegalArgumentException("no texts to encode");
         int eos = tokenizer.eosId();
         List<int[]> rows = new ArrayList<>(texts.size());

@@ -154,6 +154,90 @@ class ClipTrainerTest {
         }
     }
 
+    @Test
+    void textsNamingAnImagesObjectsShareItsTargetAndSoDoHardNegativesItShows() {
+        ClipVocabulary vocab = vocabulary();
+        Tokenizer tok = vocab.tokenizer(dir.resolve("tok"));
+        ClipModel model = ClipTrainer.newModel(TinyClip.config(vocab), 6);
+        ClipImageProcessor pre = ClipImageProcessor.clip(TinyClip.IMAGE_SIZE);
+        // caption = the first colour's prompt; image 0 shows red and blue, so the blue caption of image 2 fits it too,
+        // and the negative "purple" (wrong for images 0-2) is what image 3 shows
+        String[] named = {"red", "green", "blue", "purple"};
+        List<java.util.Set<String>> shows = List.of(java.util.Set.of("red", "blue"), java.util.Set.of("green"), java.util.Set.of("blue"),
+                java.util.Set.of("purple"));
+        java.util.Map<String, java.util.Set<String>> textObjects = new java.util.HashMap<>();
+        for (String c : COLOURS) textObjects.put(ScoringOptions.paper().prompt(c), java.util.Set.of(c));
+        ClipTrainer trainer = new ClipTrainer(model, tok, pre, ClipTrainer.Options.defaults(1), t -> textObjects.getOrDefault(t, java.util.Set.of()));
+        Random r = new Random(8);
+        List<ClipTrainer.Example> batch = new ArrayList<>();
+        for (int i = 0; i < 4; i++)
+            batch.add(new ClipTrainer.Example(square(i == 3 ? 4 : i, r), ScoringOptions.paper().prompt(named[i]), List.of(), shows.get(i), null));
+        List<String> negatives = List.of(ScoringOptions.paper().prompt("purple"));
+        boolean[][] fits = new boolean[4][5]; // image i, text t (4 captions, then the negative)
+        for (int i = 0; i < 4; i++) fits[i][i] = true;
+        fits[0][2] = true;
+        fits[3][4] = true;
+
+        try (NoGrad scope = NoGrad.enter()) {
+            List<String> texts = new ArrayList<>(batch.stream().map(ClipTrainer.Example::caption).toList());
+            texts.addAll(negatives);
+            TextBatch tb = TextBatch.encode(tok, texts, 16);
+            Variable img = model.imageEmbeds(model.visionModel.forward(ImageBatch.stack(batch.stream().map(e -> pre.preprocess(e.image())).toList())));
+            Variable txt = model.textEmbeds(model.textModel.forward(tb.ids(), tb.mask()));
+            float scale = (float) Math.exp(model.logitScale.value().toFloatArray()[0]);
+            float[] im = img.value().toFloatArray(), tx = txt.value().toFloatArray();
+            int e = img.dim(1);
+            double imageSide = 0, textSide = 0;
+            for (int i = 0; i < 4; i++) {
+                double[] row = new double[5];
+                for (int t = 0; t < 5; t++) row[t] = scale * dot(im, i, tx, t, e);
+                imageSide += softCrossEntropy(row, fits[i]);
+            }
+            for (int t = 0; t < 4; t++) {
+                double[] col = new double[4];
+                boolean[] right = new boolean[4];
+                for (int j = 0; j < 4; j++) {
+                    col[j] = scale * dot(tx, t, im, j, e);
+                    right[j] = fits[j][t];
+                }
+                textSide += softCrossEntropy(col, right);
+            }
+            double expected = 0.5 * (imageSide / 4 + textSide / 4);
+            assertEquals(expected, trainer.loss(batch, negatives).value().toFloatArray()[0], 1e-4);
+        }
+    }
+
+    @Test
+    void groupedBatchesHoldOneGroupAndDistinctCaptions() {
+        Random r = new Random(12);
+        RgbImage img = RgbImage.filled(8, 8, 1, 2, 3);
+        List<ClipTrainer.Example> examples = new ArrayList<>();
+        for (int i = 0; i < 90; i++)
+            examples.add(new ClipTrainer.Example(img, "text " + (i % 30), List.of(), java.util.Set.of(), "group " + (i % 3)));
+        ClipTrainer.BatchSampler grouped = new ClipTrainer.BatchSampler(examples, 8, 1.0, r);
+        ClipTrainer.BatchSampler mixed = new ClipTrainer.BatchSampler(examples, 8, 0.0, r);
+        int mixedBatches = 0;
+        for (int b = 0; b < 40; b++) {
+            List<ClipTrainer.Example> g = grouped.next(), m = mixed.next();
+            assertEquals(8, g.size());
+            assertEquals(1, g.stream().map(ClipTrainer.Example::group).distinct().count(), "one group per batch: " + g);
+            assertEquals(8, g.stream().map(ClipTrainer.Example::caption).distinct().count(), "distinct captions: " + g);
+            if (m.stream().map(ClipTrainer.Example::group).distinct().count() > 1) mixedBatches++;
+        }
+        assertTrue(mixedBatches > 30, "ungrouped batches mix the groups, got " + mixedBatches + " of 40");
+    }
+
+    /** {@code -sum q log softmax}, q uniform over the right entries. */
+    private static double softCrossEntropy(double[] logits, boolean[] right) {
+        int count = 0;
+        for (boolean b : right) if (b) count++;
+        double loss = 0;
+        for (int k = 0; k < logits.length; k++) {
+            if (right[k]) loss += crossEntropy(logits, k) / count;
+        }
+        return loss;
+    }
+
     private static double dot(float[] a, int i, float[] b, int j, int e) {
         double s = 0;
         for (int k = 0; k < e; k++) s += (double) a[i * e + k] * b[j * e + k];

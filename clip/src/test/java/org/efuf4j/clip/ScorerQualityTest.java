@@ -38,6 +38,31 @@ class ScorerQualityTest {
     }
 
     @Test
+    void labelledScoresGiveThePairwiseAucAndNaNWithOneGroup() {
+        Random r = new Random(3);
+        for (int trial = 0; trial < 20; trial++) {
+            int n = 2 + r.nextInt(40);
+            double[] s = new double[n];
+            boolean[] y = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                s[i] = r.nextInt(6); // coarse scores: many ties
+                y[i] = r.nextBoolean();
+            }
+            double won = 0;
+            long pairs = 0;
+            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) if (y[i] && !y[j]) {
+                pairs++;
+                won += s[i] > s[j] ? 1 : s[i] == s[j] ? 0.5 : 0;
+            }
+            assertEquals(pairs == 0 ? Double.NaN : won / pairs, ScorerQuality.auc(s, y), 1e-12);
+        }
+        // positives 0.3, 0.2 vs negatives 0.1, 0.2: pairs won 1 + 1 + 1 + tie 0.5 = 3.5 of 4
+        assertEquals(0.875, ScorerQuality.auc(new double[] {0.1, 0.2, 0.3, 0.2}, new boolean[] {false, false, true, true}), 1e-12);
+        assertTrue(Double.isNaN(ScorerQuality.auc(new double[] {1, 2}, new boolean[] {true, true})));
+        assertThrows(IllegalArgumentException.class, () -> ScorerQuality.auc(new double[] {1}, new boolean[] {true, false}));
+    }
+
+    @Test
     void histogramAndMomentsSummariseBothGroups() {
         float[] present = {30, 32, 34, 36}, absent = {20, 22, 30};
         ScorerQuality q = ScorerQuality.of(present, absent, 4);

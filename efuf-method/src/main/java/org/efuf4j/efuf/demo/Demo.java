@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.efuf4j.clip.ClipScorer;
+import org.efuf4j.clip.ScorerQuality;
 import org.efuf4j.clip.ScoringOptions;
 import org.efuf4j.efuf.dataset.LabelledScore;
 import org.efuf4j.efuf.dataset.SampleSelector;
@@ -52,7 +53,6 @@ import org.efuf4j.efuf.world.World;
 import org.efuf4j.efuf.world.WorldCaption;
 import org.efuf4j.efuf.world.WorldFiles;
 import org.efuf4j.efuf.world.WorldImage;
-import org.efuf4j.efuf.world.models.Auc;
 import org.efuf4j.efuf.world.models.WorldCaptioner;
 import org.efuf4j.efuf.world.models.WorldModels;
 import org.efuf4j.models.generate.Decoding;
@@ -70,6 +70,9 @@ public final class Demo {
     public static final Map<String, Ablation> VARIANTS = variants();
     public static final String BASE = "base";
     public static final String METRICS = "metrics.json";
+    /** Calibrated D+ and D- must each hold at least this many samples and this share of all scored mentions. */
+    static final int MIN_SET_SIZE = 10;
+    static final double MIN_SET_SHARE = 0.02;
 
     private final DemoSettings settings;
     private final Path cache, out;
@@ -280,15 +283,21 @@ public final class Demo {
         try {
             o = DatasetFormation.form(records, extractor.vocabulary(), sample.build(), formation(new ThresholdChoice.FromLabels(settings.targetPrecision(), null),
                     SampleSelector.Options.PAPER, seed), dataset);
-            if (o.selection().positives().isEmpty() || o.selection().negatives().isEmpty() || o.selection().sentences().isEmpty())
-                throw new IllegalArgumentException("the calibrated thresholds leave D+ (" + o.selection().positives().size() + "), D- ("
-                        + o.selection().negatives().size() + ") or Ds (" + o.selection().sentences().size() + ") empty");
+            // a tail of one or two labelled mentions reaches any precision by chance: such thresholds are no calibration
+            int fewest = Math.max(MIN_SET_SIZE, (int) Math.round(MIN_SET_SHARE * labelled.size()));
+            if (o.selection().positives().size() < fewest || o.selection().negatives().size() < fewest || o.selection().sentences().isEmpty())
+                throw new IllegalArgumentException("the calibrated thresholds leave D+ (" + o.selection().positives().size() + ") or D- ("
+                        + o.selection().negatives().size() + ") under " + fewest + " samples, or Ds (" + o.selection().sentences().size() + ") empty");
         } catch (IllegalArgumentException e) {
-            // a weak scorer or a tiny labelled sample cannot always reach the target: say so and use the quartiles
-            thresholdSource = "quartiles of all scores (calibration failed: " + e.getMessage() + ")";
-            log.accept("threshold calibration failed (" + e.getMessage() + "); using the quartiles of the scores");
-            o = DatasetFormation.form(records, extractor.vocabulary(), sample.build(), formation(new ThresholdChoice.FromPercentiles(25, 75, null),
-                    SampleSelector.Options.PAPER, seed), dataset);
+            // a weak scorer or a tiny labelled sample cannot always reach the target: say so and fall back on the share of
+            // hallucinated mentions the labelled sample shows (D- = the lowest half of that share), else on the quartiles
+            double rate = labelledHallucinationRate(images.subList(0, labelledImages), mentions);
+            log.accept(String.format(Locale.ROOT, "threshold calibration failed (%s); the labelled sample's hallucination rate is %.3f", e.getMessage(), rate));
+            ThresholdChoice fallback = rate > 0 && rate < 1 ? new ThresholdChoice.FromHallucinationRate(rate, 0.5, null)
+                    : new ThresholdChoice.FromPercentiles(25, 75, null);
+            thresholdSource = (rate > 0 && rate < 1 ? String.format(Locale.ROOT, "hallucination rate %.3f of the labelled sample", rate)
+                    : "quartiles of all scores") + " (calibration failed: " + e.getMessage() + ")";
+            o = DatasetFormation.form(records, extractor.vocabulary(), sample.build(), formation(fallback, SampleSelector.Options.PAPER, seed), dataset);
         }
         node.put("threshold_source", thresholdSource);
         ThresholdSet th = o.thresholds();
@@ -316,9 +325,21 @@ public final class Demo {
             s[i] = labelled.get(i).score();
             present[i] = labelled.get(i).present();
         }
-        finite(node, "scorer_auc", Auc.of(s, present));
+        finite(node, "scorer_auc", ScorerQuality.auc(s, present));
         if (seed == 1 && !labelled.isEmpty()) Charts.scoreHistogram(d.histogram(), th, out.resolve("plots/figure2-scores.png"));
         return new Formation(dataset, vanilla);
+    }
+
+    /** The share of the labelled images' mentions that name an absent object. */
+    private static double labelledHallucinationRate(List<WorldImage> labelled, List<List<Mention>> mentions) {
+        int all = 0, absent = 0;
+        for (int i = 0; i < labelled.size(); i++) {
+            for (Mention m : mentions.get(i)) {
+                all++;
+                if (!labelled.get(i).categories().contains(m.object())) absent++;
+            }
+        }
+        return all == 0 ? Double.NaN : (double) absent / all;
     }
 
     private static DatasetFormation.Settings formation(ThresholdChoice thresholds, SampleSelector.Options selection, int seed) {

@@ -65,6 +65,9 @@ public final class DemoReport {
         Charts.curves("Unlearning loss L per step (seed 1)", steps, padded, outDir.resolve("plots/unlearning-losses.png"));
     }
 
+    /** Paragraphs separated by blank lines: what was tried on the world and what made a difference. */
+    static final String FINDINGS = "world-findings.txt";
+
     static Document build(JsonNode m) {
         Document d = new Document();
         JsonNode settings = m.path("settings"), world = m.path("world"), bm = m.path("base_models"), summary = m.path("summary");
@@ -167,13 +170,36 @@ public final class DemoReport {
         for (JsonNode a : m.path("acceptance")) {
             all++;
             held += a.path("holds").asBoolean() ? 1 : 0;
-            rows.add(List.of(a.path("criterion").asText(), a.path("measure").asText(), num(a.path("value"), 4), a.path("bound").asText(),
+            rows.add(List.of(a.path("criterion").asText(), a.path("measure").asText(), num(a.path("value"), 4), num(a.path("spread"), 4),
+                    a.path("seeds_holding").asInt() + "/" + a.path("per_seed").size(), a.path("bound").asText(),
                     a.path("holds").asBoolean() ? "holds" : "DOES NOT HOLD"));
         }
         d.paragraph(held + " of " + all + " criteria hold on this run (computed from the seed means above"
                 + (settings.path("quick").asBoolean() ? "; a quick run checks the machinery, not the effect sizes" : "") + ").");
-        d.table(List.of("criterion", "measure", "value", "bound", "result"), rows);
+        d.table(List.of("criterion", "measure", "value (seed mean)", "std over seeds", "seeds holding", "bound", "result"), rows);
+
+        d.heading(2, "Analysis");
+        List<String> failing = new ArrayList<>();
+        for (JsonNode a : m.path("acceptance")) if (!a.path("holds").asBoolean()) failing.add(a.path("text").asText());
+        d.paragraph(String.format(Locale.ROOT, "On this run the scorer tells the captioner's present mentions from its hallucinated ones at AUC %s and the captioner's"
+                        + " own projected features tell present from absent group-mates at probe AUC %s; %d of %d acceptance criteria hold on the seed means.%s",
+                num(bm.path("scorerAuc"), 3), num(bm.path("probeAuc"), 3), held, all,
+                failing.isEmpty() ? "" : " Not holding: " + String.join("; ", failing) + "."));
+        for (String paragraph : findings()) d.paragraph(paragraph);
         return d;
+    }
+
+    /** What the development of this world measured (the standing research notes, not numbers of this run). */
+    static List<String> findings() {
+        try (var in = DemoReport.class.getResourceAsStream(FINDINGS)) {
+            if (in == null) throw new IllegalStateException("the report's findings resource " + FINDINGS + " is missing from the build");
+            List<String> out = new ArrayList<>();
+            for (String p : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\\n\\s*\\n"))
+                if (!p.isBlank()) out.add(p.strip().replaceAll("\\s*\\n\\s*", " "));
+            return out;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + FINDINGS, e);
+        }
     }
 
     private static Document.Caption caption(JsonNode c) {

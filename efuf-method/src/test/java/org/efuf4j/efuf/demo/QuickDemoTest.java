@@ -134,12 +134,16 @@ class QuickDemoTest {
         if (base > 0) {
             assertEquals((base - efuf) / base, chairS.path("value").asDouble(), 1e-12);
             assertEquals((base - efuf) / base >= 0.15, chairS.path("holds").asBoolean());
+            // one seed: its own value is the mean, and a spread needs two
+            assertEquals(1, chairS.path("per_seed").size());
+            assertEquals(chairS.path("value").asDouble(), chairS.path("per_seed").get(0).asDouble(), 1e-12);
+            assertTrue(chairS.path("spread").isNull(), "no spread from one seed: " + chairS);
         } else assertFalse(chairS.path("holds").asBoolean(), "undefined relative drop does not hold");
     }
 
     @Test void reportHoldsEveryTableRowAndMarksHallucinations() throws Exception {
         String md = Files.readString(out.resolve("report.md")), html = Files.readString(out.resolve("report.html"));
-        for (String heading : List.of("Figure 2", "Table 1", "Table 2", "Table 3", "Gallery", "Acceptance", "World", "Base models")) {
+        for (String heading : List.of("Figure 2", "Table 1", "Table 2", "Table 3", "Gallery", "Acceptance", "World", "Base models", "Analysis")) {
             assertTrue(md.contains(heading), "markdown section " + heading);
             assertTrue(html.contains(heading), "html section " + heading);
         }

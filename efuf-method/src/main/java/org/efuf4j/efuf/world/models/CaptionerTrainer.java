@@ -18,6 +18,7 @@ import org.efuf4j.autograd.Variable;
 import org.efuf4j.autograd.optim.AdamW;
 import org.efuf4j.autograd.optim.GradClip;
 import org.efuf4j.autograd.optim.LrSchedule;
+import org.efuf4j.clip.PreprocessorConfig;
 import org.efuf4j.efuf.world.QaPair;
 import org.efuf4j.efuf.world.Split;
 import org.efuf4j.efuf.world.World;
@@ -168,12 +169,12 @@ public final class CaptionerTrainer {
     static void save(LlavaForConditionalGeneration model, WorldTokenizer tokenizer, int imageSize, Path dir) {
         try {
             Files.createDirectories(dir);
+            PretrainedModels.save(model, dir);
+            tokenizer.save(dir);
+            PreprocessorConfig.write(WorldPixels.processor(imageSize), dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
+            throw new UncheckedIOException("cannot write the captioner to " + dir + ": " + e.getMessage(), e);
         }
-        PretrainedModels.save(model, dir);
-        tokenizer.save(dir);
-        WorldPixels.writePreprocessorConfig(dir, imageSize);
     }
 
     /** Captions and questions of the training images, drawn without replacement epoch by epoch. */

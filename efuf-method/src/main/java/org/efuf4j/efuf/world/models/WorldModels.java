@@ -21,6 +21,8 @@ import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.efuf4j.autograd.NoGrad;
+import org.efuf4j.clip.ScorerQuality;
+import org.efuf4j.clip.TextBatch;
 import org.efuf4j.efuf.eval.CaptionChair;
 import org.efuf4j.efuf.eval.Chair;
 import org.efuf4j.efuf.eval.ChairReport;
@@ -217,7 +219,7 @@ public final class WorldModels {
                 if (real) presentCount++; else hallucinatedCount++;
             }
         }
-        double scorerAuc = Auc.of(toDoubles(scores), toBooleans(present));
+        double scorerAuc = ScorerQuality.auc(toDoubles(scores), toBooleans(present));
         double groupMateAuc = groupMateAuc(eval, scorer);
         double probeAuc = probeAuc(world, captioner, config.probeTrainImages());
         List<String> samples = new ArrayList<>();
@@ -241,7 +243,7 @@ public final class WorldModels {
                 labels.add(image.categories().contains(c));
             }
         }
-        return Auc.of(toDoubles(scores), toBooleans(labels));
+        return ScorerQuality.auc(toDoubles(scores), toBooleans(labels));
     }
 
     /**
@@ -272,7 +274,7 @@ public final class WorldModels {
                 labels.add(eval.get(i).categories().contains(category));
             }
         }
-        return Auc.of(toDoubles(scores), toBooleans(labels));
+        return ScorerQuality.auc(toDoubles(scores), toBooleans(labels));
     }
 
     /** The scorer CLIP loaded from its directory: cosine of image and text embeddings, text embeddings cached. */
@@ -311,7 +313,7 @@ public final class WorldModels {
 
         private float[] textEmbedding(String text) {
             try (NoGrad scope = NoGrad.enter()) {
-                TextBatch b = TextBatch.of(tokenizer, List.of(text), clip.config().textConfig().maxPositionEmbeddings());
+                TextBatch b = TextBatch.encode(tokenizer, List.of(text), clip.config().textConfig().maxPositionEmbeddings());
                 return clip.textEmbeds(clip.textModel.forward(b.ids(), b.mask())).value().toFloatArray();
             }
         }

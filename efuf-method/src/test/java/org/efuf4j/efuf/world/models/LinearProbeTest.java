@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 
+import org.efuf4j.clip.ScorerQuality;
 import org.junit.jupiter.api.Test;
 
 class LinearProbeTest {
@@ -24,7 +25,7 @@ class LinearProbeTest {
         LinearProbe probe = LinearProbe.fit(x, y, 1e-3, 300);
         double[] s = new double[n];
         for (int i = 0; i < n; i++) s[i] = probe.score(test[i]);
-        double auc = Auc.of(s, testY);
+        double auc = ScorerQuality.auc(s, testY);
         assertTrue(auc > 0.8 && auc < 0.99, "AUC " + auc);
 
         boolean[] noise = new boolean[n];
@@ -33,7 +34,7 @@ class LinearProbeTest {
         for (int i = 0; i < n; i++) s[i] = blind.score(test[i]);
         boolean[] testNoise = new boolean[n];
         for (int i = 0; i < n; i++) testNoise[i] = r.nextBoolean();
-        double chance = Auc.of(s, testNoise);
+        double chance = ScorerQuality.auc(s, testNoise);
         assertTrue(Math.abs(chance - 0.5) < 0.1, "AUC on noise labels " + chance);
     }
 }
