@@ -286,6 +286,20 @@ final class Gemm {
     /** A block {@code [rows x kc]} into MR-row panels: panel {@code ip}, step {@code p}, row {@code r} at {@code ip*MR*kc + p*MR + r}; short panels padded with zeros. */
     private static void packA(GemmOperand a, float[] pa, int kc) {
         int rows = a.rows();
+        float[] heap = a.dtype() == DType.F32 && a.segment().heapBase().orElse(null) instanceof float[] array ? array : null;
+        if (heap != null && a.rowsContiguous() && rows % MR == 0) {
+            // activations: straight from the backing array, three rows in step, the packed panel written in order
+            int base = (int) (a.segment().address() / 4);
+            for (int i0 = 0; i0 < rows; i0 += MR) {
+                int r0 = base + (int) a.index(i0, 0), r1 = base + (int) a.index(i0 + 1, 0), r2 = base + (int) a.index(i0 + 2, 0);
+                for (int p = 0, o = i0 * kc; p < kc; p++, o += MR) {
+                    pa[o] = heap[r0 + p];
+                    pa[o + 1] = heap[r1 + p];
+                    pa[o + 2] = heap[r2 + p];
+                }
+            }
+            return;
+        }
         if (a.rowsContiguous()) {
             // widen the panel's rows as runs, then interleave them so the writes to the packed panel are sequential
             float[] run = ROW_SCRATCH.get();
