@@ -125,12 +125,9 @@ class ClipTrainerTest {
         List<String> negatives = List.of("A photo containing purple.", "A photo containing nothing.");
 
         try (NoGrad scope = NoGrad.enter()) {
-            List<String> texts = new ArrayList<>(batch.stream().map(ClipTrainer.Example::caption).toList());
-            texts.addAll(negatives);
-            TextBatch tb = TextBatch.encode(tok, texts, 16);
-            Variable img = model.imageEmbeds(model.visionModel.forward(ImageBatch.stack(batch.stream().map(e -> pre.preprocess(e.image())).toList())));
-            Variable txt = model.textEmbeds(model.textModel.forward(tb.ids(), tb.mask()));
-            float scale = (float) Math.exp(model.logitScale.value().toFloatArray()[0]);
+            Embeds emb = embed(model, tok, pre, batch, negatives);
+            Variable img = emb.images(), txt = emb.texts();
+            float scale = emb.scale();
 
             // Without negatives: HF CLIPModel's loss as the autograd module computes it.
             float plain = trainer.loss(batch, List.of()).value().toFloatArray()[0];
@@ -179,12 +176,9 @@ class ClipTrainerTest {
         fits[3][4] = true;
 
         try (NoGrad scope = NoGrad.enter()) {
-            List<String> texts = new ArrayList<>(batch.stream().map(ClipTrainer.Example::caption).toList());
-            texts.addAll(negatives);
-            TextBatch tb = TextBatch.encode(tok, texts, 16);
-            Variable img = model.imageEmbeds(model.visionModel.forward(ImageBatch.stack(batch.stream().map(e -> pre.preprocess(e.image())).toList())));
-            Variable txt = model.textEmbeds(model.textModel.forward(tb.ids(), tb.mask()));
-            float scale = (float) Math.exp(model.logitScale.value().toFloatArray()[0]);
+            Embeds emb = embed(model, tok, pre, batch, negatives);
+            Variable img = emb.images(), txt = emb.texts();
+            float scale = emb.scale();
             float[] im = img.value().toFloatArray(), tx = txt.value().toFloatArray();
             int e = img.dim(1);
             double imageSide = 0, textSide = 0;
@@ -236,6 +230,18 @@ class ClipTrainerTest {
             if (right[k]) loss += crossEntropy(logits, k) / count;
         }
         return loss;
+    }
+
+    /** Image embeddings of the batch, text embeddings of its captions then the negatives, and the logit scale. */
+    private record Embeds(Variable images, Variable texts, float scale) {}
+
+    private static Embeds embed(ClipModel model, Tokenizer tok, ClipImageProcessor pre, List<ClipTrainer.Example> batch, List<String> negatives) {
+        List<String> texts = new ArrayList<>(batch.stream().map(ClipTrainer.Example::caption).toList());
+        texts.addAll(negatives);
+        TextBatch tb = TextBatch.encode(tok, texts, 16);
+        Variable img = model.imageEmbeds(model.visionModel.forward(ImageBatch.stack(batch.stream().map(e -> pre.preprocess(e.image())).toList())));
+        Variable txt = model.textEmbeds(model.textModel.forward(tb.ids(), tb.mask()));
+        return new Embeds(img, txt, (float) Math.exp(model.logitScale.value().toFloatArray()[0]));
     }
 
     private static double dot(float[] a, int i, float[] b, int j, int e) {

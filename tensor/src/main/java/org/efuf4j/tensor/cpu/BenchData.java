@@ -6,6 +6,7 @@ import org.efuf4j.tensor.DType;
 import org.efuf4j.tensor.HostAccess;
 import org.efuf4j.tensor.Tensor;
 import org.efuf4j.tensor.bench.BenchContext;
+import org.efuf4j.tensor.bench.Bursts;
 
 /** Operands and timing helpers shared by the GEMM and matrix-vector bench suites. */
 final class BenchData {
@@ -33,7 +34,7 @@ final class BenchData {
 
     static Timing time(BenchContext ctx, double seconds, Runnable body) {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        warmUntilCompiled(body, ctx.quick() ? 0.1 : 0.5);
+        Bursts.warmUp(body, ctx.quick() ? 0.1 : 0.5);
         long[] calls = {0};
         long cpu0 = os.getProcessCpuTime();
         double wall = ctx.time(seconds, () -> {
@@ -42,10 +43,5 @@ final class BenchData {
         });
         double cpu = (os.getProcessCpuTime() - cpu0) / 1e9 / calls[0];
         return new Timing(wall, cpu);
-    }
-
-    /** See {@link org.efuf4j.tensor.bench.Bursts#warmUp}. */
-    static void warmUntilCompiled(Runnable body, double quietSeconds) {
-        org.efuf4j.tensor.bench.Bursts.warmUp(body, quietSeconds);
     }
 }

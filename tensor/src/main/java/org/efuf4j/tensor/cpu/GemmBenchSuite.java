@@ -66,10 +66,10 @@ public final class GemmBenchSuite implements BenchSuite {
         }
     }
 
-    /** Every path compiled by C2 before anything is timed (see {@link BenchData#warmUntilCompiled}). */
+    /** Every path compiled by C2 before anything is timed (see {@link org.efuf4j.tensor.bench.Bursts#warmUp}). */
     private static void warmUp(BenchContext ctx) {
         Tensor a = BenchData.random(DType.F32, 4, 256, 256), w = BenchData.random(DType.BF16, 5, 256, 256);
-        BenchData.warmUntilCompiled(() -> {
+        org.efuf4j.tensor.bench.Bursts.warmUp(() -> {
             CpuBackend.INSTANCE.matmul(a, a);
             CpuBackend.INSTANCE.linear(a, a, null);
             CpuBackend.INSTANCE.linear(a, w, null);

@@ -25,6 +25,14 @@ record GemmOperand(MemorySegment segment, DType dtype, long offset, long rowStri
 
     long index(int r, int c) { return offset + r * rowStride + c * colStride; }
 
+    /** The float[] behind an F32 heap operand (activations), for kernels that read it directly; null otherwise. */
+    float[] heapFloats() {
+        return dtype == DType.F32 && segment.heapBase().orElse(null) instanceof float[] array ? array : null;
+    }
+
+    /** Index in {@link #heapFloats()} of element {@code (r, c)} (a heap segment's address is its byte offset in the array). */
+    int arrayIndex(int r, int c) { return (int) (segment.address() / 4 + index(r, c)); }
+
     /** Element {@code (r, c)} widened to float (the slow path used by references and edges). */
     float get(int r, int c) { return HostAccess.readFloat(segment, dtype, index(r, c)); }
 
