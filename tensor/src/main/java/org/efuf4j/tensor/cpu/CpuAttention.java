@@ -42,26 +42,26 @@ final class CpuAttention {
 
     static Forward forward(Tensor q, Tensor k, Tensor v, AttentionMask mask, float scale) {
         AttentionProblem p = AttentionProblem.of(q, k, v, mask);
-        Tensor out = Tensor.zeros(DType.F32, p.batch(), p.queryHeads(), p.queries(), p.valueDim());
+        HeadRows.Fresh out = HeadRows.fresh(q, p.batch(), p.queryHeads(), p.queries(), p.valueDim());
         Tensor lse = Tensor.zeros(DType.F32, p.batch(), p.queryHeads(), p.queries());
-        if (out.numel() == 0 && lse.numel() == 0) return new Forward(out, lse);
-        HeadRows qr = HeadRows.of(q), kr = HeadRows.of(k), vr = HeadRows.of(v);
+        if (out.tensor().numel() == 0 && lse.numel() == 0) return new Forward(out.tensor(), lse);
+        HeadRows qr = HeadRows.of(q), kr = HeadRows.of(k), vr = HeadRows.of(v), or = out.rows();
         float[] keyBias = p.keyBias(mask);
-        float[] o = heapFloats(out), l = heapFloats(lse);
+        float[] l = heapFloats(lse);
         // Rows of one (batch, kv head) are ordered query-major, then head within the group, so a block
         // covers a contiguous query range and the causal key limit of the block is that of its last row.
         int rows = p.group() * p.queries();
         int blocks = (rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
         int tasks = Math.multiplyExact(p.batch() * p.kvHeads(), blocks);
         Parallel.forRange(tasks, 1, (start, end) -> {
-            QueryBlock block = new QueryBlock(p, mask, scale, qr, kr, vr, keyBias, o, l);
+            QueryBlock block = new QueryBlock(p, mask, scale, qr, kr, vr, or, keyBias, l);
             for (int task = start; task < end; task++) {
                 int rb = task % blocks, bh = task / blocks;
                 int r0 = rb * BLOCK_ROWS;
                 block.run(bh / p.kvHeads(), bh % p.kvHeads(), r0, Math.min(rows, r0 + BLOCK_ROWS));
             }
         });
-        return new Forward(out, lse);
+        return new Forward(out.tensor(), lse);
     }
 
     /** One task's scratch and the online-softmax walk over the keys for a block of query rows. */
@@ -69,8 +69,8 @@ final class CpuAttention {
         private final AttentionProblem p;
         private final AttentionMask mask;
         private final float scale;
-        private final HeadRows qr, kr, vr;
-        private final float[] keyBias, out, lse;
+        private final HeadRows qr, kr, vr, or;
+        private final float[] keyBias, lse;
         private final int d, dv;
 
         private final float[] queries;   // [BLOCK_ROWS, D], scaled
@@ -81,16 +81,16 @@ final class CpuAttention {
         private final int[] lastKey = new int[BLOCK_ROWS];
         private final float[] blockBias = new float[BLOCK_KEYS];
 
-        QueryBlock(AttentionProblem p, AttentionMask mask, float scale, HeadRows qr, HeadRows kr, HeadRows vr,
-                   float[] keyBias, float[] out, float[] lse) {
+        QueryBlock(AttentionProblem p, AttentionMask mask, float scale, HeadRows qr, HeadRows kr, HeadRows vr, HeadRows or,
+                   float[] keyBias, float[] lse) {
             this.p = p;
             this.mask = mask;
             this.scale = scale;
             this.qr = qr;
             this.kr = kr;
             this.vr = vr;
+            this.or = or;
             this.keyBias = keyBias;
-            this.out = out;
             this.lse = lse;
             this.d = p.headDim();
             this.dv = p.valueDim();
@@ -146,7 +146,9 @@ final class CpuAttention {
                 // Exactly 0 only when no key was visible; a NaN sum must reach the output, not hide as "masked".
                 if (sum != 0f) {
                     float inv = 1f / sum;
-                    for (int i = 0; i < dv; i++) out[at * dv + i] = acc[r * dv + i] * inv;
+                    float[] out = or.data();
+                    int o = or.row(b, h, t);
+                    for (int i = 0; i < dv; i++) out[o + i] = acc[r * dv + i] * inv;
                     lse[at] = rowMax[r] + (float) Math.log(sum);
                 } else {
                     lse[at] = Float.NEGATIVE_INFINITY; // nothing visible: the output row stays zero

@@ -2,6 +2,9 @@ package org.efuf4j.tensor.cpu;
 
 import static org.efuf4j.tensor.cpu.CpuBackwardArrays.floats;
 
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -9,25 +12,30 @@ import jdk.incubator.vector.VectorSpecies;
 
 import org.efuf4j.tensor.AttentionMask;
 import org.efuf4j.tensor.Backend;
+import org.efuf4j.tensor.DType;
 import org.efuf4j.tensor.Parallel;
 import org.efuf4j.tensor.Shapes;
 import org.efuf4j.tensor.Tensor;
 
 /**
- * Host backward of scaled-dot-product attention with causal/padding masks and GQA. Probabilities are
- * recomputed one query row at a time (nothing of size Tq x Tk is stored); work is split over
- * (batch, kv head) so every task owns its dk/dv rows and no accumulation races.
+ * Host backward of scaled-dot-product attention with causal/padding masks and GQA, in the FlashAttention-2 shape:
+ * work is split over (batch, kv head), so every task owns its dK/dV rows and no accumulation races, and each task
+ * walks its query heads in blocks of {@link #QUERY_BLOCK} rows. For a block it recomputes the scores against the keys
+ * that block can see (a {@code QUERY_BLOCK x Tk} strip, never the whole {@code Tq x Tk} matrix), turns them into
+ * probabilities, and then everything else is five small GEMMs on the packed {@link Gemm} micro-kernel:
+ * {@code S = Q K^T}, {@code dP = dO V^T}, {@code dV += P^T dO}, {@code dK += dS^T Q} and {@code dQ = dS K}, with
+ * {@code dS = P (dP - rowsum(dO O)) scale}. Row by row with vectors along the keys, the same work ran as short,
+ * latency-bound loops at about a sixth of the speed.
  *
- * <p>Each task first transposes its keys and values to {@code [D, Tk]}, so that every per-row quantity (scores,
- * {@code dP = dO V^T}, probabilities, {@code dS}) is computed with vectors running along the keys, and the key and
- * value gradients are accumulated transposed the same way. Vectorising along the head dimension instead costs two
- * lane reductions and a scalar exponential per (query, key) pair, which dominated training at the small head
- * sizes of the embedded world (16-32). {@link org.efuf4j.tensor.reference.ReferenceBackend#attentionBackward} is
- * the plain twin the tests compare with.
+ * <p>Masked keys get probability and {@code dS} exactly zero, and padded keys are zeroed in the task's copy of K and V,
+ * so a NaN in a padded key cannot reach any gradient through {@code 0 * NaN}.
+ * {@link org.efuf4j.tensor.reference.ReferenceBackend#attentionBackward} is the plain twin the tests compare with.
  */
 final class CpuBackwardAttention {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Query rows per block: the score strips ({@code 2 x QUERY_BLOCK x Tk}) stay in L2 for the usual key counts. */
+    static final int QUERY_BLOCK = 64;
 
     private CpuBackwardAttention() {}
 
@@ -41,156 +49,145 @@ final class CpuBackwardAttention {
         CpuBackwardArrays.requireShape("attention values", v, new int[] {b, hkv, tk, d});
         CpuBackwardArrays.requireShape("attention output", out, q.shape());
         CpuBackwardArrays.requireShape("attention upstream gradient", dOut, q.shape());
-        float[] qs = floats(q), ks = floats(k), vs = floats(v), os = floats(out), gs = floats(dOut);
-        float[] pad = null;
+        if ((long) QUERY_BLOCK * (tk + L) > Integer.MAX_VALUE - 16 || (long) tk * d > Integer.MAX_VALUE - 16)
+            throw new IllegalArgumentException("attention backward over " + tk + " keys of size " + d + " is beyond one Java array per block");
+        // rows read where they lie (heads split from a projection are strided views), gradients stored like their inputs
+        HeadRows qr = HeadRows.of(q), kr = HeadRows.of(k), vr = HeadRows.of(v), or = HeadRows.of(out), gr = HeadRows.of(dOut);
+        float[] keep = null;
         if (mask.keyPadding() != null) {
             CpuBackwardArrays.requireShape("attention key padding mask", mask.keyPadding(), new int[] {b, tk});
-            pad = floats(mask.keyPadding());
+            keep = floats(mask.keyPadding());
         }
-        float[] padding = pad;
-        float[] dq = new float[qs.length], dk = new float[ks.length], dv = new float[vs.length];
-        int group = hq / hkv;
-        Parallel.forRange(b * hkv, 1, (t0, t1) -> {
-            KeyBlock block = new KeyBlock(tk, d);
-            for (int task = t0; task < t1; task++) {
-                int bi = task / hkv, kh = task % hkv;
-                int kBase = (bi * hkv + kh) * tk * d;
-                block.load(ks, vs, kBase, padding, bi);
-                for (int h = kh * group; h < (kh + 1) * group; h++) {
-                    int qBase = (bi * hq + h) * tq * d;
-                    for (int i = 0; i < tq; i++) {
-                        int visibleEnd = mask.causal() ? Math.min(tk, Math.max(0, i + mask.queryOffset() + 1)) : tk;
-                        if (visibleEnd > 0) block.queryRow(qs, gs, os, ks, kBase, qBase + i * d, visibleEnd, scale, dq);
-                    }
-                }
-                block.store(dk, dv, kBase);
-            }
-        });
-        return new Backend.AttentionGrads(CpuBackwardArrays.tensor(dq, q.shape()), CpuBackwardArrays.tensor(dk, k.shape()), CpuBackwardArrays.tensor(dv, v.shape()));
+        HeadRows.Fresh dq = HeadRows.fresh(q, b, hq, tq, d), dk = HeadRows.fresh(k, b, hkv, tk, d), dv = HeadRows.fresh(v, b, hkv, tk, d);
+        Problem p = new Problem(b, hq, hkv, tq, tk, d, mask, keep, scale, qr, kr, vr, or, gr, dq.rows(), dk.rows(), dv.rows());
+        if (b * hkv > 0 && tq > 0 && tk > 0 && d > 0) {
+            Parallel.forRange(b * hkv, 1, (t0, t1) -> {
+                Task task = new Task(p);
+                for (int t = t0; t < t1; t++) task.run(t / hkv, t % hkv);
+            });
+        }
+        return new Backend.AttentionGrads(dq.tensor(), dk.tensor(), dv.tensor());
+    }
+
+    private record Problem(int batch, int queryHeads, int kvHeads, int queries, int keys, int d, AttentionMask mask, float[] keep,
+                           float scale, HeadRows q, HeadRows k, HeadRows v, HeadRows out, HeadRows dOut,
+                           HeadRows dq, HeadRows dk, HeadRows dv) {
+        /** Keys {@code [0, n)} that query row {@code t} may see, before padding. */
+        int visibleKeys(int t) {
+            if (!mask.causal()) return keys;
+            return (int) Math.max(0, Math.min(keys, (long) t + mask.queryOffset() + 1));
+        }
     }
 
     /**
-     * One (batch, kv head): its keys and values transposed to {@code [D, stride]} ({@code stride} = Tk rounded up to
-     * whole vectors, zero-padded), the key-padding row, the transposed gradient accumulators, and per-row scratch.
+     * One worker's scratch: its (batch, kv head)'s keys and values (padded rows zeroed), the padding row, and the
+     * probability and gradient strips of a query block (rows {@code ld} floats apart, whole vectors).
      */
-    private static final class KeyBlock {
-        final int tk, d, stride;
-        final float[] kt, vt, dkt, dvt, keep, s, dp, ds;
-        final int[] live;
-        boolean padded;
+    private static final class Task {
+        private final Problem p;
+        private final float[] keys, values, keepRow, probs, grads;
 
-        KeyBlock(int tk, int d) {
-            this.tk = tk;
-            this.d = d;
-            this.stride = (tk + L - 1) / L * L;
-            kt = new float[d * stride];
-            vt = new float[d * stride];
-            dkt = new float[d * stride];
-            dvt = new float[d * stride];
-            keep = new float[stride];
-            s = new float[stride];
-            dp = new float[stride];
-            ds = new float[stride];
-            live = new int[tk];
+        Task(Problem p) {
+            this.p = p;
+            int padded = Gemm.roundUp(p.keys(), L);
+            keys = new float[p.keys() * p.d()];
+            values = new float[p.keys() * p.d()];
+            keepRow = p.keep() == null ? null : new float[padded];
+            probs = new float[QUERY_BLOCK * padded];
+            grads = new float[QUERY_BLOCK * padded];
         }
 
-        void load(float[] ks, float[] vs, int kBase, float[] padding, int batch) {
-            for (int j = 0; j < tk; j++) {
-                for (int c = 0; c < d; c++) {
-                    kt[c * stride + j] = ks[kBase + j * d + c];
-                    vt[c * stride + j] = vs[kBase + j * d + c];
-                }
-            }
-            java.util.Arrays.fill(dkt, 0f);
-            java.util.Arrays.fill(dvt, 0f);
-            padded = padding != null;
-            if (padded) System.arraycopy(padding, batch * tk, keep, 0, tk);
-        }
-
-        void store(float[] dk, float[] dv, int kBase) {
-            for (int j = 0; j < tk; j++) {
-                for (int c = 0; c < d; c++) {
-                    dk[kBase + j * d + c] = dkt[c * stride + j];
-                    dv[kBase + j * d + c] = dvt[c * stride + j];
+        void run(int b, int kvh) {
+            int d = p.d(), tk = p.keys();
+            if (keepRow != null) System.arraycopy(p.keep(), b * tk, keepRow, 0, tk);
+            copyRows(p.k(), b, kvh, keys);
+            copyRows(p.v(), b, kvh, values);
+            GemmOperand kAll = operand(keys, d, tk, d), vAll = operand(values, d, tk, d);
+            int group = p.queryHeads() / p.kvHeads();
+            for (int h = kvh * group; h < (kvh + 1) * group; h++) {
+                for (int i0 = 0; i0 < p.queries(); i0 += QUERY_BLOCK) {
+                    int n = Math.min(QUERY_BLOCK, p.queries() - i0);
+                    int seen = p.visibleKeys(i0 + n - 1); // causal: the block's last row sees the most
+                    if (seen == 0) continue;            // no row sees a key: dQ stays zero
+                    block(b, kvh, h, i0, n, seen, kAll.rowRange(0, seen), vAll.rowRange(0, seen));
                 }
             }
         }
 
-        /** {@code s_j = q . k_j} and {@code dp_j = dO . v_j} for {@code j < end}, vectors along j. */
-        private void scoreRow(float[] qs, float[] gs, int qo, int end) {
-            int j = 0;
-            for (; j + 2 * L <= end; j += 2 * L) { // two key vectors per pass: each broadcast of q_c, dO_c feeds four FMAs
-                FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S), accG0 = FloatVector.zero(S), accG1 = FloatVector.zero(S);
-                for (int c = 0, row = j; c < d; c++, row += stride) {
-                    FloatVector qc = FloatVector.broadcast(S, qs[qo + c]), gc = FloatVector.broadcast(S, gs[qo + c]);
-                    acc0 = FloatVector.fromArray(S, kt, row).fma(qc, acc0);
-                    acc1 = FloatVector.fromArray(S, kt, row + L).fma(qc, acc1);
-                    accG0 = FloatVector.fromArray(S, vt, row).fma(gc, accG0);
-                    accG1 = FloatVector.fromArray(S, vt, row + L).fma(gc, accG1);
-                }
-                acc0.intoArray(s, j);
-                acc1.intoArray(s, j + L);
-                accG0.intoArray(dp, j);
-                accG1.intoArray(dp, j + L);
+        /** Query rows {@code [i0, i0 + n)} of head {@code h} against keys {@code [0, seen)}. */
+        private void block(int b, int kvh, int h, int i0, int n, int seen, GemmOperand kSeen, GemmOperand vSeen) {
+            int d = p.d(), ld = Gemm.roundUp(seen, L);
+            GemmOperand qb = rows(p.q(), b, h, i0, n, d), gb = rows(p.dOut(), b, h, i0, n, d);
+            GemmOperand probsOp = operand(probs, ld, n, seen), gradsOp = operand(grads, ld, n, seen);
+            Gemm.product(qb, kSeen.transposed(), null, probs, 0, ld, false);   // S = Q K^T
+            Gemm.product(gb, vSeen.transposed(), null, grads, 0, ld, false);   // dP = dO V^T
+            for (int r = 0; r < n; r++) {
+                int t = i0 + r;
+                float rowDot = dot(p.dOut().data(), p.dOut().row(b, h, t), p.out().data(), p.out().row(b, h, t), d);
+                softmaxRow(r * ld, Math.min(seen, p.visibleKeys(t)), ld, rowDot);
             }
-            for (; j < end; j += L) {
-                FloatVector acc = FloatVector.zero(S), accG = FloatVector.zero(S);
-                for (int c = 0, row = j; c < d; c++, row += stride) {
-                    acc = FloatVector.fromArray(S, kt, row).fma(FloatVector.broadcast(S, qs[qo + c]), acc);
-                    accG = FloatVector.fromArray(S, vt, row).fma(FloatVector.broadcast(S, gs[qo + c]), accG);
-                }
-                acc.intoArray(s, j);
-                accG.intoArray(dp, j);
-            }
+            // dV += P^T dO and dK += dS^T Q straight into this task's own rows of the fresh gradients; dQ = dS K
+            Gemm.multiply(probsOp.transposed(), gb, p.dv().data(), p.dv().row(b, kvh, 0), p.dv().strideT(), false);
+            Gemm.multiply(gradsOp.transposed(), qb, p.dk().data(), p.dk().row(b, kvh, 0), p.dk().strideT(), false);
+            Gemm.product(gradsOp, kSeen, null, p.dq().data(), p.dq().row(b, h, i0), p.dq().strideT(), false);
         }
 
         /**
-         * Query row at {@code qo} seeing keys {@code [0, visibleEnd)} (minus padded ones): accumulates its share of
-         * dK and dV and writes its dQ row. A fully masked row produced zeros and gets no gradient.
+         * The strip row at {@code o}: scores into probabilities over its {@code visible} keys (padded ones and all past
+         * {@code visible} exactly zero), and {@code dP} into {@code dS = P (dP - dO.O) scale}, zero wherever P is.
          */
-        void queryRow(float[] qs, float[] gs, float[] os, float[] ks, int kBase, int qo, int visibleEnd, float scale, float[] dq) {
-            int end = (visibleEnd + L - 1) / L * L;
-            scoreRow(qs, gs, qo, end);
-            // masked keys to -inf (by blend: a NaN in a masked key must not leak), then the row max
+        private void softmaxRow(int o, int visible, int ld, float rowDot) {
+            int end = Gemm.roundUp(visible, L);
+            float scale = p.scale();
             FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (int j = 0; j < end; j += L) {
-                VectorMask<Float> visible = S.indexInRange(j, visibleEnd);
-                if (padded) visible = visible.and(FloatVector.fromArray(S, keep, j).compare(VectorOperators.NE, 0f));
-                FloatVector sv = FloatVector.fromArray(S, s, j).mul(scale).blend(Float.NEGATIVE_INFINITY, visible.not());
-                sv.intoArray(s, j);
+                VectorMask<Float> live = S.indexInRange(j, visible);
+                if (keepRow != null) live = live.and(FloatVector.fromArray(S, keepRow, j).compare(VectorOperators.NE, 0f));
+                FloatVector sv = FloatVector.fromArray(S, probs, o + j).mul(scale).blend(Float.NEGATIVE_INFINITY, live.not());
+                sv.intoArray(probs, o + j);
                 vmax = vmax.max(sv);
             }
             float max = vmax.reduceLanes(VectorOperators.MAX);
-            if (max == Float.NEGATIVE_INFINITY) return;
+            if (max == Float.NEGATIVE_INFINITY) { // nothing visible: no probability, no gradient
+                Arrays.fill(probs, o, o + ld, 0f);
+                Arrays.fill(grads, o, o + ld, 0f);
+                return;
+            }
             FloatVector vsum = FloatVector.zero(S);
             for (int j = 0; j < end; j += L) {
-                FloatVector e = FloatVector.fromArray(S, s, j).sub(max).lanewise(VectorOperators.EXP);
-                e.intoArray(s, j);
+                FloatVector e = FloatVector.fromArray(S, probs, o + j).sub(max).lanewise(VectorOperators.EXP);
+                e.intoArray(probs, o + j);
                 vsum = vsum.add(e);
             }
             float inv = 1f / vsum.reduceLanes(VectorOperators.ADD);
-            float rowDot = dot(gs, qo, os, qo, d); // sum_j p_j (dO . v_j) = dO . O
-            // p_j and dS_j = p_j (dp_j - dO.O) scale; exactly zero where p_j is (a NaN dp_j of a masked key stays out)
             for (int j = 0; j < end; j += L) {
-                FloatVector p = FloatVector.fromArray(S, s, j).mul(inv);
-                FloatVector g = p.mul(FloatVector.fromArray(S, dp, j).sub(rowDot)).mul(scale);
-                g.blend(0f, p.compare(VectorOperators.EQ, 0f)).intoArray(ds, j);
-                p.intoArray(s, j);
+                FloatVector pj = FloatVector.fromArray(S, probs, o + j).mul(inv);
+                FloatVector g = pj.mul(FloatVector.fromArray(S, grads, o + j).sub(rowDot)).mul(scale);
+                g.blend(0f, pj.compare(VectorOperators.EQ, 0f)).intoArray(grads, o + j);
+                pj.intoArray(probs, o + j);
             }
-            // dV^T[c] += dO_c p and dK^T[c] += q_c dS, vectors along j
-            for (int c = 0; c < d; c++) {
-                FloatVector gc = FloatVector.broadcast(S, gs[qo + c]), qc = FloatVector.broadcast(S, qs[qo + c]);
-                int row = c * stride;
-                for (int j = 0; j < end; j += L) {
-                    FloatVector.fromArray(S, s, j).fma(gc, FloatVector.fromArray(S, dvt, row + j)).intoArray(dvt, row + j);
-                    FloatVector.fromArray(S, ds, j).fma(qc, FloatVector.fromArray(S, dkt, row + j)).intoArray(dkt, row + j);
-                }
-            }
-            // dQ = sum over live keys of dS_j k_j (live only: a masked key's values may be NaN)
-            int count = 0;
-            for (int j = 0; j < visibleEnd; j++) if (ds[j] != 0f) live[count++] = j;
-            combineRows(ds, live, count, ks, kBase, dq, qo, d);
+            Arrays.fill(probs, o + end, o + ld, 0f);
+            Arrays.fill(grads, o + end, o + ld, 0f);
         }
+
+        /** Rows of {@code (b, head)} into {@code dst} ({@code [Tk, D]}), padded keys as zero rows. */
+        private void copyRows(HeadRows src, int b, int head, float[] dst) {
+            int d = p.d();
+            for (int j = 0; j < p.keys(); j++) {
+                if (keepRow != null && keepRow[j] == 0f) Arrays.fill(dst, j * d, (j + 1) * d, 0f);
+                else System.arraycopy(src.data(), src.row(b, head, j), dst, j * d, d);
+            }
+        }
+    }
+
+    /** {@code n} rows of {@code (b, h)} from {@code t0} on, read in place as a GEMM operand. */
+    private static GemmOperand rows(HeadRows x, int b, int h, int t0, int n, int d) {
+        return new GemmOperand(MemorySegment.ofArray(x.data()), DType.F32, x.row(b, h, t0), x.strideT(), 1, n, d);
+    }
+
+    /** A row-major F32 matrix in {@code data}, rows {@code ld} floats apart. */
+    private static GemmOperand operand(float[] data, int ld, int rows, int cols) {
+        return new GemmOperand(MemorySegment.ofArray(data), DType.F32, 0, ld, 1, rows, cols);
     }
 
     /** {@code sum a[ao + c] * b[bo + c]} over {@code c < n}. */
@@ -203,26 +200,4 @@ final class CpuBackwardAttention {
         for (; c < n; c++) s += a[ao + c] * b[bo + c];
         return s;
     }
-
-    /**
-     * {@code y[yo + c] = sum over the live rows j of w[j] * x[xo + j n + c]} (for {@code c < n}), the rows taken
-     * in order: one accumulator per vector of the output row, so y is stored once rather than once per row.
-     */
-    static void combineRows(float[] w, int[] live, int count, float[] x, int xo, float[] y, int yo, int n) {
-        int c = 0;
-        for (int bound = S.loopBound(n); c < bound; c += S.length()) {
-            FloatVector acc = FloatVector.zero(S);
-            for (int r = 0; r < count; r++) {
-                int j = live[r];
-                acc = FloatVector.fromArray(S, x, xo + j * n + c).fma(FloatVector.broadcast(S, w[j]), acc);
-            }
-            acc.intoArray(y, yo + c);
-        }
-        for (; c < n; c++) {
-            float acc = 0f;
-            for (int r = 0; r < count; r++) acc += w[live[r]] * x[xo + live[r] * n + c];
-            y[yo + c] = acc;
-        }
-    }
-
 }

@@ -197,26 +197,34 @@ final class Gemm {
 
     /** Fills {@code rows} tile rows with {@code start[s0, s0 + cols)} (zero past {@code cols}). */
     private static void startTile(float[] start, int s0, float[] tile, int rows, int cols) {
-        for (int i = 0; i < rows; i++) {
-            System.arraycopy(start, s0, tile, i * NR, cols);
-            if (cols < NR) java.util.Arrays.fill(tile, i * NR + cols, (i + 1) * NR, 0f);
+        for (int v = 0; v < NR; v += LANES) {
+            // one vector of the start row (masked at the panel's edge), stored down every row of the tile
+            FloatVector sv = v + LANES <= cols ? FloatVector.fromArray(F, start, s0 + v)
+                    : v < cols ? FloatVector.fromArray(F, start, s0 + v, F.indexInRange(v, cols)) : FloatVector.zero(F);
+            for (int i = 0, to = v; i < rows; i++, to += NR) sv.intoArray(tile, to);
         }
     }
 
-    /** Copies {@code rows x cols} of C into the {@code NR}-wide tile (zero-padding its unused columns), or back. */
+    /**
+     * Copies {@code rows x cols} of C into the {@code NR}-wide tile (zero-padding its unused columns), or back. A short
+     * last panel moves through masked vectors: per-row array copies of its few columns cost more than the products.
+     */
     private static void moveTile(float[] c, int cOff, int ldc, float[] tile, int rows, int cols, boolean intoTile) {
+        if (cols < NR) {
+            for (int v = 0; v < NR; v += LANES) {
+                var m = F.indexInRange(v, cols);
+                for (int i = 0, co = cOff + v, to = v; i < rows; i++, co += ldc, to += NR) {
+                    if (intoTile) FloatVector.fromArray(F, c, co, m).intoArray(tile, to);
+                    else if (v < cols) FloatVector.fromArray(F, tile, to).intoArray(c, co, m);
+                }
+            }
+            return;
+        }
         for (int i = 0; i < rows; i++) {
             int co = cOff + i * ldc, to = i * NR;
-            if (cols == NR) {
-                for (int v = 0; v < NR; v += LANES) {
-                    if (intoTile) FloatVector.fromArray(F, c, co + v).intoArray(tile, to + v);
-                    else FloatVector.fromArray(F, tile, to + v).intoArray(c, co + v);
-                }
-            } else if (intoTile) {
-                System.arraycopy(c, co, tile, to, cols);
-                java.util.Arrays.fill(tile, to + cols, to + NR, 0f);
-            } else {
-                System.arraycopy(tile, to, c, co, cols);
+            for (int v = 0; v < NR; v += LANES) {
+                if (intoTile) FloatVector.fromArray(F, c, co + v).intoArray(tile, to + v);
+                else FloatVector.fromArray(F, tile, to + v).intoArray(c, co + v);
             }
         }
     }

@@ -124,6 +124,37 @@ class CpuBackwardTest {
     }
 
     @Test
+    void attentionReadsSplitHeadsInPlaceAndReturnsThemMergeable() {
+        // heads split from projections [B, T, H*D] (strided views), as multi-head attention makes them: the results
+        // come back token-major, so merging heads back ([B, H, T, D] -> [B, T, H*D]) needs no copy
+        Random r = new Random(302);
+        int b = 2, hq = 4, hkv = 2, t = 11, d = 8;
+        Tensor q = split(rand(r, b, t, hq * d), hq), k = split(rand(r, b, t, hkv * d), hkv), v = split(rand(r, b, t, hkv * d), hkv);
+        for (AttentionMask m : new AttentionMask[] {AttentionMask.NONE, AttentionMask.CAUSAL}) {
+            Tensor out = CPU.attention(q, k, v, m, 0.3f);
+            assertTrue(out.transpose(1, 2).isContiguous(), "attention output of split heads should be stored token-major");
+            close("attention forward on split heads " + m, REF.attention(ref(q), ref(k), ref(v), m, 0.3f), out);
+            Tensor dOut = split(rand(r, b, t, hq * d), hq);
+            Backend.AttentionGrads e = REF.attentionBackward(ref(q), ref(k), ref(v), m, 0.3f, ref(out), ref(dOut));
+            Backend.AttentionGrads a = CPU.attentionBackward(q, k, v, m, 0.3f, out, dOut);
+            close("attention dq on split heads " + m, e.dq(), a.dq());
+            close("attention dk on split heads " + m, e.dk(), a.dk());
+            close("attention dv on split heads " + m, e.dv(), a.dv());
+            for (Tensor g : new Tensor[] {a.dq(), a.dk(), a.dv()})
+                assertTrue(g.transpose(1, 2).isContiguous(), "gradient of split heads should be stored token-major");
+        }
+        // head-major inputs keep head-major (contiguous) results
+        Tensor qc = rand(r, b, hq, t, d), kc = rand(r, b, hkv, t, d), vc = rand(r, b, hkv, t, d);
+        Tensor outc = CPU.attention(qc, kc, vc, AttentionMask.CAUSAL, 0.3f);
+        assertTrue(outc.isContiguous());
+        assertTrue(CPU.attentionBackward(qc, kc, vc, AttentionMask.CAUSAL, 0.3f, outc, rand(r, b, hq, t, d)).dq().isContiguous());
+    }
+
+    private static Tensor split(Tensor x, int heads) {
+        return x.reshape(x.dim(0), x.dim(1), heads, x.dim(2) / heads).transpose(1, 2);
+    }
+
+    @Test
     void attentionBackwardOnLongerRowsAndHeadSizes() {
         // key counts across and off the vector length, head sizes of the embedded world (16), odd ones and LLaMA-like 64
         Random r = new Random(301);
