@@ -370,7 +370,6 @@ final class Gemm {
         }
     }
 
-    /** Full-width panel whose rows are contiguous: (widened) vector loads, NR / LANES per step. */
     /**
      * Panels {@code [q0, q1)} of a {@code [kc x nc]} block, panel {@code q} at {@code base + q * NR * kc}. Full-width
      * row-major F32 panels are packed together, a depth step at a time: each row of B is then read as one run of
@@ -381,6 +380,20 @@ final class Gemm {
         boolean grouped = b.dtype() == DType.F32 && b.colStride() == 1 && q1 * NR <= b.cols();
         if (!grouped) {
             for (int q = q0; q < q1; q++) packPanel(b, q, pb, base + q * NR * kc);
+            return;
+        }
+        float[] heap = b.heapFloats();
+        if (heap != null) {
+            // activations (B = X in dW = dY^T X, or any heap matrix): vector loads straight from the array, without the
+            // bounds and liveness checks of a segment access (+2-5% on the whole GEMM at 2 threads)
+            int rs = Math.toIntExact(b.rowStride()), row = b.arrayIndex(0, 0);
+            for (int p = 0; p < kc; p++, row += rs) {
+                for (int q = q0, o = row + q0 * NR, to = base + q0 * NR * kc + p * NR; q < q1; q++, o += NR, to += NR * kc) {
+                    FloatVector.fromArray(F, heap, o).intoArray(pb, to);
+                    FloatVector.fromArray(F, heap, o + LANES).intoArray(pb, to + LANES);
+                    FloatVector.fromArray(F, heap, o + 2 * LANES).intoArray(pb, to + 2 * LANES);
+                }
+            }
             return;
         }
         MemorySegment s = b.segment();
@@ -395,6 +408,7 @@ final class Gemm {
         }
     }
 
+    /** Full-width panel whose rows are contiguous: (widened) vector loads, NR / LANES per step. */
     private static void packRowMajorPanel(GemmOperand b, int j0, float[] pb, int base) {
         MemorySegment s = b.segment();
         int kc = b.rows();
