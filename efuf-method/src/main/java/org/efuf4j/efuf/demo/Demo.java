@@ -372,22 +372,9 @@ public final class Demo {
 
     private void baseTrainingCurves(WorldModels.Result models) {
         Map<String, double[]> series = new LinkedHashMap<>();
-        int longest = 0;
-        for (var e : Map.of("scorer CLIP", models.scorerDir(), "captioner LLaVA", models.captionerDir()).entrySet()) {
-            List<Double> l = WorldModels.trainingLog(e.getValue()).losses();
-            longest = Math.max(longest, l.size());
-            series.put(e.getKey(), l.stream().mapToDouble(Double::doubleValue).toArray());
-        }
-        long[] steps = new long[longest];
-        for (int i = 0; i < longest; i++) steps[i] = i + 1;
-        Map<String, double[]> padded = new LinkedHashMap<>();
-        for (var e : series.entrySet()) {
-            double[] p = new double[longest];
-            java.util.Arrays.fill(p, Double.NaN);
-            System.arraycopy(e.getValue(), 0, p, 0, e.getValue().length);
-            padded.put(e.getKey(), p);
-        }
-        if (longest > 0) Charts.curves("Base model pretraining on the world", steps, padded, out.resolve("plots/base-training.png"));
+        for (var e : Map.of("scorer CLIP", models.scorerDir(), "captioner LLaVA", models.captionerDir()).entrySet())
+            series.put(e.getKey(), WorldModels.trainingLog(e.getValue()).losses().stream().mapToDouble(Double::doubleValue).toArray());
+        Charts.curvesFromStepOne("Base model pretraining on the world", series, out.resolve("plots/base-training.png"));
     }
 
     /** Eval images with the base and (seed 1) EFUF captions, hallucinated mentions located; thumbnails under gallery/. */

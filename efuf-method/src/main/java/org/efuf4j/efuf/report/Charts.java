@@ -44,6 +44,24 @@ public final class Charts {
         save(chart, png);
     }
 
+    /**
+     * Series of any lengths, value {@code i} at step {@code i + 1} (losses logged once per step from the first): the
+     * shorter ones padded with NaN, so each line ends where its log does. Draws nothing when every series is empty.
+     */
+    public static void curvesFromStepOne(String title, Map<String, double[]> series, Path png) {
+        int longest = series.values().stream().mapToInt(v -> v.length).max().orElse(0);
+        if (longest == 0) return;
+        long[] steps = new long[longest];
+        for (int i = 0; i < longest; i++) steps[i] = i + 1;
+        Map<String, double[]> padded = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, double[]> e : series.entrySet()) {
+            double[] p = java.util.Arrays.copyOf(e.getValue(), longest);
+            java.util.Arrays.fill(p, e.getValue().length, longest, Double.NaN);
+            padded.put(e.getKey(), p);
+        }
+        curves(title, steps, padded, png);
+    }
+
     /** One line per named series over steps; NaN points (a loss not computed that step) are left out. */
     public static void curves(String title, long[] steps, Map<String, double[]> series, Path png) {
         XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle("step").yAxisTitle("loss").build();

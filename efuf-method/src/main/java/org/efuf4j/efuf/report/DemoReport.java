@@ -43,26 +43,14 @@ public final class DemoReport {
     private static void unlearningCurves(JsonNode metrics, Path outDir) {
         JsonNode training = metrics.path("seeds").path(0).path("training");
         Map<String, double[]> series = new LinkedHashMap<>();
-        int longest = 0;
         for (String v : Demo.VARIANTS.keySet()) {
             JsonNode loss = training.path(v).path("loss");
             if (!loss.isArray() || loss.isEmpty()) continue;
             double[] l = new double[loss.size()];
             for (int i = 0; i < l.length; i++) l[i] = loss.get(i).asDouble();
             series.put(v, l);
-            longest = Math.max(longest, l.length);
         }
-        if (longest == 0) return;
-        long[] steps = new long[longest];
-        for (int i = 0; i < longest; i++) steps[i] = i + 1;
-        Map<String, double[]> padded = new LinkedHashMap<>();
-        for (var e : series.entrySet()) {
-            double[] p = new double[longest];
-            java.util.Arrays.fill(p, Double.NaN);
-            System.arraycopy(e.getValue(), 0, p, 0, e.getValue().length);
-            padded.put(e.getKey(), p);
-        }
-        Charts.curves("Unlearning loss L per step (seed 1)", steps, padded, outDir.resolve("plots/unlearning-losses.png"));
+        Charts.curvesFromStepOne("Unlearning loss L per step (seed 1)", series, outDir.resolve("plots/unlearning-losses.png"));
     }
 
     /** Paragraphs separated by blank lines: what was tried on the world and what made a difference. */

@@ -59,7 +59,7 @@ final class CpuBackwardAttention {
             keep = floats(mask.keyPadding());
         }
         HeadRows.Fresh dq = HeadRows.fresh(q, b, hq, tq, d), dk = HeadRows.fresh(k, b, hkv, tk, d), dv = HeadRows.fresh(v, b, hkv, tk, d);
-        Problem p = new Problem(b, hq, hkv, tq, tk, d, mask, keep, scale, qr, kr, vr, or, gr, dq.rows(), dk.rows(), dv.rows());
+        Problem p = new Problem(hq, hkv, tq, tk, d, mask, keep, scale, qr, kr, vr, or, gr, dq.rows(), dk.rows(), dv.rows());
         if (b * hkv > 0 && tq > 0 && tk > 0 && d > 0) {
             Parallel.forRange(b * hkv, 1, (t0, t1) -> {
                 Task task = new Task(p);
@@ -69,7 +69,7 @@ final class CpuBackwardAttention {
         return new Backend.AttentionGrads(dq.tensor(), dk.tensor(), dv.tensor());
     }
 
-    private record Problem(int batch, int queryHeads, int kvHeads, int queries, int keys, int d, AttentionMask mask, float[] keep,
+    private record Problem(int queryHeads, int kvHeads, int queries, int keys, int d, AttentionMask mask, float[] keep,
                            float scale, HeadRows q, HeadRows k, HeadRows v, HeadRows out, HeadRows dOut,
                            HeadRows dq, HeadRows dk, HeadRows dv) {
         /** Keys {@code [0, n)} that query row {@code t} may see, before padding. */
