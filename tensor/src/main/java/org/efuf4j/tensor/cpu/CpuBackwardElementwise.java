@@ -41,11 +41,11 @@ final class CpuBackwardElementwise {
 
     /** Processes whole vectors of {@code [s, e)}; returns where the scalar tail starts. */
     private static int vectorDerivative(UnaryOp op, float[] xs, float[] g, float[] out, int s, int e) {
+        if (op == UnaryOp.GELU_ERF) return geluErfBackward(xs, g, out, s, e);
         int i = s;
         for (int bound = s + S.loopBound(e - s); i < bound; i += S.length()) {
             FloatVector x = FloatVector.fromArray(S, xs, i);
             FloatVector d = switch (op) {
-                case GELU_ERF -> geluErfDerivative(x);
                 case GELU_TANH -> geluTanhDerivative(x);
                 case QUICK_GELU -> scaledSigmoidDerivative(x, 1.702f);
                 case SILU -> scaledSigmoidDerivative(x, 1f);
@@ -78,20 +78,21 @@ final class CpuBackwardElementwise {
         return t.add(1f).mul(0.5f).add(x.mul(0.5f).mul(t.mul(t).neg().add(1f)).mul(inner));
     }
 
-    /** Phi(x) + x phi(x), with erf from the same Chebyshev fit as {@link org.efuf4j.tensor.MathFunctions#erf}. */
+    /**
+     * The erf-GELU derivative in a loop of its own: inside the shared switch its inlined body pushed the loop past
+     * C2's inlining budget, and the vectors were boxed (20 MB allocated per million elements).
+     */
+    private static int geluErfBackward(float[] xs, float[] g, float[] out, int s, int e) {
+        int i = s;
+        for (int bound = s + S.loopBound(e - s); i < bound; i += S.length())
+            geluErfDerivative(FloatVector.fromArray(S, xs, i)).mul(FloatVector.fromArray(S, g, i)).intoArray(out, i);
+        return i;
+    }
+
+    /** {@code Phi(x) + x phi(x)}, with the tail-exact normal CDF of {@link VectorErf#normalCdf}. */
     private static FloatVector geluErfDerivative(FloatVector x) {
-        FloatVector u = x.mul((float) (1.0 / Math.sqrt(2.0)));
-        FloatVector z = u.abs();
-        FloatVector t = reciprocal(z.mul(0.5f).add(1f));
-        FloatVector poly = t.mul(0.17087277f).add(-0.82215223f).mul(t).add(1.48851587f).mul(t).add(-1.13520398f).mul(t)
-                .add(0.27886807f).mul(t).add(-0.18628806f).mul(t).add(0.09678418f).mul(t).add(0.37409196f).mul(t)
-                .add(1.00002368f).mul(t).add(-1.26551223f);
-        FloatVector r = t.mul(z.mul(z).neg().add(poly).lanewise(VectorOperators.EXP)); // erfc(|u|)
-        FloatVector erfAbs = r.neg().add(1f);
-        FloatVector erf = erfAbs.blend(erfAbs.neg(), u.compare(VectorOperators.LT, 0f));
-        FloatVector cdf = erf.add(1f).mul(0.5f);
         FloatVector pdf = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
-        return cdf.add(x.mul(pdf));
+        return VectorErf.normalCdf(x).add(x.mul(pdf));
     }
 
     static Tensor embeddingBackward(Tensor ids, Tensor dy, int vocab) {

@@ -1,6 +1,11 @@
 package org.efuf4j.tensor.cpu;
 
 import static org.efuf4j.tensor.cpu.CpuBackwardArrays.floats;
+import static org.efuf4j.tensor.cpu.Widen.F;
+import static org.efuf4j.tensor.cpu.Widen.LANES;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 import org.efuf4j.tensor.Backend;
 import org.efuf4j.tensor.Parallel;
@@ -40,69 +45,86 @@ final class CpuBackwardNorms {
     }
 
     static Backend.NormGrads layerNormBackward(Tensor x, Tensor weight, boolean hasBias, float eps, Tensor dy) {
-        CpuBackwardArrays.requireShape("layerNormBackward upstream gradient", dy, x.shape());
+        return normBackward("layerNorm", x, weight, hasBias, eps, dy, true);
+    }
+
+    static Backend.NormGrads rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) {
+        return normBackward("rmsNorm", x, weight, false, eps, dy, false);
+    }
+
+    /**
+     * Both norms at once ({@code centered}: LayerNorm, else RMSNorm, whose "mean" is zero). A row is short and sits in
+     * L1, so it is read in three vector passes: statistics, the two gradient sums (and the weight/bias partials),
+     * then dx. Sums run in F32 lanes, as PyTorch's kernels do; {@link org.efuf4j.tensor.reference.ReferenceBackend}
+     * is the double-precision twin.
+     */
+    private static Backend.NormGrads normBackward(String name, Tensor x, Tensor weight, boolean hasBias, float eps, Tensor dy, boolean centered) {
+        CpuBackwardArrays.requireShape(name + "Backward upstream gradient", dy, x.shape());
         int cols = CpuBackwardArrays.lastDim(x);
         float[] xs = floats(x), g = floats(dy), w = weight == null ? null : floats(weight);
-        if (w != null && w.length != cols) throw new IllegalArgumentException("layerNorm weight has " + w.length + " elements for rows of " + cols);
+        if (w != null && w.length != cols) throw new IllegalArgumentException(name + " weight has " + w.length + " elements for rows of " + cols);
         int rows = cols == 0 ? 0 : xs.length / cols;
         float[] dx = new float[xs.length];
         float[] dw = w == null ? null : new float[cols], db = hasBias ? new float[cols] : null;
-        overRows(rows, cols, dw, db, (r, pw, pb) -> {
-            int o = r * cols;
-            double mean = 0;
-            for (int c = 0; c < cols; c++) mean += xs[o + c];
-            mean /= cols;
-            double var = 0;
-            for (int c = 0; c < cols; c++) { double d = xs[o + c] - mean; var += d * d; }
-            double rstd = 1.0 / Math.sqrt(var / cols + eps);
-            double sumG = 0, sumGx = 0;
-            for (int c = 0; c < cols; c++) {
-                double xhat = (xs[o + c] - mean) * rstd;
-                double gh = w == null ? g[o + c] : (double) g[o + c] * w[c];
-                sumG += gh;
-                sumGx += gh * xhat;
-                if (pw != null) pw[c] += (float) (g[o + c] * xhat);
-                if (pb != null) pb[c] += g[o + c];
-            }
-            double mG = sumG / cols, mGx = sumGx / cols;
-            for (int c = 0; c < cols; c++) {
-                double xhat = (xs[o + c] - mean) * rstd;
-                double gh = w == null ? g[o + c] : (double) g[o + c] * w[c];
-                dx[o + c] = (float) (rstd * (gh - mG - xhat * mGx));
-            }
-        });
+        overRows(rows, cols, dw, db, (r, pw, pb) -> normRow(xs, g, w, dx, r * cols, cols, eps, centered, pw, pb));
         int[] wShape = {cols};
         return new Backend.NormGrads(CpuBackwardArrays.tensor(dx, x.shape()),
                 dw == null ? null : CpuBackwardArrays.tensor(dw, wShape), db == null ? null : CpuBackwardArrays.tensor(db, wShape));
     }
 
-    static Backend.NormGrads rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) {
-        CpuBackwardArrays.requireShape("rmsNormBackward upstream gradient", dy, x.shape());
-        int cols = CpuBackwardArrays.lastDim(x);
-        float[] xs = floats(x), g = floats(dy), w = weight == null ? null : floats(weight);
-        if (w != null && w.length != cols) throw new IllegalArgumentException("rmsNorm weight has " + w.length + " elements for rows of " + cols);
-        int rows = cols == 0 ? 0 : xs.length / cols;
-        float[] dx = new float[xs.length];
-        float[] dw = w == null ? null : new float[cols];
-        overRows(rows, cols, dw, null, (r, pw, pb) -> {
-            int o = r * cols;
-            double ms = 0;
-            for (int c = 0; c < cols; c++) ms += (double) xs[o + c] * xs[o + c];
-            double rstd = 1.0 / Math.sqrt(ms / cols + eps);
-            double sumGx = 0;
-            for (int c = 0; c < cols; c++) {
-                double xhat = xs[o + c] * rstd;
-                double gh = w == null ? g[o + c] : (double) g[o + c] * w[c];
-                sumGx += gh * xhat;
-                if (pw != null) pw[c] += (float) (g[o + c] * xhat);
-            }
-            double mGx = sumGx / cols;
-            for (int c = 0; c < cols; c++) {
-                double xhat = xs[o + c] * rstd;
-                double gh = w == null ? g[o + c] : (double) g[o + c] * w[c];
-                dx[o + c] = (float) (rstd * (gh - xhat * mGx));
-            }
-        });
-        return new Backend.NormGrads(CpuBackwardArrays.tensor(dx, x.shape()), dw == null ? null : CpuBackwardArrays.tensor(dw, cols), null);
+    /**
+     * One row at {@code o}: {@code dx = rstd (g w - mean(g w) - xhat mean(g w xhat))} (no first mean for RMSNorm), and
+     * {@code g xhat}, {@code g} added to the weight and bias partials.
+     */
+    private static void normRow(float[] xs, float[] g, float[] w, float[] dx, int o, int cols, float eps, boolean centered, float[] pw, float[] pb) {
+        int vec = F.loopBound(cols);
+        float mean = 0;
+        if (centered) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int c = 0; c < vec; c += LANES) acc = acc.add(FloatVector.fromArray(F, xs, o + c));
+            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (int c = vec; c < cols; c++) sum += xs[o + c];
+            mean = sum / cols;
+        }
+        FloatVector meanV = FloatVector.broadcast(F, mean);
+        FloatVector sq = FloatVector.zero(F);
+        for (int c = 0; c < vec; c += LANES) {
+            FloatVector d = FloatVector.fromArray(F, xs, o + c).sub(meanV);
+            sq = d.fma(d, sq);
+        }
+        float ss = sq.reduceLanes(VectorOperators.ADD);
+        for (int c = vec; c < cols; c++) { float d = xs[o + c] - mean; ss += d * d; }
+        float rstd = (float) (1.0 / Math.sqrt((double) ss / cols + eps));
+        FloatVector rstdV = FloatVector.broadcast(F, rstd);
+        FloatVector sgV = FloatVector.zero(F), sgxV = FloatVector.zero(F);
+        for (int c = 0; c < vec; c += LANES) {
+            FloatVector gv = FloatVector.fromArray(F, g, o + c);
+            FloatVector xhat = FloatVector.fromArray(F, xs, o + c).sub(meanV).mul(rstdV);
+            FloatVector gh = w == null ? gv : gv.mul(FloatVector.fromArray(F, w, c));
+            sgV = sgV.add(gh);
+            sgxV = gh.fma(xhat, sgxV);
+            if (pw != null) gv.fma(xhat, FloatVector.fromArray(F, pw, c)).intoArray(pw, c);
+            if (pb != null) gv.add(FloatVector.fromArray(F, pb, c)).intoArray(pb, c);
+        }
+        float sg = sgV.reduceLanes(VectorOperators.ADD), sgx = sgxV.reduceLanes(VectorOperators.ADD);
+        for (int c = vec; c < cols; c++) {
+            float xhat = (xs[o + c] - mean) * rstd, gh = w == null ? g[o + c] : g[o + c] * w[c];
+            sg += gh;
+            sgx += gh * xhat;
+            if (pw != null) pw[c] += g[o + c] * xhat;
+            if (pb != null) pb[c] += g[o + c];
+        }
+        float mg = centered ? sg / cols : 0f, mgx = sgx / cols;
+        FloatVector mgV = FloatVector.broadcast(F, mg), mgxV = FloatVector.broadcast(F, mgx);
+        for (int c = 0; c < vec; c += LANES) {
+            FloatVector gv = FloatVector.fromArray(F, g, o + c);
+            FloatVector xhat = FloatVector.fromArray(F, xs, o + c).sub(meanV).mul(rstdV);
+            FloatVector gh = w == null ? gv : gv.mul(FloatVector.fromArray(F, w, c));
+            gh.sub(mgV).sub(xhat.mul(mgxV)).mul(rstdV).intoArray(dx, o + c);
+        }
+        for (int c = vec; c < cols; c++) {
+            float xhat = (xs[o + c] - mean) * rstd, gh = w == null ? g[o + c] : g[o + c] * w[c];
+            dx[o + c] = rstd * (gh - mg - xhat * mgx);
+        }
     }
 }

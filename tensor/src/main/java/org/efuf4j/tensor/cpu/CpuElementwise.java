@@ -316,31 +316,10 @@ final class CpuElementwise {
 
     private static FloatVector inverse(FloatVector v) { return FloatVector.broadcast(F, 1f).div(v); }
 
-    private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
 
-    /**
-     * {@code x Phi(x)} through erfc of {@code |x|/sqrt 2} (the Chebyshev fit of {@link org.efuf4j.tensor.MathFunctions#erf}):
-     * for negative x, {@code Phi(x) = erfc/2} directly, which keeps full relative precision in the left tail
-     * where {@code 1 + erf} would cancel.
-     */
-    static FloatVector geluErf(FloatVector x) {
-        FloatVector z = x.abs().mul(INV_SQRT2);
-        FloatVector t = inverse(z.fma(0.5f, 1f));
-        FloatVector p = t.fma(0.17087277f, -0.82215223f);
-        p = p.fma(t, FloatVector.broadcast(F, 1.48851587f));
-        p = p.fma(t, FloatVector.broadcast(F, -1.13520398f));
-        p = p.fma(t, FloatVector.broadcast(F, 0.27886807f));
-        p = p.fma(t, FloatVector.broadcast(F, -0.18628806f));
-        p = p.fma(t, FloatVector.broadcast(F, 0.09678418f));
-        p = p.fma(t, FloatVector.broadcast(F, 0.37409196f));
-        p = p.fma(t, FloatVector.broadcast(F, 1.00002368f));
-        p = p.fma(t, FloatVector.broadcast(F, -1.26551223f));
-        FloatVector erfc = t.mul(p.sub(z.mul(z)).lanewise(VectorOperators.EXP));
-        FloatVector half = erfc.mul(0.5f);
-        VectorMask<Float> positive = x.compare(VectorOperators.GE, 0f);
-        return x.mul(half.blend(half.neg().add(1f), positive));
-    }
+    /** {@code x Phi(x)}, with the tail-exact normal CDF of {@link VectorErf#normalCdf}. */
+    static FloatVector geluErf(FloatVector x) { return x.mul(VectorErf.normalCdf(x)); }
 
     /**
      * {@code x/2 (1 + tanh u)} written as {@code x sigmoid(2u)} (the same function): no cancellation in the

@@ -324,6 +324,24 @@ final class Gemm {
             return;
         }
         int panels = ceilDiv(rows, MR);
+        if (heap != null && a.colsContiguous()) {
+            // a transposed activation (dY^T in dW = dY^T X): a panel's MR values of one depth step lie side by side,
+            // one leading dimension from the next step's, and are copied straight from the array (a library copy of
+            // each step's run into a buffer, then a scatter, took 17% of a dW product)
+            int step = Math.toIntExact(a.colStride()), full = rows / MR * MR;
+            for (int i0 = 0; i0 < full; i0 += MR) {
+                for (int p = 0, src = a.arrayIndex(i0, 0), o = i0 * kc; p < kc; p++, src += step, o += MR) {
+                    pa[o] = heap[src];
+                    pa[o + 1] = heap[src + 1];
+                    pa[o + 2] = heap[src + 2];
+                }
+            }
+            if (full < rows) {
+                for (int p = 0, src = a.arrayIndex(full, 0), o = full * kc; p < kc; p++, src += step, o += MR)
+                    for (int r = 0; r < MR; r++) pa[o + r] = full + r < rows ? heap[src + r] : 0f;
+            }
+            return;
+        }
         if (a.colsContiguous() && rows <= MR * KC) {
             // a transposed operand (dW = dY^T X in backward): each depth step is a contiguous run over the rows
             float[] run = ROW_SCRATCH.get();

@@ -82,7 +82,7 @@ class CpuBackwardTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 7, 37})
+    @ValueSource(ints = {1, 7, 37, 256, 301})
     void normBackward(int cols) {
         Random r = new Random(cols + 200);
         int rows = 41; // more rows than the fixed row blocks, not a multiple of them

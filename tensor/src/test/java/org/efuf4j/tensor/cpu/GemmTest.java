@@ -75,9 +75,14 @@ class GemmTest {
             for (boolean parallel : new boolean[] {false, true})
                 check("in-place A " + java.util.Arrays.toString(s) + (parallel ? " parallel" : ""), a, b, (c, off, ldc) -> Gemm.multiply(a, b, c, off, ldc, parallel));
         }
-        // a wide B packs A as usual, and so does a row-major or half-precision A
+        // a wide B packs A as usual (straight from the array: rows past MC and off the MR grid, depth past KC), and so
+        // does a row-major or half-precision A
         GemmOperand wide = operand(rnd, DType.F32, 30, 40, Layout.COLUMN_MAJOR);
         assertNull(Gemm.readInPlace(wide, Gemm.IN_PLACE_MAX_PANELS + 1));
+        GemmOperand tall = operand(rnd, DType.F32, Gemm.MC + 8, Gemm.KC + 37, Layout.COLUMN_MAJOR);
+        GemmOperand wideB = operand(rnd, DType.F32, Gemm.KC + 37, (Gemm.IN_PLACE_MAX_PANELS + 1) * Gemm.NR + 3, Layout.ROW_MAJOR);
+        for (boolean parallel : new boolean[] {false, true})
+            check("packed transposed A" + (parallel ? " parallel" : ""), tall, wideB, (c, off, ldc) -> Gemm.multiply(tall, wideB, c, off, ldc, parallel));
         assertNull(Gemm.readInPlace(operand(rnd, DType.F32, 30, 40, Layout.ROW_MAJOR), 1));
         assertNull(Gemm.readInPlace(operand(rnd, DType.BF16, 30, 40, Layout.COLUMN_MAJOR), 1));
     }
