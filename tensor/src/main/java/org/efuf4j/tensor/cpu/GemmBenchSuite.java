@@ -37,20 +37,20 @@ public final class GemmBenchSuite implements BenchSuite {
     }
 
     /**
-     * The register-blocked micro-kernel alone on one thread, on packed operands that stay in L1/L2 (one {@code MC x KC}
+     * The register-blocked micro-kernel alone on one thread, on packed operands that stay in L1/L2 (a {@code 144 x KC}
      * A block, one B micro-panel): the ceiling any GEMM built on it can reach per core, free of packing, C traffic and
      * threading. {@code ceiling_share} is what the whole single-threaded GEMM achieves of it.
      */
     private static void microKernelCeiling(BenchContext ctx) {
-        int kc = Gemm.KC, panels = Gemm.MC / Gemm.MR;
-        float[] pa = new float[Gemm.MC * kc], pb = new float[Gemm.NR * kc], tile = new float[Gemm.MC * Gemm.NR];
+        int kc = Gemm.KC, rows = 144, panels = rows / Gemm.MR;
+        float[] pa = new float[rows * kc], pb = new float[Gemm.NR * kc], tile = new float[rows * Gemm.NR];
         java.util.Random r = new java.util.Random(7);
         for (int i = 0; i < pa.length; i++) pa[i] = r.nextFloat() - 0.5f;
         for (int i = 0; i < pb.length; i++) pb[i] = r.nextFloat() - 0.5f;
         Runnable block = () -> {
             for (int ip = 0; ip < panels; ip++) Gemm.kernel(pa, ip * Gemm.MR * kc, pb, 0, kc, tile, ip * Gemm.MR * Gemm.NR, Gemm.NR);
         };
-        double flops = 2.0 * Gemm.MC * Gemm.NR * kc;
+        double flops = 2.0 * rows * Gemm.NR * kc;
         var kernel = BenchData.time(ctx, ctx.quick() ? 0.3 : 2.0, block);
         int n = 1024;
         Tensor a = BenchData.random(DType.F32, 8, n, n), b = BenchData.random(DType.F32, 9, n, n);
