@@ -43,27 +43,56 @@ public final class TrainStepBenchSuite implements BenchSuite {
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans())
             if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) peak += p.getPeakUsage().getUsed();
         ctx.result("train-step", "impl", "efuf4j", "d_model", 256, "layers", 4, "seq", seq, "batch", batch, "threads", ctx.threads(),
-                "ms", sec * 1e3, "tokens_per_s", batch * seq / sec, "peak_heap_mib", peak >> 20);
+                "ms", sec * 1e3, "tokens_per_s", batch * seq / sec, "peak_heap_mib", peak >> 20, "live_mib", liveAtBackward(batch, seq) >> 20);
+    }
+
+    /**
+     * Bytes the heap holds when a step needs the most: after the forward pass, when the graph keeps every activation
+     * for backward, besides weights, gradients of the previous step and the optimizer's moments. Measured on an untimed
+     * step with a full collection there, so it is the live set, not the garbage a collector lets pile up (the
+     * {@code peak_heap_mib} figure), and compares with the resident memory torch reports.
+     */
+    private static long liveAtBackward(int batch, int seq) {
+        Problem p = new Problem(batch, seq);
+        p.run();
+        p.opt.zeroGrad();
+        var loss = p.model.loss(p.ids, p.labels, Losses.Reduction.TOKEN_MEAN);
+        System.gc();
+        long live = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        loss.backward();
+        p.opt.step();
+        return live;
     }
 
     /**
      * One step of the benchmark model (vocab 1000, d_model 256, 4 heads, FFN 1024, 4 layers, GELU) on a fixed random
      * batch of {@code batch x seq} tokens; also run by {@link TrainStepBursts}.
      */
-    static Runnable step(int batch, int seq) {
-        int vocab = 1000;
-        Random r = new Random(0);
-        PreLnLanguageModel model = new PreLnLanguageModel(vocab, seq, 256, 4, 1024, 4, UnaryOp.GELU_ERF, r);
-        AdamW opt = new AdamW(model.parameters(), 1e-4);
-        long[] ids = new long[batch * seq], labels = new long[batch * seq];
-        for (int i = 0; i < ids.length; i++) ids[i] = r.nextInt(vocab);
-        for (int b = 0; b < batch; b++)
-            for (int t = 0; t < seq; t++) labels[b * seq + t] = t + 1 < seq ? ids[b * seq + t + 1] : -100;
-        Tensor idT = Tensor.ofLongs(ids, batch, seq), labelT = Tensor.ofLongs(labels, batch, seq);
-        return () -> {
+    static Runnable step(int batch, int seq) { return new Problem(batch, seq); }
+
+    /** The model, its optimizer and one fixed batch. */
+    private static final class Problem implements Runnable {
+        final PreLnLanguageModel model;
+        final AdamW opt;
+        final Tensor ids, labels;
+
+        Problem(int batch, int seq) {
+            int vocab = 1000;
+            Random r = new Random(0);
+            model = new PreLnLanguageModel(vocab, seq, 256, 4, 1024, 4, UnaryOp.GELU_ERF, r);
+            opt = new AdamW(model.parameters(), 1e-4);
+            long[] tokens = new long[batch * seq], next = new long[batch * seq];
+            for (int i = 0; i < tokens.length; i++) tokens[i] = r.nextInt(vocab);
+            for (int b = 0; b < batch; b++)
+                for (int t = 0; t < seq; t++) next[b * seq + t] = t + 1 < seq ? tokens[b * seq + t + 1] : -100;
+            ids = Tensor.ofLongs(tokens, batch, seq);
+            labels = Tensor.ofLongs(next, batch, seq);
+        }
+
+        @Override public void run() {
             opt.zeroGrad();
-            model.loss(idT, labelT, Losses.Reduction.TOKEN_MEAN).backward();
+            model.loss(ids, labels, Losses.Reduction.TOKEN_MEAN).backward();
             opt.step();
-        };
+        }
     }
 }
