@@ -16,31 +16,24 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * <p>Layout: depth block {@code pc} (a multiple of KC) starts at {@code pc * paddedCols}, and its panel {@code q}
  * at {@code q * NR * kc} inside it, where {@code kc} is that block's depth.
  *
- * <p>The float buffer is reused across calls through a per-thread holder of the calling thread. A caller that is
- * itself a pool worker may, while joining, run another task that multiplies too; the holder is then still in use
- * and that nested GEMM gets a fresh buffer.
+ * <p>The float buffer is the calling thread's {@link CallerBuffer}.
  */
 final class SharedPanels {
     private static final int FREE = 0, PACKING = 1, READY = 2, FAILED = 3;
     /** Panels claimed and packed together (see {@link Gemm#packPanels}). */
     static final int GROUP = 4;
-    private static final ThreadLocal<Holder> HOLDER = ThreadLocal.withInitial(Holder::new);
-
-    private static final class Holder {
-        float[] data = new float[0];
-        boolean inUse;
-    }
+    private static final CallerBuffer BUFFER = new CallerBuffer();
 
     private final GemmOperand b;
+    private final CallerBuffer.Lease lease;
     private final float[] data;
     private final AtomicIntegerArray state;
-    private final Holder holder;
     private final int count, paddedCols;
 
-    private SharedPanels(GemmOperand b, float[] data, Holder holder) {
+    private SharedPanels(GemmOperand b, CallerBuffer.Lease lease) {
         this.b = b;
-        this.data = data;
-        this.holder = holder;
+        this.lease = lease;
+        this.data = lease.data();
         this.count = Gemm.ceilDiv(b.cols(), NR);
         this.paddedCols = count * NR;
         this.state = new AtomicIntegerArray(Gemm.ceilDiv(count, GROUP) * Gemm.ceilDiv(b.rows(), KC));
@@ -48,18 +41,11 @@ final class SharedPanels {
 
     /** Panels for {@code b} (its rows are the GEMM depth), on the calling thread's reusable buffer when it is free. */
     static SharedPanels acquire(GemmOperand b) {
-        int size = Gemm.roundUp(b.cols(), NR) * b.rows();
-        Holder h = HOLDER.get();
-        if (h.inUse) return new SharedPanels(b, new float[size], null);
-        if (h.data.length < size) h.data = new float[size];
-        h.inUse = true;
-        return new SharedPanels(b, h.data, h);
+        return new SharedPanels(b, BUFFER.take(Gemm.roundUp(b.cols(), NR) * b.rows()));
     }
 
     /** Hands the buffer back to the calling thread's holder; call once every unit has finished. */
-    void release() {
-        if (holder != null) holder.inUse = false;
-    }
+    void release() { lease.release(); }
 
     /** Micro-panels across the block. */
     int count() { return count; }

@@ -1,6 +1,7 @@
 package org.efuf4j.tensor.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -153,6 +154,46 @@ class GemmTest {
             GemmOperand a = operand(rnd, DType.F32, s[0], s[1], Layout.ROW_MAJOR);
             GemmOperand b = operand(rnd, DType.BF16, s[1], s[2], Layout.COLUMN_MAJOR);
             check("parallel gemm " + s[0] + "x" + s[1] + "x" + s[2], a, b, (c, off, ldc) -> Gemm.multiply(a, b, c, off, ldc, true));
+        }
+    }
+
+    @Test
+    void deepParallelProductsRunAsTasksOverSharedRowBlocks() {
+        // one row block per worker or more, rows off the MR grid, depth past KC (a short last depth block), a short
+        // last panel; A row-major, transposed and strided, B F32 and column-major BF16, accumulating and with a bias
+        Random rnd = new Random(9);
+        int saved = org.efuf4j.tensor.Parallel.threads();
+        try {
+            for (int threads : new int[] {2, 3}) {
+                org.efuf4j.tensor.Parallel.setThreads(threads);
+                int m = threads * Gemm.MC - 50, k = Gemm.KC + 37, n = 5 * Gemm.NR + 7;
+                Layout[] aLayouts = {Layout.ROW_MAJOR, Layout.COLUMN_MAJOR, Layout.STRIDED};
+                for (int v = 0; v < aLayouts.length; v++) {
+                    GemmOperand a = operand(rnd, DType.F32, m, k, aLayouts[v]);
+                    GemmOperand b = v == 1 ? operand(rnd, DType.BF16, k, n, Layout.COLUMN_MAJOR) : operand(rnd, DType.F32, k, n, v == 0 ? Layout.ROW_MAJOR : Layout.COLUMN_MAJOR);
+                    assertTrue(Gemm.usesTasks(a, k, threads, Gemm.ceilDiv(n, Gemm.NR)), "should run as tasks: A " + aLayouts[v] + " on " + threads);
+                    String what = "tasks " + m + "x" + k + "x" + n + " A " + aLayouts[v] + " on " + threads + " threads";
+                    if (v == 1) {
+                        float[] bias = new float[n];
+                        for (int j = 0; j < n; j++) bias[j] = rnd.nextFloat() - 0.5f;
+                        check(what + " product with bias", a, b, (c, off, ldc) -> {
+                            float[] out = new float[c.length];
+                            java.util.Arrays.fill(out, Float.NaN);
+                            Gemm.product(a, b, bias, out, off, ldc, true);
+                            for (int i = 0; i < m; i++)
+                                for (int j = 0; j < n; j++) c[off + i * ldc + j] += out[off + i * ldc + j] - bias[j];
+                        });
+                    } else {
+                        check(what, a, b, (c, off, ldc) -> Gemm.multiply(a, b, c, off, ldc, true));
+                    }
+                }
+                // shallow, short or narrow-B problems keep the row-block plan
+                assertFalse(Gemm.usesTasks(operand(rnd, DType.F32, m, Gemm.KC - 1, Layout.ROW_MAJOR), Gemm.KC - 1, threads, 9));
+                assertFalse(Gemm.usesTasks(operand(rnd, DType.F32, Gemm.MC, k, Layout.ROW_MAJOR), k, threads, 9));
+                assertFalse(Gemm.usesTasks(operand(rnd, DType.F32, m, k, Layout.ROW_MAJOR), k, 1, 9));
+            }
+        } finally {
+            org.efuf4j.tensor.Parallel.setThreads(saved);
         }
     }
 
