@@ -52,6 +52,9 @@ final class Gemm {
      */
     static final int PANEL_CAP = 4 << 20;
 
+    /** Most floats of packed A the task schedule keeps (32 MiB: all of a square 2048 problem, rows padded to MR). */
+    static final int ROWS_CAP = 8 << 20;
+
     private Gemm() {}
 
     static void checkShapes(GemmOperand a, GemmOperand b, float[] c, int cOffset, int ldc) {
@@ -118,12 +121,12 @@ final class Gemm {
 
     /**
      * Whether a parallel product runs as {@link #runTasks tasks}: deep ones (at least {@link #KC}) with a row block of
-     * {@link #MC} for every worker, whose packed A fits the same cap as packed B. Shallower products keep the
+     * {@link #MC} for every worker, whose packed A fits {@link #ROWS_CAP}. Shallower products keep the
      * {@link Plan}: their A block fits L2 and their B panels are cheap to touch, and there tasks measured no better.
      */
     static boolean usesTasks(GemmOperand a, int k, int threads, int bPanels) {
         return threads > 1 && k >= KC && ceilDiv(a.rows(), MC) >= threads && readInPlace(a, bPanels) == null
-                && (long) roundUp(a.rows(), MR) * k <= PANEL_CAP;
+                && (long) roundUp(a.rows(), MR) * k <= ROWS_CAP;
     }
 
     /**

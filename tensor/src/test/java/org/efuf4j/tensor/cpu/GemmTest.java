@@ -187,7 +187,8 @@ class GemmTest {
                         check(what, a, b, (c, off, ldc) -> Gemm.multiply(a, b, c, off, ldc, true));
                     }
                 }
-                // shallow, short or narrow-B problems keep the row-block plan
+                // a square 2048 product fits the packed-A cap; shallow, short or single-threaded problems keep the row-block plan
+                assertTrue(Gemm.usesTasks(operand(rnd, DType.F32, 2048, 2048, Layout.ROW_MAJOR), 2048, threads, Gemm.ceilDiv(2048, Gemm.NR)));
                 assertFalse(Gemm.usesTasks(operand(rnd, DType.F32, m, Gemm.KC - 1, Layout.ROW_MAJOR), Gemm.KC - 1, threads, 9));
                 assertFalse(Gemm.usesTasks(operand(rnd, DType.F32, Gemm.MC, k, Layout.ROW_MAJOR), k, threads, 9));
                 assertFalse(Gemm.usesTasks(operand(rnd, DType.F32, m, k, Layout.ROW_MAJOR), k, 1, 9));
