@@ -135,7 +135,7 @@ final class Gemm {
      * worker can take any task and the load balances panel by panel, with tall row blocks (each B micro-panel's first
      * touch spread over more A panels) and one pass over each C tile instead of one per depth block. Panels are taken
      * in the order 0, G, 2G, ..., 1, G + 1, ... ({@code G} = {@link SharedPanels#GROUP}), so that workers claiming
-     * neighbouring tasks pack different groups of B instead of waiting for one another. +10-13% at n = 1024 and 2048 on
+     * neighbouring tasks pack different groups of B instead of waiting for one another. +9-10% at n = 1024 and 2048 on
      * two threads against the row-block plan.
      */
     private static void runTasks(GemmOperand a, SharedPanels panels, float[] start, int jc, float[] c, int cBase, int ldc, int threads) {
