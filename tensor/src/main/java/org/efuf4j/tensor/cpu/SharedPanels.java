@@ -3,14 +3,11 @@ package org.efuf4j.tensor.cpu;
 import static org.efuf4j.tensor.cpu.Gemm.KC;
 import static org.efuf4j.tensor.cpu.Gemm.NR;
 
-import java.util.concurrent.atomic.AtomicIntegerArray;
-
 /**
  * The B operand of one GEMM column block, packed into {@link Gemm#NR}-wide micro-panels for every depth block of
  * {@link Gemm#KC}, and shared by all the workers of that GEMM. Panels are packed lazily, in groups of {@link #GROUP}:
- * the first unit that needs one claims and packs its group, a unit that finds it being packed waits (the packer
- * never waits on anything, so the wait
- * is the few microseconds one panel takes). Sharing replaces the earlier scheme where every worker packed its own
+ * the first unit that needs one claims and packs its group, a unit that finds it being packed waits ({@link PackSlots}:
+ * the few microseconds one group takes). Sharing replaces the earlier scheme where every worker packed its own
  * copy of B: on two cores that copy was about 7% of each worker's time.
  *
  * <p>Layout: depth block {@code pc} (a multiple of KC) starts at {@code pc * paddedCols}, and its panel {@code q}
@@ -19,7 +16,6 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * <p>The float buffer is the calling thread's {@link CallerBuffer}.
  */
 final class SharedPanels {
-    private static final int FREE = 0, PACKING = 1, READY = 2, FAILED = 3;
     /** Panels claimed and packed together (see {@link Gemm#packPanels}). */
     static final int GROUP = 4;
     private static final CallerBuffer BUFFER = new CallerBuffer();
@@ -27,7 +23,7 @@ final class SharedPanels {
     private final GemmOperand b;
     private final CallerBuffer.Lease lease;
     private final float[] data;
-    private final AtomicIntegerArray state;
+    private final PackSlots slots;
     private final int count, paddedCols;
 
     private SharedPanels(GemmOperand b, CallerBuffer.Lease lease) {
@@ -36,7 +32,7 @@ final class SharedPanels {
         this.data = lease.data();
         this.count = Gemm.ceilDiv(b.cols(), NR);
         this.paddedCols = count * NR;
-        this.state = new AtomicIntegerArray(Gemm.ceilDiv(count, GROUP) * Gemm.ceilDiv(b.rows(), KC));
+        this.slots = new PackSlots(Gemm.ceilDiv(count, GROUP) * Gemm.ceilDiv(b.rows(), KC));
     }
 
     /** Panels for {@code b} (its rows are the GEMM depth), on the calling thread's reusable buffer when it is free. */
@@ -61,22 +57,9 @@ final class SharedPanels {
         int group = q / GROUP, groups = Gemm.ceilDiv(count, GROUP);
         int slot = pc / KC * groups + group;
         int blockBase = pc * paddedCols, offset = blockBase + q * NR * kc;
-        int s = state.get(slot);
-        if (s == READY) return offset;
-        if (s == FREE && state.compareAndSet(slot, FREE, PACKING)) {
-            try {
-                Gemm.packPanels(b.rowRange(pc, kc), group * GROUP, Math.min(count, (group + 1) * GROUP), data, blockBase);
-            } catch (RuntimeException | Error e) {
-                state.set(slot, FAILED);
-                throw e;
-            }
-            state.set(slot, READY);
-            return offset;
-        }
-        for (int spins = 0; (s = state.get(slot)) != READY; spins++) {
-            if (s == FAILED) throw new IllegalStateException("packing GEMM panels " + group * GROUP + ".. of depth block " + pc / KC + " failed in another worker");
-            if (spins < 1000) Thread.onSpinWait();
-            else Thread.yield();
+        if (!slots.ready(slot)) {
+            slots.tryPack(slot, () -> Gemm.packPanels(b.rowRange(pc, kc), group * GROUP, Math.min(count, (group + 1) * GROUP), data, blockBase));
+            slots.await(slot, "GEMM panels " + group * GROUP + ".. of depth block " + pc / KC);
         }
         return offset;
     }

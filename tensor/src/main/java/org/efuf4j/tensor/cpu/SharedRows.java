@@ -3,8 +3,6 @@ package org.efuf4j.tensor.cpu;
 import static org.efuf4j.tensor.cpu.Gemm.KC;
 import static org.efuf4j.tensor.cpu.Gemm.MR;
 
-import java.util.concurrent.atomic.AtomicIntegerArray;
-
 /**
  * The A operand of one GEMM, cut into row blocks and packed once into {@link Gemm#MR}-row panels for the whole
  * depth, shared by the workers of {@link Gemm}'s task schedule (where any worker may compute any column panel of
@@ -17,13 +15,12 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * is the calling thread's {@link CallerBuffer}.
  */
 final class SharedRows {
-    private static final int FREE = 0, PACKING = 1, READY = 2, FAILED = 3;
     private static final CallerBuffer BUFFER = new CallerBuffer();
 
     private final GemmOperand a;
     private final CallerBuffer.Lease lease;
     private final float[] data;
-    private final AtomicIntegerArray state;
+    private final PackSlots slots;
     private final int rowBlock, blocks, paddedRows;
 
     private SharedRows(GemmOperand a, int rowBlock, CallerBuffer.Lease lease) {
@@ -33,7 +30,7 @@ final class SharedRows {
         this.data = lease.data();
         this.blocks = Gemm.ceilDiv(a.rows(), rowBlock);
         this.paddedRows = Gemm.roundUp(a.rows(), MR);
-        this.state = new AtomicIntegerArray(blocks);
+        this.slots = new PackSlots(blocks);
     }
 
     /** Packed rows of {@code a} in blocks of {@code rowBlock} (a multiple of MR), on the calling thread's buffer when free. */
@@ -59,27 +56,18 @@ final class SharedRows {
 
     /** Makes sure {@code block} is packed: packs it, or while another worker does, packs unclaimed later blocks, then waits. */
     void ready(int block) {
-        for (int other = block; other < blocks && state.get(block) != READY; other++)
-            if (state.get(other) == FREE && state.compareAndSet(other, FREE, PACKING)) pack(other);
-        int s;
-        for (int spins = 0; (s = state.get(block)) != READY; spins++) {
-            if (s == FAILED) throw new IllegalStateException("packing GEMM row block " + block + " failed in another worker");
-            if (spins < 1000) Thread.onSpinWait();
-            else Thread.yield();
+        for (int other = block; other < blocks && !slots.ready(block); other++) {
+            int o = other;
+            slots.tryPack(o, () -> pack(o));
         }
+        slots.await(block, "GEMM row block " + block);
     }
 
     private void pack(int block) {
-        try {
-            GemmOperand rows = a.rowRange(rowStart(block), rows(block));
-            for (int pc = 0; pc < a.cols(); pc += KC) {
-                int kc = Math.min(KC, a.cols() - pc);
-                Gemm.packA(rows.colRange(pc, kc), data, offset(block, pc), kc);
-            }
-        } catch (RuntimeException | Error e) {
-            state.set(block, FAILED);
-            throw e;
+        GemmOperand rows = a.rowRange(rowStart(block), rows(block));
+        for (int pc = 0; pc < a.cols(); pc += KC) {
+            int kc = Math.min(KC, a.cols() - pc);
+            Gemm.packA(rows.colRange(pc, kc), data, offset(block, pc), kc);
         }
-        state.set(block, READY);
     }
 }
