@@ -102,16 +102,18 @@ final class Gemm {
             int nc = Math.min(blockCols, n - jc);
             SharedPanels panels = SharedPanels.acquire(b.colRange(jc, nc));
             try {
-                Plan plan = Plan.of(m, panels.count(), threads);
                 int cBase = cOffset + jc, col0 = jc;
                 if (usesTasks(a, k, threads, panels.count())) {
                     runTasks(a, panels, start, col0, c, cBase, ldc, threads);
-                } else if (plan.units() == 1) {
-                    computeUnit(a, panels, plan, 0, start, col0, c, cBase, ldc);
                 } else {
-                    Parallel.forRange(plan.units(), 1, (u0, u1) -> {
-                        for (int u = u0; u < u1; u++) computeUnit(a, panels, plan, u, start, col0, c, cBase, ldc);
-                    });
+                    Plan plan = Plan.of(m, panels.count(), threads);
+                    if (plan.units() == 1) {
+                        computeUnit(a, panels, plan, 0, start, col0, c, cBase, ldc);
+                    } else {
+                        Parallel.forRange(plan.units(), 1, (u0, u1) -> {
+                            for (int u = u0; u < u1; u++) computeUnit(a, panels, plan, u, start, col0, c, cBase, ldc);
+                        });
+                    }
                 }
             } finally {
                 panels.release();
