@@ -1,6 +1,13 @@
 #!/usr/bin/python3
 """Square F32 GEMM, efuf4j against NumPy/OpenBLAS, in alternating short bursts.
 
+Two ways of taking the output, each the same on both sides (--output):
+    fresh     a new output array every call: NumPy's `a @ b` against the backend's matmul. This includes each
+              runtime's allocator: NumPy gets back the block it freed a moment ago, still in cache, while the JVM
+              hands out zeroed memory from the young generation, which moves on through memory from call to call.
+    existing  the product written into one output array kept across calls: NumPy's `matmul(a, b, out=c)`, which
+              calls OpenBLAS sgemm on `c` directly, against efuf4j's GEMM on a kept array: sgemm against sgemm.
+
 On a shared machine the load from neighbours changes from one second to the next, so two benchmark runs made
 minutes apart compare the neighbours as much as the kernels. Here each round runs a NumPy burst and an efuf4j
 burst (org.efuf4j.tensor.cpu.GemmBursts, a long-lived JVM) back to back for every size; the report gives the
@@ -8,7 +15,7 @@ median over rounds of each side and the median of the per-round ratios.
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 /usr/bin/python3 scripts/bench/gemm_interleaved.py
 Needs the tensor module built (./efuf or mvn install). Prints, per size:
-    gemm-interleaved n=1024 threads=2 rounds=9 numpy_gflops=110.2 efuf4j_gflops=101.7 ratio=0.92
+    gemm-interleaved n=1024 threads=2 output=fresh rounds=9 numpy_gflops=110.2 efuf4j_gflops=101.7 ratio=0.92
 """
 import argparse
 import glob
@@ -31,8 +38,10 @@ def burst(call, seconds):
     return statistics.median(samples)
 
 
-def numpy_burst(a, b, seconds):
-    return burst(lambda: a @ b, seconds)
+def numpy_burst(a, b, out, seconds):
+    if out is None:
+        return burst(lambda: a @ b, seconds)
+    return burst(lambda: np.matmul(a, b, out=out), seconds)
 
 
 def main():
@@ -41,6 +50,8 @@ def main():
     p.add_argument("--rounds", type=int, default=9)
     p.add_argument("--seconds", type=float, default=0.6, help="length of each burst")
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--output", choices=["fresh", "existing", "both"], default="both",
+                   help="a new output array per call, one kept across calls, or both (see above)")
     args = p.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     jars = glob.glob(os.path.join(root, "tensor", "target", "efuf4j-tensor-*.jar"))
@@ -48,13 +59,14 @@ def main():
     if not jars:
         raise SystemExit("build the project first (./efuf --help or mvn install): no tensor/target/efuf4j-tensor-*.jar")
     java = os.path.join(os.environ.get("EFUF_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java")
-    jvm = subprocess.Popen([java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC",  # as ./efuf runs
+    jvm = subprocess.Popen([java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-XX:+AlwaysPreTouch",  # as ./efuf runs
+                            *os.environ.get("EFUF_JAVA_OPTS", "").split(),
                             "-cp", jars[0],
                             "org.efuf4j.tensor.cpu.GemmBursts", str(args.threads)],
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 
-    def java_burst(shape, seconds):
-        jvm.stdin.write(f"{shape[0]} {shape[1]} {shape[2]} {seconds}\n")
+    def java_burst(shape, output, seconds):
+        jvm.stdin.write(f"{shape[0]} {shape[1]} {shape[2]} {output} {seconds}\n")
         jvm.stdin.flush()
         line = jvm.stdout.readline().strip()
         if not line.startswith("seconds="):
@@ -62,30 +74,37 @@ def main():
         return 2.0 * shape[0] * shape[1] * shape[2] / float(line.split("=", 1)[1]) / 1e9
 
     sizes = [tuple(int(d) for d in s.split("x")) if "x" in s else (int(s),) * 3 for s in args.sizes.split(",")]
+    outputs = ["fresh", "existing"] if args.output == "both" else [args.output]
     rng = np.random.default_rng(1)
     mats = {s: (rng.uniform(-1, 1, (s[0], s[1])).astype(np.float32), rng.uniform(-1, 1, (s[1], s[2])).astype(np.float32)) for s in sizes}
-    for n in sizes:  # warm both sides
-        numpy_burst(*mats[n], 0.3)
-        java_burst(n, 0.3)
-    results = {n: ([], []) for n in sizes}
+    kept = {s: np.zeros((s[0], s[2]), np.float32) for s in sizes}
+    cases = [(n, o) for n in sizes for o in outputs]
+
+    def numpy_case(case, seconds):
+        n, output = case
+        return 2.0 * n[0] * n[1] * n[2] / numpy_burst(*mats[n], kept[n] if output == "existing" else None, seconds) / 1e9
+
+    for case in cases:  # warm both sides
+        numpy_case(case, 0.3)
+        java_burst(*case, 0.3)
+    results = {case: ([], []) for case in cases}
     for r in range(args.rounds):
-        for n in sizes:
-            flops = 2.0 * n[0] * n[1] * n[2]
+        for case in cases:
             first_numpy = r % 2 == 0  # alternate who goes first, so neither side always gets the fresher cache or clock
             if first_numpy:
-                results[n][0].append(flops / numpy_burst(*mats[n], args.seconds) / 1e9)
-                results[n][1].append(java_burst(n, args.seconds))
+                results[case][0].append(numpy_case(case, args.seconds))
+                results[case][1].append(java_burst(*case, args.seconds))
             else:
-                results[n][1].append(java_burst(n, args.seconds))
-                results[n][0].append(flops / numpy_burst(*mats[n], args.seconds) / 1e9)
+                results[case][1].append(java_burst(*case, args.seconds))
+                results[case][0].append(numpy_case(case, args.seconds))
     jvm.stdin.write("\n")
     jvm.stdin.flush()
     jvm.wait(timeout=30)
-    for n in sizes:
-        npy, ours = results[n]
+    for (n, output) in cases:
+        npy, ours = results[(n, output)]
         ratios = [o / q for o, q in zip(ours, npy)]
         size = f"n={n[0]}" if n[0] == n[1] == n[2] else f"m={n[0]} k={n[1]} n={n[2]}"
-        print(f"gemm-interleaved {size} threads={args.threads} rounds={args.rounds} numpy_gflops={statistics.median(npy):.1f} "
+        print(f"gemm-interleaved {size} threads={args.threads} output={output} rounds={args.rounds} numpy_gflops={statistics.median(npy):.1f} "
               f"efuf4j_gflops={statistics.median(ours):.1f} ratio={statistics.median(ratios):.3f} "
               f"ratio_min={min(ratios):.3f} ratio_max={max(ratios):.3f}", flush=True)
 

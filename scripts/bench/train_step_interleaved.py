@@ -31,7 +31,8 @@ def main():
     if not os.path.isdir(lib):
         raise SystemExit("build the project first (./efuf --help or mvn install): no efuf-method/target/lib")
     java = os.path.join(os.environ.get("EFUF_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java")
-    jvm = subprocess.Popen([java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC",  # as ./efuf runs
+    jvm = subprocess.Popen([java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-XX:+AlwaysPreTouch",  # as ./efuf runs
+                            *os.environ.get("EFUF_JAVA_OPTS", "").split(),
                             "-cp", os.path.join(lib, "*"),
                             "org.efuf4j.autograd.bench.TrainStepBursts", "2"],
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)

@@ -7,14 +7,15 @@ import org.efuf4j.tensor.bench.BenchContext;
 import org.efuf4j.tensor.bench.BenchSuite;
 
 /**
- * Square GEMM throughput through the backend: {@code a @ b} in F32, and {@code x W^T} with the weight
+ * Square GEMM throughput through the backend: {@code a @ b} in F32 (op {@code matmul}, a fresh output per call, and
+ * op {@code sgemm}, into one output kept across calls as BLAS sgemm works), and {@code x W^T} with the weight
  * stored {@code [out, in]} in F32 and BF16 (the transformer case). Compare with
  * {@code scripts/bench/numpy_gemm.py}, run back to back on the same machine.
  */
 public final class GemmBenchSuite implements BenchSuite {
     @Override public String name() { return "gemm"; }
 
-    @Override public String description() { return "square GEMM GFLOP/s: f32 matmul, f32 and bf16-weight linear"; }
+    @Override public String description() { return "square GEMM GFLOP/s: f32 matmul (fresh output) and sgemm (kept output), f32 and bf16-weight linear"; }
 
     @Override public void run(BenchContext ctx) {
         int[] sizes = ctx.quick() ? new int[] {256, 512} : new int[] {256, 512, 1024, 2048};
@@ -28,6 +29,10 @@ public final class GemmBenchSuite implements BenchSuite {
             double seconds = n >= 1024 ? 2.0 : 1.0;
             var f32 = BenchData.time(ctx, seconds, () -> CpuBackend.INSTANCE.matmul(a, b));
             report(ctx, n, "f32", "matmul", flops, f32);
+            // sgemm proper: the product written into one output kept across calls (NumPy's matmul(a, b, out=c))
+            float[] c = new float[n * n];
+            GemmOperand ga = GemmBursts.operand(a), gb = GemmBursts.operand(b);
+            report(ctx, n, "f32", "sgemm", flops, BenchData.time(ctx, seconds, () -> CpuMatmul.product(ga, gb, c, 0, n, true)));
             report(ctx, n, "f32", "linear", flops, BenchData.time(ctx, seconds, () -> CpuBackend.INSTANCE.linear(a, b, null)));
             var bf16 = BenchData.time(ctx, seconds, () -> CpuBackend.INSTANCE.linear(a, wBf16, null));
             report(ctx, n, "bf16", "linear", flops, bf16);

@@ -1,5 +1,6 @@
 package org.efuf4j.tensor.cpu;
 
+import java.lang.foreign.MemorySegment;
 import org.efuf4j.tensor.DType;
 import org.efuf4j.tensor.Parallel;
 import org.efuf4j.tensor.Tensor;
@@ -7,7 +8,9 @@ import org.efuf4j.tensor.bench.Bursts;
 
 /**
  * F32 GEMM bursts for {@code scripts/bench/gemm_interleaved.py} ({@link Bursts} protocol; the workload words are
- * {@code m k n}: an {@code [m, k] x [k, n]} product). Usage: {@code java ... GemmBursts <threads>}.
+ * {@code m k n fresh|existing}: an {@code [m, k] x [k, n]} product). {@code fresh} is the backend's matmul, which
+ * allocates its output as NumPy's {@code a @ b} does; {@code existing} writes the product into one output array kept
+ * from call to call, as BLAS sgemm and NumPy's {@code matmul(a, b, out=c)} do. Usage: {@code java ... GemmBursts <threads>}.
  */
 public final class GemmBursts {
     private GemmBursts() {}
@@ -16,8 +19,23 @@ public final class GemmBursts {
         Parallel.setThreads(args.length > 0 ? Integer.parseInt(args[0]) : Runtime.getRuntime().availableProcessors());
         Bursts.serve(words -> {
             int m = Integer.parseInt(words.get(0)), k = Integer.parseInt(words.get(1)), n = Integer.parseInt(words.get(2));
+            String output = words.size() > 3 ? words.get(3) : "fresh";
             Tensor a = BenchData.random(DType.F32, 1, m, k), b = BenchData.random(DType.F32, 2, k, n);
-            return () -> CpuBackend.INSTANCE.matmul(a, b);
+            return switch (output) {
+                case "fresh" -> () -> CpuBackend.INSTANCE.matmul(a, b);
+                case "existing" -> {
+                    float[] c = new float[m * n];
+                    GemmOperand ga = operand(a), gb = operand(b);
+                    yield () -> CpuMatmul.product(ga, gb, c, 0, n, true);
+                }
+                default -> throw new IllegalArgumentException("output is fresh or existing, got '" + output + "'");
+            };
         });
+    }
+
+    /** A 2-D F32 host tensor as a GEMM operand, with its own strides. */
+    static GemmOperand operand(Tensor t) {
+        MemorySegment s = t.hostSegment();
+        return new GemmOperand(s, DType.F32, t.offset(), t.stride(0), t.stride(1), t.shape()[0], t.shape()[1]);
     }
 }
