@@ -9,8 +9,8 @@ import org.efuf4j.tensor.bench.Bursts;
 /**
  * F32 GEMM bursts for {@code scripts/bench/gemm_interleaved.py} ({@link Bursts} protocol; the workload words are
  * {@code m k n fresh|existing}: an {@code [m, k] x [k, n]} product). {@code fresh} is the backend's matmul, which
- * allocates its output as NumPy's {@code a @ b} does; {@code existing} writes the product into one output array kept
- * from call to call, as BLAS sgemm and NumPy's {@code matmul(a, b, out=c)} do. Usage: {@code java ... GemmBursts <threads>}.
+ * allocates its output as NumPy's {@code a @ b} does; {@code existing} runs the packed GEMM into one output array
+ * kept from call to call (overwriting it, whatever the shape), as BLAS sgemm and NumPy's {@code matmul(a, b, out=c)} do. Usage: {@code java ... GemmBursts <threads>}.
  */
 public final class GemmBursts {
     private GemmBursts() {}
@@ -26,7 +26,7 @@ public final class GemmBursts {
                 case "existing" -> {
                     float[] c = new float[m * n];
                     GemmOperand ga = operand(a), gb = operand(b);
-                    yield () -> CpuMatmul.product(ga, gb, c, 0, n, true);
+                    yield () -> Gemm.product(ga, gb, null, c, 0, n, true);
                 }
                 default -> throw new IllegalArgumentException("output is fresh or existing, got '" + output + "'");
             };
