@@ -38,6 +38,31 @@ def burst(call, seconds):
     return statistics.median(samples)
 
 
+def start_bursts_jvm(classpath, main_class, *args):
+    """A long-lived JVM serving org.efuf4j.tensor.bench.Bursts requests, with the flags ./efuf runs with (plus EFUF_JAVA_OPTS)."""
+    java = os.path.join(os.environ.get("EFUF_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java")
+    return subprocess.Popen([java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                             "-XX:+UseParallelGC", "-XX:+AlwaysPreTouch", *os.environ.get("EFUF_JAVA_OPTS", "").split(),
+                             "-cp", classpath, main_class, *args],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+
+
+def request_burst(jvm, words, seconds):
+    """Median seconds per call of the workload `words` over a burst of `seconds` in the Bursts JVM."""
+    jvm.stdin.write(" ".join(str(w) for w in words) + f" {seconds}\n")
+    jvm.stdin.flush()
+    line = jvm.stdout.readline().strip()
+    if not line.startswith("seconds="):
+        raise SystemExit(f"the Bursts JVM answered {line!r}")
+    return float(line.split("=", 1)[1])
+
+
+def stop_bursts_jvm(jvm):
+    jvm.stdin.write("\n")
+    jvm.stdin.flush()
+    jvm.wait(timeout=30)
+
+
 def numpy_burst(a, b, out, seconds):
     if out is None:
         return burst(lambda: a @ b, seconds)
@@ -58,20 +83,10 @@ def main():
     jars = [j for j in jars if not j.endswith(("-sources.jar", "-tests.jar"))]
     if not jars:
         raise SystemExit("build the project first (./efuf --help or mvn install): no tensor/target/efuf4j-tensor-*.jar")
-    java = os.path.join(os.environ.get("EFUF_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java")
-    jvm = subprocess.Popen([java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-XX:+AlwaysPreTouch",  # as ./efuf runs
-                            *os.environ.get("EFUF_JAVA_OPTS", "").split(),
-                            "-cp", jars[0],
-                            "org.efuf4j.tensor.cpu.GemmBursts", str(args.threads)],
-                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    jvm = start_bursts_jvm(jars[0], "org.efuf4j.tensor.cpu.GemmBursts", str(args.threads))
 
     def java_burst(shape, output, seconds):
-        jvm.stdin.write(f"{shape[0]} {shape[1]} {shape[2]} {output} {seconds}\n")
-        jvm.stdin.flush()
-        line = jvm.stdout.readline().strip()
-        if not line.startswith("seconds="):
-            raise SystemExit(f"GemmBursts answered {line!r}")
-        return 2.0 * shape[0] * shape[1] * shape[2] / float(line.split("=", 1)[1]) / 1e9
+        return 2.0 * shape[0] * shape[1] * shape[2] / request_burst(jvm, [*shape, output], seconds) / 1e9
 
     sizes = [tuple(int(d) for d in s.split("x")) if "x" in s else (int(s),) * 3 for s in args.sizes.split(",")]
     outputs = ["fresh", "existing"] if args.output == "both" else [args.output]
@@ -97,9 +112,7 @@ def main():
             else:
                 results[case][1].append(java_burst(*case, args.seconds))
                 results[case][0].append(numpy_case(case, args.seconds))
-    jvm.stdin.write("\n")
-    jvm.stdin.flush()
-    jvm.wait(timeout=30)
+    stop_bursts_jvm(jvm)
     for (n, output) in cases:
         npy, ours = results[(n, output)]
         ratios = [o / q for o, q in zip(ours, npy)]

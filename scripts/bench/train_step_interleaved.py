@@ -13,12 +13,11 @@ Needs the project built (./efuf or mvn install). Prints:
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torch_train_step as ref  # noqa: E402  (sets torch to 2 threads)
-from gemm_interleaved import burst  # noqa: E402
+from gemm_interleaved import burst, request_burst, start_bursts_jvm, stop_bursts_jvm  # noqa: E402
 
 
 def main():
@@ -30,20 +29,10 @@ def main():
     lib = os.path.join(root, "efuf-method", "target", "lib")
     if not os.path.isdir(lib):
         raise SystemExit("build the project first (./efuf --help or mvn install): no efuf-method/target/lib")
-    java = os.path.join(os.environ.get("EFUF_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java")
-    jvm = subprocess.Popen([java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-XX:+AlwaysPreTouch",  # as ./efuf runs
-                            *os.environ.get("EFUF_JAVA_OPTS", "").split(),
-                            "-cp", os.path.join(lib, "*"),
-                            "org.efuf4j.autograd.bench.TrainStepBursts", "2"],
-                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    jvm = start_bursts_jvm(os.path.join(lib, "*"), "org.efuf4j.autograd.bench.TrainStepBursts", "2")
 
     def java_burst(seconds):
-        jvm.stdin.write(f"{ref.B} {ref.T} {seconds}\n")
-        jvm.stdin.flush()
-        line = jvm.stdout.readline().strip()
-        if not line.startswith("seconds="):
-            raise SystemExit(f"TrainStepBursts answered {line!r}")
-        return float(line.split("=", 1)[1])
+        return request_burst(jvm, [ref.B, ref.T], seconds)
 
     step = ref.make_step()
     burst(step, 2.0)  # torch warm-up; the JVM warms itself until its JIT is quiet on first request
@@ -56,9 +45,7 @@ def main():
         else:
             ours_ms.append(1e3 * java_burst(args.seconds))
             torch_ms.append(1e3 * burst(step, args.seconds))
-    jvm.stdin.write("\n")
-    jvm.stdin.flush()
-    jvm.wait(timeout=30)
+    stop_bursts_jvm(jvm)
     ratios = [o / t for o, t in zip(ours_ms, torch_ms)]
     print(f"train-step-interleaved d_model={ref.D} layers={ref.L} seq={ref.T} batch={ref.B} threads=2 rounds={args.rounds} "
           f"torch_ms={statistics.median(torch_ms):.1f} efuf4j_ms={statistics.median(ours_ms):.1f} ratio={statistics.median(ratios):.3f} "

@@ -142,7 +142,8 @@ final class CpuMatmul {
         return out;
     }
 
-    private static GemmOperand operand(Tensor t, long offset) {
+    /** The last two dims of {@code t}, from element {@code offset}, as a GEMM operand with the tensor's own strides. */
+    static GemmOperand operand(Tensor t, long offset) {
         return new GemmOperand(t.hostSegment(), t.dtype(), offset, t.stride(-2), t.stride(-1), t.dim(-2), t.dim(-1));
     }
 

@@ -1,6 +1,5 @@
 package org.efuf4j.tensor.cpu;
 
-import java.lang.foreign.MemorySegment;
 import org.efuf4j.tensor.DType;
 import org.efuf4j.tensor.Parallel;
 import org.efuf4j.tensor.Tensor;
@@ -23,19 +22,17 @@ public final class GemmBursts {
             Tensor a = BenchData.random(DType.F32, 1, m, k), b = BenchData.random(DType.F32, 2, k, n);
             return switch (output) {
                 case "fresh" -> () -> CpuBackend.INSTANCE.matmul(a, b);
-                case "existing" -> {
-                    float[] c = new float[m * n];
-                    GemmOperand ga = operand(a), gb = operand(b);
-                    yield () -> Gemm.product(ga, gb, null, c, 0, n, true);
-                }
+                case "existing" -> intoKeptOutput(a, b);
                 default -> throw new IllegalArgumentException("output is fresh or existing, got '" + output + "'");
             };
         });
     }
 
-    /** A 2-D F32 host tensor as a GEMM operand, with its own strides. */
-    static GemmOperand operand(Tensor t) {
-        MemorySegment s = t.hostSegment();
-        return new GemmOperand(s, DType.F32, t.offset(), t.stride(0), t.stride(1), t.shape()[0], t.shape()[1]);
+    /** {@code a @ b} (2-D F32) by the packed GEMM into one output array kept from call to call, as BLAS sgemm works. */
+    static Runnable intoKeptOutput(Tensor a, Tensor b) {
+        int n = b.shape()[1];
+        float[] c = new float[a.shape()[0] * n];
+        GemmOperand ga = CpuMatmul.operand(a, a.offset()), gb = CpuMatmul.operand(b, b.offset());
+        return () -> Gemm.product(ga, gb, null, c, 0, n, true);
     }
 }
