@@ -77,6 +77,8 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--output", choices=["fresh", "existing", "both"], default="both",
                    help="a new output array per call, one kept across calls, or both (see above)")
+    p.add_argument("--layout", choices=["rows", "weight"], default="rows",
+                   help="B row-major [k, n], or the transpose of a row-major [n, k] weight (a linear layer, as decoding uses)")
     args = p.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     jars = glob.glob(os.path.join(root, "tensor", "target", "efuf4j-tensor-*.jar"))
@@ -86,12 +88,17 @@ def main():
     jvm = start_bursts_jvm(jars[0], "org.efuf4j.tensor.cpu.GemmBursts", str(args.threads))
 
     def java_burst(shape, output, seconds):
-        return 2.0 * shape[0] * shape[1] * shape[2] / request_burst(jvm, [*shape, output], seconds) / 1e9
+        return 2.0 * shape[0] * shape[1] * shape[2] / request_burst(jvm, [*shape, output, args.layout], seconds) / 1e9
 
     sizes = [tuple(int(d) for d in s.split("x")) if "x" in s else (int(s),) * 3 for s in args.sizes.split(",")]
     outputs = ["fresh", "existing"] if args.output == "both" else [args.output]
     rng = np.random.default_rng(1)
-    mats = {s: (rng.uniform(-1, 1, (s[0], s[1])).astype(np.float32), rng.uniform(-1, 1, (s[1], s[2])).astype(np.float32)) for s in sizes}
+    def b_operand(k, n):
+        if args.layout == "weight":
+            return rng.uniform(-1, 1, (n, k)).astype(np.float32).T
+        return rng.uniform(-1, 1, (k, n)).astype(np.float32)
+
+    mats = {s: (rng.uniform(-1, 1, (s[0], s[1])).astype(np.float32), b_operand(s[1], s[2])) for s in sizes}
     kept = {s: np.zeros((s[0], s[2]), np.float32) for s in sizes}
     cases = [(n, o) for n in sizes for o in outputs]
 
@@ -117,7 +124,7 @@ def main():
         npy, ours = results[(n, output)]
         ratios = [o / q for o, q in zip(ours, npy)]
         size = f"n={n[0]}" if n[0] == n[1] == n[2] else f"m={n[0]} k={n[1]} n={n[2]}"
-        print(f"gemm-interleaved {size} threads={args.threads} output={output} rounds={args.rounds} numpy_gflops={statistics.median(npy):.1f} "
+        print(f"gemm-interleaved {size} layout={args.layout} threads={args.threads} output={output} rounds={args.rounds} numpy_gflops={statistics.median(npy):.1f} "
               f"efuf4j_gflops={statistics.median(ours):.1f} ratio={statistics.median(ratios):.3f} "
               f"ratio_min={min(ratios):.3f} ratio_max={max(ratios):.3f}", flush=True)
 

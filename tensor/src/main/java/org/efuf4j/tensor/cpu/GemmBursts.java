@@ -7,7 +7,8 @@ import org.efuf4j.tensor.bench.Bursts;
 
 /**
  * F32 GEMM bursts for {@code scripts/bench/gemm_interleaved.py} ({@link Bursts} protocol; the workload words are
- * {@code m k n fresh|existing}: an {@code [m, k] x [k, n]} product). {@code fresh} is the backend's matmul, which
+ * {@code m k n fresh|existing [rows|weight]}: an {@code [m, k] x [k, n]} product, B row-major or the transpose of a
+ * row-major {@code [n, k]} weight). {@code fresh} is the backend's matmul, which
  * allocates its output as NumPy's {@code a @ b} does; {@code existing} runs the packed GEMM into one output array
  * kept from call to call (overwriting it, whatever the shape), as BLAS sgemm and NumPy's {@code matmul(a, b, out=c)} do. Usage: {@code java ... GemmBursts <threads>}.
  */
@@ -19,7 +20,14 @@ public final class GemmBursts {
         Bursts.serve(words -> {
             int m = Integer.parseInt(words.get(0)), k = Integer.parseInt(words.get(1)), n = Integer.parseInt(words.get(2));
             String output = words.size() > 3 ? words.get(3) : "fresh";
-            Tensor a = BenchData.random(DType.F32, 1, m, k), b = BenchData.random(DType.F32, 2, k, n);
+            String layout = words.size() > 4 ? words.get(4) : "rows";
+            Tensor a = BenchData.random(DType.F32, 1, m, k);
+            Tensor b = switch (layout) {
+                case "rows" -> BenchData.random(DType.F32, 2, k, n);
+                // a linear layer's weight [n, k] seen as its transpose, the layout decoding multiplies by
+                case "weight" -> BenchData.random(DType.F32, 2, n, k).transpose(0, 1);
+                default -> throw new IllegalArgumentException("layout is rows or weight, got '" + layout + "'");
+            };
             return switch (output) {
                 case "fresh" -> () -> CpuBackend.INSTANCE.matmul(a, b);
                 case "existing" -> intoKeptOutput(a, b);

@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.efuf4j.tensor.DType;
@@ -16,9 +17,10 @@ import org.efuf4j.tensor.Parallel;
 
 /**
  * {@code C += A B} for a few rows of A against a B whose columns are contiguous, i.e. activations times a
- * weight stored {@code [out, in]} (decoding one token). The weight is streamed from memory exactly once: each
- * group of 4 weight rows is widened chunk by chunk into an L1-resident scratch and dotted with every row of
- * A while it is there, so the kernel is bound by memory bandwidth, not by packing.
+ * weight stored {@code [out, in]} (decoding one token). The weight is streamed from memory exactly once, four
+ * weight rows at a time, each dotted with every row of A while it is in cache, so the kernel is bound by memory
+ * bandwidth, not by packing. F32 and BF16 weights are read where they lie; F16 (and strided) ones are widened
+ * chunk by chunk into an L1-resident scratch first.
  */
 final class Gemv {
     /** Largest M handled here; above it the packed GEMM reuses B well enough. */
@@ -33,7 +35,12 @@ final class Gemv {
     private Gemv() {}
 
     static boolean applies(GemmOperand a, GemmOperand b) {
-        return a.rows() <= MAX_ROWS && b.colsContiguous() && b.rows() > 0;
+        return a.rows() <= MAX_ROWS && b.rows() > 0 && (b.colsContiguous() || rowsInPlace(b));
+    }
+
+    /** An F32 B whose rows are contiguous (a row-major right operand, as in {@code dY W}): read in place, row by row. */
+    private static boolean rowsInPlace(GemmOperand b) {
+        return b.dtype() == DType.F32 && b.colStride() == 1;
     }
 
     /** {@code c[cOffset + i * ldc + j] += sum_k a(i, k) * b(k, j)}. */
@@ -46,9 +53,17 @@ final class Gemv {
             if (a.rowsContiguous()) Widen.run(a.segment(), a.dtype(), a.index(i, 0), x, i * k, k);
             else for (int p = 0; p < k; p++) x[i * k + p] = a.get(i, p);
         }
+        if (!b.colsContiguous()) {
+            multiplyRows(b, x, m, k, c, cOffset, ldc, parallel);
+            return;
+        }
         int groups = Gemm.ceilDiv(n, GROUP);
         if (b.dtype() == DType.BF16 && b.rowStride() == 1 && k > 1) {
             multiplyBf16(b, x, m, k, groups, c, cOffset, ldc, parallel);
+            return;
+        }
+        if (b.dtype() == DType.F32 && b.rowStride() == 1) {
+            multiplyF32(b, x, m, k, groups, c, cOffset, ldc, parallel);
             return;
         }
         Parallel.RangeBody body = (g0, g1) -> {
@@ -60,6 +75,159 @@ final class Gemv {
         int grain = Math.max(1, (1 << 18) / Math.max(1, k * b.dtype().byteSize() * GROUP));
         if (parallel) Parallel.forRange(groups, grain, body);
         else body.run(0, groups);
+    }
+
+    /**
+     * {@code C += x B} for a row-major F32 B: four whole rows of B at a time are added into each output row
+     * ({@code c += x[p] B[p] + ... + x[p+3] B[p+3]}), so B streams through once, front to back, while the output rows
+     * stay in cache. Two threads take the two halves of the depth into private partial rows, summed at the end, so
+     * each still reads one contiguous run of B. (The packed GEMM ran these shapes at 3-5 GFLOP/s, packing all of B to
+     * use it once; reading B in column chunks ran 4-10 at n >= 2048, its short runs defeating the prefetchers.)
+     */
+    private static void multiplyRows(GemmOperand b, float[] x, int m, int k, float[] c, int cOffset, int ldc, boolean parallel) {
+        int n = b.cols();
+        MemorySegment seg = b.segment();
+        float[] array = b.heapFloats();
+        long first = (array != null ? seg.address() / 4 : 0) + b.index(0, 0), step = b.rowStride();
+        // at least ~256 KiB of B per piece, as for the other matrix-vector paths
+        long wanted = parallel ? Math.min(Parallel.threads(), (long) k * n * 4 / (1 << 18)) : 1;
+        int pieces = (int) Math.max(1, Math.min(wanted, k / 4));
+        if (pieces == 1) {
+            addRows(seg, array, first, step, x, m, k, 0, k, c, cOffset, ldc, n);
+            return;
+        }
+        float[][] partial = new float[pieces][m * n];
+        Parallel.forRange(pieces, 1, (t0, t1) -> {
+            for (int t = t0; t < t1; t++) {
+                int p0 = (int) ((long) k * t / pieces) & ~3, p1 = t == pieces - 1 ? k : (int) ((long) k * (t + 1) / pieces) & ~3;
+                addRows(seg, array, first, step, x, m, k, p0, p1, partial[t], 0, n, n);
+            }
+        });
+        for (float[] part : partial) {
+            for (int i = 0; i < m; i++) {
+                int co = cOffset + i * ldc, po = i * n, j = 0;
+                for (; j + LANES <= n; j += LANES)
+                    FloatVector.fromArray(F, c, co + j).add(FloatVector.fromArray(F, part, po + j)).intoArray(c, co + j);
+                for (; j < n; j++) c[co + j] += part[po + j];
+            }
+        }
+    }
+
+    /** {@code C[i, 0..cols) += sum_{p in [p0, p1)} x[i, p] B[p, 0..cols)} for every row {@code i} of x, four rows of B at a time. */
+    private static void addRows(MemorySegment w, float[] array, long first, long step, float[] x, int m, int k, int p0, int p1,
+            float[] c, int cOffset, int ldc, int cols) {
+        int p = p0;
+        for (; p + 4 <= p1; p += 4) {
+            for (int i = 0; i < m; i++) addRows4(w, array, first + p * step, step, x, i * k + p, c, cOffset + i * ldc, cols);
+        }
+        for (; p < p1; p++) {
+            for (int i = 0; i < m; i++) addRow(w, array, first + p * step, x[i * k + p], c, cOffset + i * ldc, cols);
+        }
+    }
+
+    /** {@code c[co .. co+cols) += sum_t x[xo+t] B[r + t*step ..]} over four rows {@code t} of B. */
+    private static void addRows4(MemorySegment w, float[] array, long r, long step, float[] x, int xo, float[] c, int co, int cols) {
+        FloatVector a0 = FloatVector.broadcast(F, x[xo]), a1 = FloatVector.broadcast(F, x[xo + 1]);
+        FloatVector a2 = FloatVector.broadcast(F, x[xo + 2]), a3 = FloatVector.broadcast(F, x[xo + 3]);
+        long r1 = r + step, r2 = r1 + step, r3 = r2 + step;
+        int j = 0;
+        for (; j + LANES <= cols; j += LANES) {
+            FloatVector acc = FloatVector.fromArray(F, c, co + j);
+            acc = load(w, array, r + j).fma(a0, acc);
+            acc = load(w, array, r1 + j).fma(a1, acc);
+            acc = load(w, array, r2 + j).fma(a2, acc);
+            acc = load(w, array, r3 + j).fma(a3, acc);
+            acc.intoArray(c, co + j);
+        }
+        if (j < cols) {
+            VectorMask<Float> mask = F.indexInRange(j, cols);
+            FloatVector acc = FloatVector.fromArray(F, c, co + j, mask);
+            acc = load(w, array, r + j, mask).fma(a0, acc);
+            acc = load(w, array, r1 + j, mask).fma(a1, acc);
+            acc = load(w, array, r2 + j, mask).fma(a2, acc);
+            acc = load(w, array, r3 + j, mask).fma(a3, acc);
+            acc.intoArray(c, co + j, mask);
+        }
+    }
+
+    /** {@code c[co .. co+cols) += xp B[r ..]}: one row of B, for a depth not divisible by four. */
+    private static void addRow(MemorySegment w, float[] array, long r, float xp, float[] c, int co, int cols) {
+        FloatVector a = FloatVector.broadcast(F, xp);
+        for (int j = 0; j < cols; j += LANES) {
+            VectorMask<Float> mask = F.indexInRange(j, cols);
+            load(w, array, r + j, mask).fma(a, FloatVector.fromArray(F, c, co + j, mask)).intoArray(c, co + j, mask);
+        }
+    }
+
+    /** {@link #load(MemorySegment, float[], long)} of the lanes in {@code mask} only. */
+    private static FloatVector load(MemorySegment w, float[] array, long at, VectorMask<Float> mask) {
+        return array != null ? FloatVector.fromArray(F, array, (int) at, mask) : FloatVector.fromMemorySegment(F, w, 4 * at, LE, mask);
+    }
+
+    /** Eight floats at element {@code at} of an F32 weight, through its array when it has one. */
+    private static FloatVector load(MemorySegment w, float[] array, long at) {
+        return array != null ? FloatVector.fromArray(F, array, (int) at) : FloatVector.fromMemorySegment(F, w, 4 * at, LE);
+    }
+
+    /**
+     * F32 weights are dotted where they lie, a heap array or a mapped file: widening them into the scratch first
+     * would be a plain copy, which doubled the time of a 1 x 256 x 256 product and was 2.5x at 1 x 2048 x 2048.
+     */
+    private static void multiplyF32(GemmOperand b, float[] x, int m, int k, int groups, float[] c, int cOffset, int ldc, boolean parallel) {
+        int n = b.cols();
+        MemorySegment seg = b.segment();
+        float[] array = b.heapFloats();
+        long base = array != null ? seg.address() / 4 : 0;
+        Parallel.RangeBody body = (g0, g1) -> {
+            float[] sums = new float[GROUP];
+            long[] rows = new long[GROUP];
+            for (int g = g0; g < g1; g++) {
+                int j0 = g * GROUP, cols = Math.min(GROUP, n - j0);
+                // short groups repeat their first column; those sums are not stored
+                for (int r = 0; r < GROUP; r++) rows[r] = base + b.index(0, j0 + (r < cols ? r : 0));
+                for (int i = 0; i < m; i++) {
+                    dotF32x4(seg, array, rows[0], rows[1], rows[2], rows[3], x, i * k, k, sums);
+                    int co = cOffset + i * ldc + j0;
+                    for (int r = 0; r < cols; r++) c[co + r] += sums[r];
+                }
+            }
+        };
+        int grain = Math.max(1, (1 << 18) / Math.max(1, k * 4 * GROUP));
+        if (parallel) Parallel.forRange(groups, grain, body);
+        else body.run(0, groups);
+    }
+
+    /**
+     * {@code sums[r] = x[xo .. xo+len) . w[wr .. wr+len)} for four rows of an F32 weight starting at elements
+     * {@code r0..r3}, read through its array when it has one (the same branch on every step: C2 unswitches it).
+     */
+    private static void dotF32x4(MemorySegment w, float[] array, long r0, long r1, long r2, long r3, float[] x, int xo, int len, float[] sums) {
+        FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+        int p = 0;
+        for (; p + LANES <= len; p += LANES) {
+            FloatVector xv = FloatVector.fromArray(F, x, xo + p);
+            s0 = load(w, array, r0 + p).fma(xv, s0);
+            s1 = load(w, array, r1 + p).fma(xv, s1);
+            s2 = load(w, array, r2 + p).fma(xv, s2);
+            s3 = load(w, array, r3 + p).fma(xv, s3);
+        }
+        float t0 = s0.reduceLanes(VectorOperators.ADD), t1 = s1.reduceLanes(VectorOperators.ADD);
+        float t2 = s2.reduceLanes(VectorOperators.ADD), t3 = s3.reduceLanes(VectorOperators.ADD);
+        for (; p < len; p++) {
+            float xv = x[xo + p];
+            t0 += xv * element(w, array, r0 + p);
+            t1 += xv * element(w, array, r1 + p);
+            t2 += xv * element(w, array, r2 + p);
+            t3 += xv * element(w, array, r3 + p);
+        }
+        sums[0] = t0;
+        sums[1] = t1;
+        sums[2] = t2;
+        sums[3] = t3;
+    }
+
+    private static float element(MemorySegment w, float[] array, long at) {
+        return array != null ? array[(int) at] : w.get(HostAccess.F32, 4 * at);
     }
 
     /**
@@ -168,28 +336,6 @@ final class Gemv {
 
     /** {@code sums[r] = x[xo .. xo+len) . w[r*len .. (r+1)*len)} for the four rows of {@code w}. */
     private static void dot4(float[] x, int xo, float[] w, int len, float[] sums) {
-        FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
-        int w1 = len, w2 = 2 * len, w3 = 3 * len;
-        int p = 0;
-        for (; p + LANES <= len; p += LANES) {
-            FloatVector xv = FloatVector.fromArray(F, x, xo + p);
-            s0 = FloatVector.fromArray(F, w, p).fma(xv, s0);
-            s1 = FloatVector.fromArray(F, w, w1 + p).fma(xv, s1);
-            s2 = FloatVector.fromArray(F, w, w2 + p).fma(xv, s2);
-            s3 = FloatVector.fromArray(F, w, w3 + p).fma(xv, s3);
-        }
-        float t0 = s0.reduceLanes(VectorOperators.ADD), t1 = s1.reduceLanes(VectorOperators.ADD);
-        float t2 = s2.reduceLanes(VectorOperators.ADD), t3 = s3.reduceLanes(VectorOperators.ADD);
-        for (; p < len; p++) {
-            float xv = x[xo + p];
-            t0 += xv * w[p];
-            t1 += xv * w[w1 + p];
-            t2 += xv * w[w2 + p];
-            t3 += xv * w[w3 + p];
-        }
-        sums[0] = t0;
-        sums[1] = t1;
-        sums[2] = t2;
-        sums[3] = t3;
+        dotF32x4(null, w, 0, len, 2L * len, 3L * len, x, xo, len, sums);
     }
 }

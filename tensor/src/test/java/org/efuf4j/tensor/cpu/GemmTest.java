@@ -247,16 +247,43 @@ class GemmTest {
     }
 
     @Test
+    void matrixVectorReadsRowMajorF32InPlace() {
+        // dY W at batch 1: B's rows are contiguous; several column chunks, masked ends, depths not divisible by 4, a padded row stride.
+        Random rnd = new Random(5);
+        int[] depths = {1, 2, 7, 8, 1030};
+        int[] widths = {1, 5, 8, 31, 33, 100, 513, 1100};
+        for (int m = 1; m <= Gemv.MAX_ROWS; m++) {
+            for (int k : depths) {
+                for (int n : widths) {
+                    GemmOperand a = operand(rnd, DType.F32, m, k, rnd.nextBoolean() ? Layout.ROW_MAJOR : Layout.STRIDED);
+                    GemmOperand dense = operand(rnd, DType.F32, k, n, Layout.ROW_MAJOR);
+                    int pad = Math.min(rnd.nextInt(3), n - 1);
+                    // a column slice from the second column on: row stride n, n - pad columns
+                    GemmOperand b = pad == 0 ? dense : new GemmOperand(dense.segment(), DType.F32, dense.offset() + 1, n, 1, k, n - pad);
+                    assertTrue(Gemv.applies(a, b));
+                    boolean parallel = rnd.nextBoolean(), offHeap = rnd.nextBoolean();
+                    GemmOperand bb = offHeap ? nativeCopy(b) : b;
+                    check("gemv rows " + m + "x" + k + "x" + b.cols() + " stride " + b.rowStride() + (offHeap ? " native" : " heap"), a, bb,
+                            (c, off, ldc) -> Gemv.multiply(a, bb, c, off, ldc, parallel));
+                }
+            }
+        }
+    }
+
+    static GemmOperand nativeCopy(GemmOperand heap) {
+        MemorySegment offHeap = java.lang.foreign.Arena.ofAuto().allocate(heap.segment().byteSize(), 64);
+        offHeap.copyFrom(heap.segment());
+        return new GemmOperand(offHeap, heap.dtype(), heap.offset(), heap.rowStride(), heap.colStride(), heap.rows(), heap.cols());
+    }
+
+    @Test
     void kernelsReadNativeSegmentsLikeMappedWeights() {
         // Checkpoint weights are file-mapped native segments, a different load path from heap arrays.
         Random rnd = new Random(4);
         for (DType bt : new DType[] {DType.F32, DType.BF16, DType.F16}) {
             for (int m : new int[] {1, 3, 20}) {
                 GemmOperand a = operand(rnd, DType.F32, m, 1031, Layout.ROW_MAJOR);
-                GemmOperand heap = operand(rnd, bt, 1031, 13, Layout.COLUMN_MAJOR);
-                MemorySegment offHeap = java.lang.foreign.Arena.ofAuto().allocate(heap.segment().byteSize(), 64);
-                offHeap.copyFrom(heap.segment());
-                GemmOperand b = new GemmOperand(offHeap, bt, heap.offset(), heap.rowStride(), heap.colStride(), heap.rows(), heap.cols());
+                GemmOperand b = nativeCopy(operand(rnd, bt, 1031, 13, Layout.COLUMN_MAJOR));
                 check("native " + bt + " m=" + m, a, b, (c, off, ldc) -> {
                     if (Gemv.applies(a, b)) Gemv.multiply(a, b, c, off, ldc, true);
                     else Gemm.multiply(a, b, c, off, ldc, true);
