@@ -7,21 +7,21 @@ import org.efuf4j.tensor.bench.BenchContext;
 import org.efuf4j.tensor.bench.BenchSuite;
 
 /**
- * Decode-step matrix-vector product (one token times a BF16 weight {@code [out, in]} larger than the last-level
+ * Decode-step matrix-vector product (one token times a BF16, F16 or F32 weight {@code [out, in]} larger than the last-level
  * cache) in GB/s of weight streamed, next to a STREAM-style copy measured in the same run: the matvec
  * should run at memory speed.
  */
 public final class MatvecBenchSuite implements BenchSuite {
     @Override public String name() { return "matvec"; }
 
-    @Override public String description() { return "bf16/f32 matvec GB/s against a STREAM-style copy"; }
+    @Override public String description() { return "bf16/f16/f32 matvec GB/s against a STREAM-style copy"; }
 
     @Override public void run(BenchContext ctx) {
         Parallel.setThreads(ctx.threads());
         int n = ctx.quick() ? 2048 : 8192;
         double copy = streamCopy(ctx, ctx.quick() ? 1 << 22 : 1 << 25);
         ctx.result("stream-copy", "mib", (8L << (ctx.quick() ? 22 : 25)) >> 20, "threads", ctx.threads(), "gbs", copy);
-        for (DType dtype : new DType[] {DType.BF16, DType.F32}) {
+        for (DType dtype : new DType[] {DType.BF16, DType.F16, DType.F32}) {
             Tensor w = BenchData.random(dtype, 7, n, n);
             Tensor x = BenchData.random(DType.F32, 8, 1, n);
             double sec = ctx.time(2.0, () -> CpuBackend.INSTANCE.linear(x, w, null));

@@ -298,14 +298,18 @@ class GemmTest {
         for (int i = 0; i < bits.length; i++) bits[i] = (short) i;
         MemorySegment seg = MemorySegment.ofArray(bits);
         for (DType t : new DType[] {DType.BF16, DType.F16}) {
-            float[] wide = new float[bits.length + 3];
-            // An odd length and offset exercise the vector body and the scalar tail.
-            Widen.run(seg, t, 0, wide, 3, bits.length);
-            for (int i = 0; i < bits.length; i++) {
-                float expected = HostAccess.readFloat(seg, t, i);
-                float actual = wide[3 + i];
-                if (Float.isNaN(expected)) assertTrue(Float.isNaN(actual), t + " bits 0x" + Integer.toHexString(i) + " should widen to NaN");
-                else assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual), t + " bits 0x" + Integer.toHexString(i));
+            // One long run (F16: the plain conversion loop) and runs of 37 (F16: the vector bit path); an odd
+            // length and offset exercise the vector body and the scalar tail.
+            for (int run : new int[] {bits.length, 37}) {
+                float[] wide = new float[bits.length + 3];
+                for (int i0 = 0; i0 < bits.length; i0 += run) Widen.run(seg, t, i0, wide, 3 + i0, Math.min(run, bits.length - i0));
+                for (int i = 0; i < bits.length; i++) {
+                    float expected = HostAccess.readFloat(seg, t, i);
+                    float actual = wide[3 + i];
+                    String what = t + " runs of " + run + ", bits 0x" + Integer.toHexString(i);
+                    if (Float.isNaN(expected)) assertTrue(Float.isNaN(actual), what + " should widen to NaN");
+                    else assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual), what);
+                }
             }
         }
     }
