@@ -8,6 +8,10 @@ Two ways of taking the output, each the same on both sides (--output):
     existing  the product written into one output array kept across calls: NumPy's `matmul(a, b, out=c)`, which
               calls OpenBLAS sgemm on `c` directly, against efuf4j's GEMM on a kept array: sgemm against sgemm.
 
+B is row-major [k, n] (--layout rows, NumPy's `a @ b` on C-ordered arrays), or the transpose of a row-major [n, k]
+weight (--layout weight: `x @ w.T`, a linear layer, the layout decoding multiplies by). Products MxKxN with M <= 4
+exercise the matrix-vector paths.
+
 On a shared machine the load from neighbours changes from one second to the next, so two benchmark runs made
 minutes apart compare the neighbours as much as the kernels. Here each round runs a NumPy burst and an efuf4j
 burst (org.efuf4j.tensor.cpu.GemmBursts, a long-lived JVM) back to back for every size; the report gives the
@@ -15,7 +19,7 @@ median over rounds of each side and the median of the per-round ratios.
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 /usr/bin/python3 scripts/bench/gemm_interleaved.py
 Needs the tensor module built (./efuf or mvn install). Prints, per size:
-    gemm-interleaved n=1024 threads=2 output=fresh rounds=9 numpy_gflops=110.2 efuf4j_gflops=101.7 ratio=0.92
+    gemm-interleaved n=1024 layout=rows threads=2 output=fresh rounds=9 numpy_gflops=110.2 efuf4j_gflops=101.7 ratio=0.92
 """
 import argparse
 import glob
