@@ -27,6 +27,8 @@ final class Gemv {
     static final int MAX_ROWS = 4;
     private static final int GROUP = 4;
     private static final int CHUNK = 1024;
+    /** Most depth pieces of a row-major product (see {@link #multiplyRows}). */
+    private static final int MAX_PIECES = 8;
     private static final VectorSpecies<Integer> I = LANES == 8 ? IntVector.SPECIES_256 : IntVector.SPECIES_128;
     private static final VectorSpecies<Short> S16 = LANES == 8 ? ShortVector.SPECIES_256 : ShortVector.SPECIES_128;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -80,8 +82,8 @@ final class Gemv {
     /**
      * {@code C += x B} for a row-major F32 B: four whole rows of B at a time are added into each output row
      * ({@code c += x[p] B[p] + ... + x[p+3] B[p+3]}), so B streams through once, front to back, while the output rows
-     * stay in cache. Two threads take the two halves of the depth into private partial rows, summed at the end, so
-     * each still reads one contiguous run of B. (The packed GEMM ran these shapes at 3-5 GFLOP/s, packing all of B to
+     * stay in cache. The depth is cut into pieces (one contiguous run of B each) that accumulate into private partial
+     * rows, summed in order at the end. (The packed GEMM ran these shapes at 3-5 GFLOP/s, packing all of B to
      * use it once; reading B in column chunks ran 4-10 at n >= 2048, its short runs defeating the prefetchers.)
      */
     private static void multiplyRows(GemmOperand b, float[] x, int m, int k, float[] c, int cOffset, int ldc, boolean parallel) {
@@ -89,20 +91,22 @@ final class Gemv {
         MemorySegment seg = b.segment();
         float[] array = b.heapFloats();
         long first = (array != null ? seg.address() / 4 : 0) + b.index(0, 0), step = b.rowStride();
-        // at least ~256 KiB of B per piece, as for the other matrix-vector paths
-        long wanted = parallel ? Math.min(Parallel.threads(), (long) k * n * 4 / (1 << 18)) : 1;
-        int pieces = (int) Math.max(1, Math.min(wanted, k / 4));
+        // Pieces of at least ~256 KiB of B, at most 8, chosen from the shape alone: the sum's rounding then does not
+        // depend on the thread count (or on whether the call runs in parallel).
+        int pieces = (int) Math.max(1, Math.min(Math.min(MAX_PIECES, (long) k * n * 4 / (1 << 18)), k / 4));
         if (pieces == 1) {
             addRows(seg, array, first, step, x, m, k, 0, k, c, cOffset, ldc, n);
             return;
         }
         float[][] partial = new float[pieces][m * n];
-        Parallel.forRange(pieces, 1, (t0, t1) -> {
+        Parallel.RangeBody body = (t0, t1) -> {
             for (int t = t0; t < t1; t++) {
                 int p0 = (int) ((long) k * t / pieces) & ~3, p1 = t == pieces - 1 ? k : (int) ((long) k * (t + 1) / pieces) & ~3;
                 addRows(seg, array, first, step, x, m, k, p0, p1, partial[t], 0, n, n);
             }
-        });
+        };
+        if (parallel) Parallel.forRange(pieces, 1, body);
+        else body.run(0, pieces);
         for (float[] part : partial) {
             for (int i = 0; i < m; i++) {
                 int co = cOffset + i * ldc, po = i * n, j = 0;

@@ -270,6 +270,33 @@ class GemmTest {
         }
     }
 
+    @Test
+    void matrixVectorBitsDoNotDependOnTheThreadCount() {
+        // the row-major path sums depth pieces; the weight path dots whole columns: neither may round differently
+        // on one thread, on three, or called serially
+        Random rnd = new Random(6);
+        GemmOperand a = operand(rnd, DType.F32, 3, 1030, Layout.ROW_MAJOR);
+        GemmOperand[] bs = {operand(rnd, DType.F32, 1030, 700, Layout.ROW_MAJOR), operand(rnd, DType.F32, 1030, 700, Layout.COLUMN_MAJOR)};
+        int saved = org.efuf4j.tensor.Parallel.threads();
+        try {
+            for (GemmOperand b : bs) {
+                float[] first = null;
+                for (int threads : new int[] {1, 2, 3}) {
+                    org.efuf4j.tensor.Parallel.setThreads(threads);
+                    for (boolean parallel : new boolean[] {true, false}) {
+                        float[] c = new float[3 * 700];
+                        Gemv.multiply(a, b, c, 0, 700, parallel);
+                        if (first == null) first = c;
+                        else for (int i = 0; i < c.length; i++)
+                            assertEquals(Float.floatToRawIntBits(first[i]), Float.floatToRawIntBits(c[i]), "B " + (b.colStride() == 1 ? "row-major" : "column-major") + " on " + threads + " threads, parallel " + parallel + ", element " + i);
+                    }
+                }
+            }
+        } finally {
+            org.efuf4j.tensor.Parallel.setThreads(saved);
+        }
+    }
+
     static GemmOperand nativeCopy(GemmOperand heap) {
         MemorySegment offHeap = java.lang.foreign.Arena.ofAuto().allocate(heap.segment().byteSize(), 64);
         offHeap.copyFrom(heap.segment());
