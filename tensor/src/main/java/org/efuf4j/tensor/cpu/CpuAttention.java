@@ -197,12 +197,12 @@ final class CpuAttention {
             FloatVector shift = FloatVector.broadcast(SPECIES, newMax);
             FloatVector sum = FloatVector.zero(SPECIES);
             for (int c = 0; c < width; c += LANES) {
-                FloatVector e = FloatVector.fromArray(SPECIES, scores, so + c).sub(shift).lanewise(VectorOperators.EXP);
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, scores, so + c).sub(shift));
                 e.intoArray(scores, so + c);
                 sum = sum.add(e);
             }
             float correction = (float) Math.exp(rowMax[r] - newMax); // 0 on the first visible block (max was -inf)
-            rowSum[r] = rowSum[r] * correction + sum.reduceLanes(VectorOperators.ADD);
+            rowSum[r] = rowSum[r] * correction + VectorMath.sum(sum);
             rowMax[r] = newMax;
             if (correction != 1f) scaleRow(acc, r * dv, dv, correction);
         }

@@ -155,11 +155,11 @@ final class CpuBackwardAttention {
             }
             FloatVector vsum = FloatVector.zero(S);
             for (int j = 0; j < end; j += L) {
-                FloatVector e = FloatVector.fromArray(S, probs, o + j).sub(max).lanewise(VectorOperators.EXP);
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, probs, o + j).sub(max));
                 e.intoArray(probs, o + j);
                 vsum = vsum.add(e);
             }
-            float inv = 1f / vsum.reduceLanes(VectorOperators.ADD);
+            float inv = 1f / VectorMath.sum(vsum);
             for (int j = 0; j < end; j += L) {
                 FloatVector pj = FloatVector.fromArray(S, probs, o + j).mul(inv);
                 FloatVector g = pj.mul(FloatVector.fromArray(S, grads, o + j).sub(rowDot)).mul(scale);
@@ -196,7 +196,7 @@ final class CpuBackwardAttention {
         int c = 0;
         for (int bound = S.loopBound(n); c < bound; c += S.length())
             acc = FloatVector.fromArray(S, a, ao + c).fma(FloatVector.fromArray(S, b, bo + c), acc);
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sum(acc);
         for (; c < n; c++) s += a[ao + c] * b[bo + c];
         return s;
     }

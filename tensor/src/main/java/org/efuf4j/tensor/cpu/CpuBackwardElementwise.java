@@ -3,7 +3,6 @@ package org.efuf4j.tensor.cpu;
 import static org.efuf4j.tensor.cpu.CpuBackwardArrays.floats;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import org.efuf4j.tensor.DropoutRng;
@@ -50,8 +49,8 @@ final class CpuBackwardElementwise {
                 case QUICK_GELU -> scaledSigmoidDerivative(x, 1.702f);
                 case SILU -> scaledSigmoidDerivative(x, 1f);
                 case SIGMOID -> { FloatVector sg = sigmoid(x); yield sg.mul(sg.neg().add(1f)); }
-                case TANH -> { FloatVector t = x.lanewise(VectorOperators.TANH); yield t.mul(t).neg().add(1f); }
-                case EXP -> x.lanewise(VectorOperators.EXP);
+                case TANH -> { FloatVector t = VectorMath.tanh(x); yield t.mul(t).neg().add(1f); }
+                case EXP -> VectorMath.exp(x);
                 default -> throw new IllegalStateException("no vector derivative for " + op);
             };
             d.mul(FloatVector.fromArray(S, g, i)).intoArray(out, i);
@@ -61,7 +60,7 @@ final class CpuBackwardElementwise {
 
     private static FloatVector reciprocal(FloatVector v) { return FloatVector.broadcast(S, 1f).div(v); }
 
-    private static FloatVector sigmoid(FloatVector x) { return reciprocal(x.neg().lanewise(VectorOperators.EXP).add(1f)); }
+    private static FloatVector sigmoid(FloatVector x) { return reciprocal(VectorMath.exp(x.neg()).add(1f)); }
 
     /** d/dx of {@code x * sigmoid(a x)} = s + a x s (1 - s) (SiLU: a = 1, quick_gelu: a = 1.702). */
     private static FloatVector scaledSigmoidDerivative(FloatVector x, float a) {
@@ -73,7 +72,7 @@ final class CpuBackwardElementwise {
 
     private static FloatVector geluTanhDerivative(FloatVector x) {
         FloatVector x2 = x.mul(x);
-        FloatVector t = x.mul(x2.mul(0.044715f).add(1f)).mul(SQRT_2_OVER_PI).lanewise(VectorOperators.TANH);
+        FloatVector t = VectorMath.tanh(x.mul(x2.mul(0.044715f).add(1f)).mul(SQRT_2_OVER_PI));
         FloatVector inner = x2.mul(3f * 0.044715f).add(1f).mul(SQRT_2_OVER_PI);
         return t.add(1f).mul(0.5f).add(x.mul(0.5f).mul(t.mul(t).neg().add(1f)).mul(inner));
     }
@@ -91,7 +90,7 @@ final class CpuBackwardElementwise {
 
     /** {@code Phi(x) + x phi(x)}, with the tail-exact normal CDF of {@link VectorErf#normalCdf}. */
     private static FloatVector geluErfDerivative(FloatVector x) {
-        FloatVector pdf = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+        FloatVector pdf = VectorMath.exp(x.mul(x).mul(-0.5f)).mul(INV_SQRT_2PI);
         return VectorErf.normalCdf(x).add(x.mul(pdf));
     }
 

@@ -5,7 +5,6 @@ import static org.efuf4j.tensor.cpu.Widen.F;
 import static org.efuf4j.tensor.cpu.Widen.LANES;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 import org.efuf4j.tensor.Backend;
 import org.efuf4j.tensor.Parallel;
@@ -82,7 +81,7 @@ final class CpuBackwardNorms {
         if (centered) {
             FloatVector acc = FloatVector.zero(F);
             for (int c = 0; c < vec; c += LANES) acc = acc.add(FloatVector.fromArray(F, xs, o + c));
-            float sum = acc.reduceLanes(VectorOperators.ADD);
+            float sum = VectorMath.sum(acc);
             for (int c = vec; c < cols; c++) sum += xs[o + c];
             mean = sum / cols;
         }
@@ -92,7 +91,7 @@ final class CpuBackwardNorms {
             FloatVector d = FloatVector.fromArray(F, xs, o + c).sub(meanV);
             sq = d.fma(d, sq);
         }
-        float ss = sq.reduceLanes(VectorOperators.ADD);
+        float ss = VectorMath.sum(sq);
         for (int c = vec; c < cols; c++) { float d = xs[o + c] - mean; ss += d * d; }
         float rstd = (float) (1.0 / Math.sqrt((double) ss / cols + eps));
         FloatVector rstdV = FloatVector.broadcast(F, rstd);
@@ -106,7 +105,7 @@ final class CpuBackwardNorms {
             if (pw != null) gv.fma(xhat, FloatVector.fromArray(F, pw, c)).intoArray(pw, c);
             if (pb != null) gv.add(FloatVector.fromArray(F, pb, c)).intoArray(pb, c);
         }
-        float sg = sgV.reduceLanes(VectorOperators.ADD), sgx = sgxV.reduceLanes(VectorOperators.ADD);
+        float sg = VectorMath.sum(sgV), sgx = VectorMath.sum(sgxV);
         for (int c = vec; c < cols; c++) {
             float xhat = (xs[o + c] - mean) * rstd, gh = w == null ? g[o + c] : g[o + c] * w[c];
             sg += gh;

@@ -79,7 +79,7 @@ final class CpuBackwardRows {
         int c = 0;
         FloatVector sumV = FloatVector.zero(S);
         for (int bound = S.loopBound(cols); c < bound; c += S.length())
-            sumV = sumV.add(FloatVector.fromArray(S, x, o + c).sub(max).lanewise(VectorOperators.EXP));
+            sumV = sumV.add(VectorMath.exp(FloatVector.fromArray(S, x, o + c).sub(max)));
         double s = 0;
         for (int lane = 0; lane < S.length(); lane++) s += sumV.lane(lane);
         for (; c < cols; c++) s += Math.exp(x[o + c] - max);
@@ -94,7 +94,7 @@ final class CpuBackwardRows {
         int c = 0;
         float ls = (float) logSum;
         for (int bound = S.loopBound(cols); c < bound; c += S.length())
-            FloatVector.fromArray(S, x, o + c).sub(max).sub(ls).lanewise(VectorOperators.EXP).mul(g).intoArray(out, o + c);
+            VectorMath.exp(FloatVector.fromArray(S, x, o + c).sub(max).sub(ls)).mul(g).intoArray(out, o + c);
         for (; c < cols; c++) out[o + c] = (float) (Math.exp((double) (x[o + c] - max) - logSum) * g);
     }
 

@@ -214,19 +214,19 @@ final class CpuElementwise {
 
     private static int exp(float[] x, int xi, float[] o, int oi, int n) {
         int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) FloatVector.fromArray(F, x, xi + i).lanewise(VectorOperators.EXP).intoArray(o, oi + i);
+        for (int bound = F.loopBound(n); i < bound; i += L) VectorMath.exp(FloatVector.fromArray(F, x, xi + i)).intoArray(o, oi + i);
         return i;
     }
 
     private static int log(float[] x, int xi, float[] o, int oi, int n) {
         int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) FloatVector.fromArray(F, x, xi + i).lanewise(VectorOperators.LOG).intoArray(o, oi + i);
+        for (int bound = F.loopBound(n); i < bound; i += L) VectorMath.log(FloatVector.fromArray(F, x, xi + i)).intoArray(o, oi + i);
         return i;
     }
 
     private static int tanh(float[] x, int xi, float[] o, int oi, int n) {
         int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) FloatVector.fromArray(F, x, xi + i).lanewise(VectorOperators.TANH).intoArray(o, oi + i);
+        for (int bound = F.loopBound(n); i < bound; i += L) VectorMath.tanh(FloatVector.fromArray(F, x, xi + i)).intoArray(o, oi + i);
         return i;
     }
 
@@ -234,7 +234,7 @@ final class CpuElementwise {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, xi + i);
-            inverse(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(o, oi + i);
+            inverse(VectorMath.exp(v.neg()).add(1f)).intoArray(o, oi + i);
         }
         return i;
     }
@@ -299,7 +299,7 @@ final class CpuElementwise {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, xi + i);
-            v.div(v.mul(-1.702f).lanewise(VectorOperators.EXP).add(1f)).intoArray(o, oi + i);
+            v.div(VectorMath.exp(v.mul(-1.702f)).add(1f)).intoArray(o, oi + i);
         }
         return i;
     }
@@ -308,7 +308,7 @@ final class CpuElementwise {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, xi + i);
-            v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(o, oi + i);
+            v.div(VectorMath.exp(v.neg()).add(1f)).intoArray(o, oi + i);
         }
         return i;
     }
@@ -326,6 +326,6 @@ final class CpuElementwise {
      */
     static FloatVector geluTanh(FloatVector x) {
         FloatVector u = x.mul(x).fma(0.044715f, 1f).mul(x).mul(SQRT_2_OVER_PI);
-        return x.div(u.mul(-2f).lanewise(VectorOperators.EXP).add(1f));
+        return x.div(VectorMath.exp(u.mul(-2f)).add(1f));
     }
 }

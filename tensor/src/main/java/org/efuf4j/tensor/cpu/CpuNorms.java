@@ -158,7 +158,7 @@ final class CpuNorms {
             FloatVector c = FloatVector.fromArray(F, a, ai + i).sub(vm);
             s = c.fma(c, s);
         }
-        float sum = s.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float sum = VectorMath.sum(s);
         for (; i < n; i++) {
             float c = a[ai + i] - mean;
             sum += c * c;

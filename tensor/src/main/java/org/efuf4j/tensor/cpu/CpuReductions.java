@@ -188,7 +188,7 @@ final class CpuReductions {
             s3 = s3.add(FloatVector.fromArray(F, a, ai + i + 3 * L));
         }
         for (int bound = F.loopBound(n); i < bound; i += L) s0 = s0.add(FloatVector.fromArray(F, a, ai + i));
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sum(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) s += a[ai + i];
         return s;
     }
@@ -232,11 +232,11 @@ final class CpuReductions {
         FloatVector vm = FloatVector.broadcast(F, max), s = FloatVector.zero(F);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector e = FloatVector.fromArray(F, a, ai + i).sub(vm).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, a, ai + i).sub(vm));
             e.intoArray(o, oi + i);
             s = s.add(e);
         }
-        float sum = s.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(s);
         for (; i < n; i++) {
             float e = (float) Math.exp(a[ai + i] - max);
             o[oi + i] = e;
@@ -249,8 +249,8 @@ final class CpuReductions {
         FloatVector vm = FloatVector.broadcast(F, max), s = FloatVector.zero(F);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L)
-            s = s.add(FloatVector.fromArray(F, a, ai + i).sub(vm).lanewise(VectorOperators.EXP));
-        float sum = s.reduceLanes(VectorOperators.ADD);
+            s = s.add(VectorMath.exp(FloatVector.fromArray(F, a, ai + i).sub(vm)));
+        float sum = VectorMath.sum(s);
         for (; i < n; i++) sum += (float) Math.exp(a[ai + i] - max);
         return sum;
     }

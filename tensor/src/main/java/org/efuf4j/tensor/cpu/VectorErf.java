@@ -25,13 +25,13 @@ final class VectorErf {
         FloatVector t = x.broadcast(1f).div(z.fma(0.5f, 1f));
         FloatVector t2 = t.mul(t), t4 = t2.mul(t2), t8 = t4.mul(t4);
         // P(t) = q0 + q1 t^2 + q2 t^4 + q3 t^6 + q4 t^8 with q_i = a_2i + a_2i+1 t
-        FloatVector q0 = t.fma(x.broadcast(1.00002368f), x.broadcast(-1.26551223f));
-        FloatVector q1 = t.fma(x.broadcast(0.09678418f), x.broadcast(0.37409196f));
-        FloatVector q2 = t.fma(x.broadcast(0.27886807f), x.broadcast(-0.18628806f));
-        FloatVector q3 = t.fma(x.broadcast(1.48851587f), x.broadcast(-1.13520398f));
-        FloatVector q4 = t.fma(x.broadcast(0.17087277f), x.broadcast(-0.82215223f));
+        FloatVector q0 = t.fma(1.00002368f, -1.26551223f);
+        FloatVector q1 = t.fma(0.09678418f, 0.37409196f);
+        FloatVector q2 = t.fma(0.27886807f, -0.18628806f);
+        FloatVector q3 = t.fma(1.48851587f, -1.13520398f);
+        FloatVector q4 = t.fma(0.17087277f, -0.82215223f);
         FloatVector poly = q4.fma(t8, q3.fma(t2, q2).fma(t4, q1.fma(t2, q0)));
-        FloatVector half = t.mul(poly.sub(z.mul(z)).lanewise(VectorOperators.EXP)).mul(0.5f);
+        FloatVector half = t.mul(VectorMath.exp(poly.sub(z.mul(z)))).mul(0.5f);
         return half.blend(half.neg().add(1f), x.compare(VectorOperators.GE, 0f));
     }
 }
