@@ -156,7 +156,7 @@ class PretrainedLoadingTest {
             assertEquals(new java.util.TreeSet<>(tensors(bundle.resolve("model.safetensors")).keySet()), new java.util.TreeSet<>(saved.names()), bundle.toString());
             assertEquals(ModelConfigs.load(bundle), ModelConfigs.load(out));
             Map<String, Tensor> before = outputs(m, bundle), after = outputs(PretrainedModels.load(out), bundle);
-            // bit-exact: this module runs with efuf4j.deterministic, where kernels give the same bits in every compiler tier
+            // bit-exact: in the deterministic default the kernels give the same bits in every compiler tier
             Parity.assertClose(before, after, 0.0, "reloaded " + bundle.getFileName());
         }
     }

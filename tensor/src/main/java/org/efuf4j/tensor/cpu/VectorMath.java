@@ -9,24 +9,25 @@ import jdk.incubator.vector.VectorShuffle;
 /**
  * exp, log, tanh and lane sums of float vectors, the one place kernels get them from.
  *
- * <p>By default these are the Vector API's {@code lanewise(EXP/LOG/TANH)} and {@code reduceLanes(ADD)}, which C2
- * compiles to vector math stubs and a summation tree, while the Java fallbacks that run before a kernel is compiled use
- * {@link Math} per lane and a sequential sum: 4% of exp, 8% of log and 58% of 8-lane sums differ in the last bit
- * between the two, so a model's outputs change slightly once its kernels are compiled (CLIP's after about 36 forwards).
+ * <p>By default they are built here from IEEE-exact lane operations (add, mul, fma, bit moves) only, which give the
+ * same bits in every compiler tier, so a run repeats bit for bit. The Vector API's own {@code lanewise(EXP/LOG/TANH)}
+ * and {@code reduceLanes(ADD)} do not: C2 compiles them to vector math stubs and a summation tree, while the Java
+ * fallbacks that run before a kernel is compiled use {@link Math} per lane and a sequential sum (4% of exp, 8% of log
+ * and 58% of 8-lane sums differ in the last bit), so outputs change once kernels are compiled (CLIP's after about 36
+ * forwards) and two identical runs of {@code efuf demo --quick} disagreed in 112 of their metrics.
  *
- * <p>With the system property {@value #PROPERTY} set to {@code true} they are built here from IEEE-exact lane
- * operations (add, mul, fma, bit moves) only, which give the same bits in every compiler tier, so a run repeats
- * bit for bit. That costs 10-25% on exp-heavy elementwise ops and about 5% on a training step. Accuracy of the exact
- * forms: exp and log within 2 ulp of {@link Math}'s results, tanh within 4 (see {@code VectorMathTest}); exp gives 0
- * below 2^-125 where {@link Math#exp} gives subnormals.
+ * <p>The system property {@value #PROPERTY} set to {@code false} selects the Vector API forms: 10-25% faster on
+ * exp-heavy elementwise ops, about 5% on a training step. Accuracy of the exact forms: exp and log within 2 ulp of
+ * {@link Math}'s results, tanh within 4 (see {@code VectorMathTest}); exp gives 0 below 2^-125 where {@link Math#exp}
+ * gives subnormals.
  */
 final class VectorMath {
     private VectorMath() {}
 
-    /** The system property that selects the tier-independent forms (read once, when this class loads). */
+    /** The system property that, set to {@code false}, selects the Vector API forms (read once, when this class loads). */
     static final String PROPERTY = "efuf4j.deterministic";
     /** A constant to C2, so the unused branch of each method below compiles away. */
-    static final boolean DETERMINISTIC = Boolean.getBoolean(PROPERTY);
+    static final boolean DETERMINISTIC = !"false".equalsIgnoreCase(System.getProperty(PROPERTY));
 
     /** e^x per lane. */
     static FloatVector exp(FloatVector x) { return DETERMINISTIC ? exactExp(x) : x.lanewise(VectorOperators.EXP); }
