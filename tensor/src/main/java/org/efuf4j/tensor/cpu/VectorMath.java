@@ -106,7 +106,7 @@ final class VectorMath {
         FloatVector series = z.fma(6404582f / 10854718875f, -929569f / 638512875f);
         series = mad(mad(mad(series, z, 21844f / 6081075f), z, -1382f / 155925f), z, 62f / 2835f);
         series = mad(mad(mad(series, z, -17f / 315f), z, 2f / 15f), z, -1f / 3f).mul(z).fma(a, a);
-        FloatVector far = FloatVector.broadcast(x.species(), 1f).sub(FloatVector.broadcast(x.species(), 2f).div(exactExp(a.add(a)).add(1f)));
+        FloatVector far = a.broadcast(1f).sub(a.broadcast(2f).div(exactExp(a.add(a)).add(1f)));
         FloatVector t = far.blend(series, a.compare(VectorOperators.LT, TANH_SERIES_MAX));
         // the sign of x (and NaN through)
         return t.reinterpretAsInts().or(x.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats().blend(x, x.test(VectorOperators.IS_NAN));

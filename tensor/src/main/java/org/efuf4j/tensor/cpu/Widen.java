@@ -52,12 +52,9 @@ final class Widen {
     private static final int F16_LOOP_MIN = 128;
 
     private static void f16(MemorySegment src, long srcIndex, float[] dst, int dstOff, int len) {
-        if (len >= F16_LOOP_MIN) {
-            for (int i = 0; i < len; i++) dst[dstOff + i] = Float.float16ToFloat(src.get(HostAccess.I16, (srcIndex + i) * 2));
-            return;
-        }
         int i = 0;
-        for (; i + LANES <= len; i += LANES) f16Vector(src, (srcIndex + i) * 2).intoArray(dst, dstOff + i);
+        if (len < F16_LOOP_MIN) for (; i + LANES <= len; i += LANES) f16Vector(src, (srcIndex + i) * 2).intoArray(dst, dstOff + i);
+        // the tail of a short run, or all of a long one
         for (; i < len; i++) dst[dstOff + i] = Float.float16ToFloat(src.get(HostAccess.I16, (srcIndex + i) * 2));
     }
 
