@@ -18,7 +18,7 @@ burst (org.efuf4j.tensor.cpu.GemmBursts, a long-lived JVM) back to back for ever
 median over rounds of each side and the median of the per-round ratios.
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 /usr/bin/python3 scripts/bench/gemm_interleaved.py
-Needs the tensor module built (./efuf or mvn install). Prints, per size:
+Needs the tensor module built (bin/efuf or mvn package). Prints, per size:
     gemm-interleaved n=1024 layout=rows threads=2 output=fresh rounds=9 numpy_gflops=110.2 efuf4j_gflops=101.7 ratio=0.92
 """
 import argparse
@@ -43,7 +43,7 @@ def burst(call, seconds):
 
 
 def start_bursts_jvm(classpath, main_class, *args):
-    """A long-lived JVM serving org.efuf4j.tensor.bench.Bursts requests, with the flags ./efuf runs with (plus EFUF_JAVA_OPTS)."""
+    """A long-lived JVM serving org.efuf4j.tensor.bench.Bursts requests, with the flags bin/efuf runs with (plus EFUF_JAVA_OPTS)."""
     java = os.path.join(os.environ.get("EFUF_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java")
     return subprocess.Popen([java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                              "-XX:+UseParallelGC", "-XX:+AlwaysPreTouch", *os.environ.get("EFUF_JAVA_OPTS", "").split(),
@@ -88,7 +88,7 @@ def main():
     jars = glob.glob(os.path.join(root, "tensor", "target", "efuf4j-tensor-*.jar"))
     jars = [j for j in jars if not j.endswith(("-sources.jar", "-tests.jar"))]
     if not jars:
-        raise SystemExit("build the project first (./efuf --help or mvn install): no tensor/target/efuf4j-tensor-*.jar")
+        raise SystemExit("build the project first (bin/efuf --help): no tensor/target/efuf4j-tensor-*.jar")
     jvm = start_bursts_jvm(jars[0], "org.efuf4j.tensor.cpu.GemmBursts", str(args.threads))
 
     def java_burst(shape, output, seconds):

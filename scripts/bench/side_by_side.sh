@@ -12,11 +12,11 @@ out="bench-results/$(date -u +%Y%m%dT%H%M%SZ).txt"
   echo "# $(date -u) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
   # NumPy's OpenBLAS picks its own kernel only with the site tuning variables unset (see env notes).
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 /usr/bin/python3 scripts/bench/numpy_gemm.py
-  ./efuf bench --threads 2 $quick gemm matvec
+  bin/efuf bench --threads 2 $quick gemm matvec
   OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 scripts/bench/torch_attention.py
-  ./efuf bench --threads 2 $quick attention
+  bin/efuf bench --threads 2 $quick attention
   OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 scripts/bench/torch_train_step.py $quick
-  ./efuf bench --threads 2 $quick train-step elementwise
+  bin/efuf bench --threads 2 $quick train-step elementwise
   # the same comparisons in alternating bursts: on a shared machine these ratios are the ones to quote
   if [ -z "$quick" ]; then
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 /usr/bin/python3 scripts/bench/gemm_interleaved.py

@@ -6,7 +6,7 @@ long-lived JVM) back to back; the report gives the median step of each side over
 per-round ratios. Same model and batch as torch_train_step.py and `efuf bench train-step`.
 
     OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 scripts/bench/train_step_interleaved.py [--rounds 7] [--seconds 4]
-Needs the project built (./efuf or mvn install). Prints:
+Needs the project built (bin/efuf or mvn package). Prints:
     train-step-interleaved d_model=256 layers=4 seq=64 batch=16 threads=2 rounds=7 torch_ms=350.1 efuf4j_ms=410.7 ratio=1.17
 (ratio = efuf4j time / torch time; below 1 means efuf4j is faster)
 """
@@ -26,9 +26,9 @@ def main():
     p.add_argument("--seconds", type=float, default=4.0, help="length of each burst")
     args = p.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    lib = os.path.join(root, "efuf-method", "target", "lib")
+    lib = os.path.join(root, "cli", "target", "lib")
     if not os.path.isdir(lib):
-        raise SystemExit("build the project first (./efuf --help or mvn install): no efuf-method/target/lib")
+        raise SystemExit("build the project first (bin/efuf --help): no cli/target/lib")
     jvm = start_bursts_jvm(os.path.join(lib, "*"), "org.efuf4j.autograd.bench.TrainStepBursts", "2")
 
     def java_burst(seconds):

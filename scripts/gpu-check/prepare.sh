@@ -7,13 +7,13 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 JAVA_HOME="${EFUF_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 out="$root/gpu-check-bundle"
-(cd "$root" && JAVA_HOME="$JAVA_HOME" mvn -q -B install -DskipTests)
+(cd "$root" && JAVA_HOME="$JAVA_HOME" mvn -q -B package -DskipTests)
 rm -rf "$out"
 mkdir -p "$out/lib" "$out/native"
 # Only the engine's jars: the check never loads models, plots or the CLI framework (64 MiB carry limit).
-cp "$root"/efuf-method/target/efuf4j-efuf-*.jar "$out/lib/"
+cp "$root"/cli/target/efuf4j-cli-*.jar "$out/lib/"
 for j in efuf4j-tensor efuf4j-autograd efuf4j-gpu-backends jocl jackson-core jackson-databind jackson-annotations; do
-  cp "$root"/efuf-method/target/lib/$j-*.jar "$out/lib/"
+  cp "$root"/cli/target/lib/$j-*.jar "$out/lib/"
 done
 # The modules the engine and its libraries use; debug data and headers stripped to keep the bundle small.
 "$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,jdk.incubator.vector,jdk.unsupported \

@@ -18,7 +18,7 @@ if ! ls /etc/OpenCL/vendors/*.icd >/dev/null 2>&1 && [ -z "${OCL_ICD_VENDORS:-}"
   fi
 fi
 tmp="$(mktemp -d)"
-# keep the JVM's signal handlers first if the OpenCL driver's compiler installs its own (see ../../efuf)
+# keep the JVM's signal handlers first if the OpenCL driver's compiler installs its own (see ../.bin/efuf)
 if [ -f "$here/jre/lib/libjsig.so" ]; then export LD_PRELOAD="$here/jre/lib/libjsig.so${LD_PRELOAD:+:$LD_PRELOAD}"; fi
 exec "$here/jre/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djava.io.tmpdir="$tmp" \
-  -cp "$here/lib/*" org.efuf4j.efuf.cli.GpuCheck "$@"
+  -cp "$here/lib/*" org.efuf4j.cli.GpuCheck "$@"

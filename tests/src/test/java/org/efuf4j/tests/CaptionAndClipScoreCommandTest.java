@@ -20,7 +20,7 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 
 import org.efuf4j.autograd.NoGrad;
-import org.efuf4j.efuf.cli.EfufCommand;
+import org.efuf4j.cli.EfufCommand;
 import org.efuf4j.models.clip.ClipModel;
 import org.efuf4j.models.clip.ClipOutput;
 import org.efuf4j.models.config.ModelConfigs;

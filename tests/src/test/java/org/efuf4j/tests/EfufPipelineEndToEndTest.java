@@ -21,9 +21,9 @@ import java.util.Random;
 import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.efuf4j.efuf.cli.EfufCommand;
-import org.efuf4j.efuf.dataset.UnlearningSample;
+import org.efuf4j.cli.EfufCommand;
 import org.efuf4j.efuf.dataset.UnlearningSample.Kind;
+import org.efuf4j.efuf.dataset.UnlearningSample;
 import org.efuf4j.efuf.io.Json;
 import org.efuf4j.efuf.io.JsonlReader;
 import org.efuf4j.efuf.pipeline.Captioner;

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.efuf4j.efuf.cli.EfufCommand;
+import org.efuf4j.cli.EfufCommand;
 import org.efuf4j.gpu.opencl.OpenClDevice;
 import org.efuf4j.tensor.Tensor;
 import org.efuf4j.tensor.safetensors.SafetensorsFile;

@@ -1,0 +1,36 @@
+package org.efuf4j.cli;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+
+import org.efuf4j.tensor.Device;
+import org.efuf4j.world.demo.Demo;
+import org.efuf4j.world.demo.DemoSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code efuf demo}: the whole method on the embedded synthetic world, from an empty cache to a report. */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Builds the synthetic world, pretrains (or reuses) the scorer CLIP and captioner LLaVA, forms the EFUF dataset,",
+                "calibrates thresholds, unlearns with EFUF and its ablations, evaluates base and variants, and writes OUT/report.html."})
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--out", description = "output folder (default: runs/demo-<timestamp>)") Path out;
+    @Option(names = "--cache", defaultValue = ".efuf/cache", description = "world and base-model cache (default: ${DEFAULT-VALUE})") Path cache;
+    @Option(names = "--seeds", defaultValue = "1", description = "unlearning seeds; the report gives mean and spread (default: ${DEFAULT-VALUE})") int seeds;
+    @Option(names = "--quick", description = "tiny world and few steps: checks the machinery in about a minute (CI)") boolean quick;
+    @Option(names = "--world-seed", description = "seed of the synthetic world (default: 1)") Long worldSeed;
+    @Option(names = "--device", defaultValue = "${env:EFUF_DEVICE:-cpu}", description = "cpu or opencl[:N] (default: $EFUF_DEVICE, else cpu; now ${DEFAULT-VALUE})") String device;
+
+    @Override public Integer call() {
+        Device d = Device.parse(device);
+        DemoSettings s = (quick ? DemoSettings.reduced() : DemoSettings.standard()).withSeeds(seeds);
+        if (worldSeed != null) s = s.withWorldSeed(worldSeed);
+        Path dir = out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        System.err.println("efuf demo: output " + dir.toAbsolutePath() + ", cache " + cache.toAbsolutePath());
+        new Demo(s, cache, dir, d, System.err::println).run();
+        System.out.println(dir.resolve("report.html"));
+        return 0;
+    }
+}

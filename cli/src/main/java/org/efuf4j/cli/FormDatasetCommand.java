@@ -1,0 +1,117 @@
+package org.efuf4j.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.efuf4j.efuf.dataset.SampleSelector;
+import org.efuf4j.efuf.eval.GroundTruth;
+import org.efuf4j.efuf.objects.ObjectExtractor;
+import org.efuf4j.efuf.pipeline.CaptionScoringStage;
+import org.efuf4j.efuf.pipeline.Captioner;
+import org.efuf4j.efuf.pipeline.ClipObjectScorer;
+import org.efuf4j.efuf.pipeline.DatasetFormation;
+import org.efuf4j.efuf.pipeline.ImageFolder;
+import org.efuf4j.efuf.pipeline.ObjectScorer;
+import org.efuf4j.efuf.pipeline.ThresholdChoice;
+import org.efuf4j.models.generate.Decoding;
+import org.efuf4j.tensor.Device;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code efuf form-dataset}: caption an image folder, score the mentioned objects with CLIP, and write D+, D- and Ds. */
+@Command(name = "form-dataset", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Caption every image with the MLLM, score each mentioned object with CLIP, and form D+ (S > T0), D- (S < T1) and Ds (mean S > T2).",
+                "Resumable: images already in OUT/captions.jsonl are not redone."})
+final class FormDatasetCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "LLaVA directory that writes the captions") Path model;
+    @Option(names = "--clip", required = true, description = "CLIPModel directory that scores the objects") Path clip;
+    @Option(names = "--images", required = true, description = "folder of training images") Path images;
+    @Option(names = "--out", required = true, description = "output folder") Path out;
+    @Mixin FormationOptions formation;
+    @Mixin DecodingOptions decoding;
+    @Mixin VocabularyOptions vocabulary;
+    @Option(names = "--device", defaultValue = "${env:EFUF_DEVICE:-cpu}", description = "cpu or opencl[:N] (default: $EFUF_DEVICE, else cpu; now ${DEFAULT-VALUE})") String device;
+
+    @Override public Integer call() {
+        run(model, clip, images, out, formation, decoding, vocabulary, Device.parse(device));
+        return 0;
+    }
+
+    static DatasetFormation.Outcome run(Path model, Path clip, Path images, Path out, FormationOptions f, DecodingOptions d,
+                                        VocabularyOptions v, Device device) {
+        ObjectExtractor extractor = v.extractor();
+        GroundTruth truth = v.groundTruth(extractor);
+        DatasetFormation.Settings settings = f.settings(truth != null);
+        ImageFolder folder = new ImageFolder(images);
+        Captioner captioner = Captioner.load(model, device, f.template);
+        ObjectScorer scorer = f.scorer(clip, device);
+        Decoding decoding = d.decoding(DecodingOptions.Kind.greedy);
+        CaptionScoringStage.Result r = CaptionScoringStage.run(folder, out.resolve("captions.jsonl"),
+                img -> captioner.generate(img, f.prompt, f.maxNewTokens, decoding), extractor, scorer, "caption+score");
+        if (r.skipped() > 0) System.err.println("efuf: skipped " + r.skipped() + " unreadable image(s); see records with \"skipped\" in " + out.resolve("captions.jsonl"));
+        DatasetFormation.Outcome o = DatasetFormation.form(r.records(), extractor.vocabulary(), truth, settings, out);
+        ObjectNode c = (ObjectNode) o.statistics().get("counts");
+        System.out.printf("thresholds T0=%.3f T1=%.3f T2=%.3f%n", o.thresholds().t0(), o.thresholds().t1(), o.thresholds().t2());
+        System.out.printf("images=%d skipped=%d captions=%d mentions=%d nan_scores=%d positive=%d negative=%d sentence=%d train=%d validation=%d%n",
+                c.get("images").asInt(), c.get("skipped_images").asInt(), c.get("captions").asInt(), c.get("mentions").asInt(), c.get("nan_scores").asInt(),
+                c.get("positive").asInt(), c.get("negative").asInt(), c.get("sentence").asInt(), c.get("train").asInt(), c.get("validation").asInt());
+        if (o.statistics().has("quality_on_labelled_mentions")) System.out.println("quality on labelled mentions: " + o.statistics().get("quality_on_labelled_mentions"));
+        System.out.println("wrote " + out.resolve("train") + ", " + out.resolve("validation") + ", " + out.resolve(DatasetFormation.STATISTICS) + ", " + out.resolve("score-histogram.png"));
+        return o;
+    }
+
+    /** Prompt, scoring and threshold options of dataset formation. */
+    static final class FormationOptions {
+        @Option(names = "--prompt", defaultValue = Captioner.FORMATION_PROMPT, description = "caption prompt (default: ${DEFAULT-VALUE})") String prompt;
+        @Option(names = "--template", defaultValue = Captioner.LLAVA_TEMPLATE, description = "chat template with {prompt} and <image> (default: LLaVA-1.5's)") String template;
+        @Option(names = "--max-new-tokens", defaultValue = "96", description = "default: ${DEFAULT-VALUE}") int maxNewTokens;
+        @Option(names = "--scoring", defaultValue = "paper", description = "paper (max over sliding windows), implementation (mean of top-4 cells), whole-image (default: ${DEFAULT-VALUE})") String scoring;
+        @Option(names = "--cell-size", description = "window cell side in pixels (default: 48, the authors' value for 224-px CLIP)") Integer cellSize;
+        @Option(names = "--t0", description = "positive threshold (with --t1; default: calibrated or the paper's 32)") Double t0;
+        @Option(names = "--t1", description = "negative threshold (default: calibrated or the paper's 23)") Double t1;
+        @Option(names = "--t2", description = "sentence threshold (default: Ds about as large as D+ and D-)") Double t2;
+        @Option(names = "--calibrate", description = "given (default with --t0/--t1 or without labels), labels (needs --annotations), percentiles, rate") String calibrate;
+        @Option(names = "--target-precision", defaultValue = "0.9", description = "for --calibrate labels (default: ${DEFAULT-VALUE})") double targetPrecision;
+        @Option(names = "--percentiles", defaultValue = "10,90", split = ",", description = "low,high for --calibrate percentiles (default: ${DEFAULT-VALUE})") double[] percentiles;
+        @Option(names = "--hallucination-rate", defaultValue = "0.2", description = "estimated hallucinated share for --calibrate rate (default: ${DEFAULT-VALUE})") double rate;
+        @Option(names = "--share", defaultValue = "0.5", description = "share of each side's mass for --calibrate rate (default: ${DEFAULT-VALUE})") double share;
+        @Option(names = "--granularity", defaultValue = "subsentence", description = "subsentence (EFUF) or sentence (vanilla-unlearning ablation)") String granularity;
+        @Option(names = "--sentence-min-above-t1", description = "authors' variant: Ds captions also need every object above T1") boolean minAboveT1;
+        @Option(names = "--validation-share", defaultValue = "0.05", description = "held out by image (default: ${DEFAULT-VALUE})") double validationShare;
+        @Option(names = "--oracle", description = "where --annotations cover an image, ground truth decides D+/D- instead of the score") boolean oracle;
+        @Option(names = "--seed", defaultValue = "0", description = "validation split seed") long seed;
+
+        ThresholdChoice thresholds(boolean labels) {
+            String how = calibrate != null ? calibrate : t0 != null || t1 != null ? "given" : labels ? "labels" : "given";
+            return switch (how) {
+                case "given" -> new ThresholdChoice.Given(t0 == null ? 32 : t0, t1 == null ? 23 : t1, t2);
+                case "labels" -> new ThresholdChoice.FromLabels(targetPrecision, t2);
+                case "percentiles" -> {
+                    if (percentiles.length != 2) throw new IllegalArgumentException("--percentiles takes low,high; got " + percentiles.length + " numbers");
+                    yield new ThresholdChoice.FromPercentiles(percentiles[0], percentiles[1], t2);
+                }
+                case "rate" -> new ThresholdChoice.FromHallucinationRate(rate, share, t2);
+                default -> throw new IllegalArgumentException("--calibrate must be given, labels, percentiles or rate; got " + how);
+            };
+        }
+
+        DatasetFormation.Settings settings(boolean labels) {
+            SampleSelector.Granularity g = switch (granularity) {
+                case "subsentence" -> SampleSelector.Granularity.SUBSENTENCE;
+                case "sentence" -> SampleSelector.Granularity.SENTENCE;
+                default -> throw new IllegalArgumentException("--granularity must be subsentence or sentence, got " + granularity);
+            };
+            if (oracle && !labels) throw new IllegalArgumentException("--oracle needs --annotations (ground truth)");
+            ThresholdChoice t = thresholds(labels);
+            if (t instanceof ThresholdChoice.Given given) new org.efuf4j.efuf.dataset.ThresholdSet(given.t0(), given.t1(), 0); // T1 >= T0 fails here, before any captioning
+            return new DatasetFormation.Settings(t, new SampleSelector.Options(g, minAboveT1), validationShare, seed, oracle, 0.5);
+        }
+
+        ObjectScorer scorer(Path clip, Device device) {
+            return ClipObjectScorer.load(clip, scoring, cellSize, device);
+        }
+    }
+}

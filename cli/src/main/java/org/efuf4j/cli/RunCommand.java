@@ -1,0 +1,46 @@
+package org.efuf4j.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.efuf4j.efuf.train.UnlearningTrainer;
+import org.efuf4j.tensor.Device;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code efuf run}: dataset formation, unlearning and evaluation of base vs unlearned, in one resumable command. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"All stages: form-dataset (OUT/dataset), unlearn (OUT/unlearn, model in OUT/unlearn/model), evaluate base and unlearned (OUT/eval).",
+                "Run again with the same arguments to resume after an interruption."})
+final class RunCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "base LLaVA directory") Path model;
+    @Option(names = "--clip", required = true, description = "CLIPModel directory") Path clip;
+    @Option(names = "--train-images", required = true, description = "images for dataset formation") Path trainImages;
+    @Option(names = "--eval-images", description = "evaluation images (needs --annotations); without it, no evaluation") Path evalImages;
+    @Option(names = "--out", required = true, description = "output folder") Path out;
+    @Mixin FormDatasetCommand.FormationOptions formation;
+    @Mixin DecodingOptions decoding;
+    @Mixin UnlearnCommand.TrainOptions train;
+    @Mixin EvaluateCommand.EvalOptions eval;
+    @Mixin VocabularyOptions vocabulary;
+    @Option(names = "--device", defaultValue = "${env:EFUF_DEVICE:-cpu}", description = "cpu or opencl[:N] (default: $EFUF_DEVICE, else cpu; now ${DEFAULT-VALUE})") String device;
+
+    @Override public Integer call() {
+        Device d = Device.parse(device);
+        train.settings(); // bad training options fail before hours of captioning
+        FormDatasetCommand.run(model, clip, trainImages, out.resolve("dataset"), formation, decoding, vocabulary, d);
+        UnlearningTrainer.Result r = UnlearnCommand.run(model, out.resolve("dataset"), trainImages, out.resolve("unlearn"), train, d);
+        if (r.stoppedEarly()) return 0;
+        if (evalImages != null) {
+            if (vocabulary.annotations.isEmpty()) throw new IllegalArgumentException("--eval-images needs --annotations for CHAIR and POPE");
+            Map<String, Path> models = new LinkedHashMap<>();
+            models.put("base", model);
+            models.put("efuf", r.model());
+            EvaluateCommand.run(models, evalImages, out.resolve("eval"), eval, vocabulary, d);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,78 @@
+package org.efuf4j.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import org.efuf4j.efuf.pipeline.Captioner;
+import org.efuf4j.efuf.pipeline.ImageFolder;
+import org.efuf4j.efuf.train.Ablation;
+import org.efuf4j.efuf.train.TrainableSet;
+import org.efuf4j.efuf.train.TrainerSettings;
+import org.efuf4j.efuf.train.UnlearningTrainer;
+import org.efuf4j.tensor.Device;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code efuf unlearn}: fine-grained unlearning of a LLaVA model on a formed dataset. */
+@Command(name = "unlearn", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Fine-grained unlearning: L = L_pos + lambda1 L_neg + lambda2 L_sent over target tokens, AdamW, one epoch over D-.",
+                "Checkpoints every N steps; run again on the same --out to resume. The result is OUT/model, a Hugging Face checkpoint directory."})
+final class UnlearnCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "base LLaVA directory") Path model;
+    @Option(names = "--data", required = true, description = "dataset folder written by form-dataset") Path data;
+    @Option(names = "--images", required = true, description = "the images the dataset refers to") Path images;
+    @Option(names = "--out", required = true, description = "run folder (checkpoints, loss.jsonl, loss.png, model/)") Path out;
+    @Mixin TrainOptions train;
+    @Option(names = "--device", defaultValue = "${env:EFUF_DEVICE:-cpu}", description = "cpu or opencl[:N] (default: $EFUF_DEVICE, else cpu; now ${DEFAULT-VALUE})") String device;
+
+    @Override public Integer call() {
+        run(model, data, images, out, train, Device.parse(device));
+        return 0;
+    }
+
+    static UnlearningTrainer.Result run(Path model, Path data, Path images, Path out, TrainOptions t, Device device) {
+        UnlearningTrainer.Result r = new UnlearningTrainer(t.settings(), model, data, new ImageFolder(images), out, device).train();
+        if (r.stoppedEarly()) System.out.printf("stopped after step %d of %d (--max-steps); run again to resume%n", r.steps(), r.totalSteps());
+        else System.out.printf("trained %d steps (resumed from step %d); model: %s%n", r.totalSteps(), r.resumedFromStep(), r.model());
+        return r;
+    }
+
+    static final class TrainOptions {
+        @Option(names = "--lambda1", defaultValue = "0.3", description = "negative loss weight (default: ${DEFAULT-VALUE})") double lambda1;
+        @Option(names = "--lambda2", defaultValue = "0.2", description = "sentence loss weight (default: ${DEFAULT-VALUE})") double lambda2;
+        @Option(names = "--lr", defaultValue = "1e-5", description = "AdamW learning rate, constant (default: ${DEFAULT-VALUE})") double lr;
+        @Option(names = "--weight-decay", defaultValue = "0.05", description = "default: ${DEFAULT-VALUE}") double weightDecay;
+        @Option(names = "--trainable", defaultValue = "projector", description = "projector (paper), projector-lm, all") String trainable;
+        @Option(names = "--ablation", defaultValue = "full", description = "full, no-sentence, sentence-only, vanilla (needs a dataset formed with --granularity sentence)") String ablation;
+        @Option(names = "--sample-weights", description = "authors' variant: weight samples by their scores") boolean sampleWeights;
+        @Option(names = "--implementation-schedules", description = "authors' variant: lambda1 held 40%% then linearly to 0; positive weight 1.0 -> 0.5") boolean schedules;
+        @Option(names = "--negative-cap", defaultValue = "15", description = "a negative sample whose cross-entropy exceeds this adds no ascent (default: ${DEFAULT-VALUE})") double negativeCap;
+        @Option(names = "--epochs", defaultValue = "1", description = "passes over D- (default: ${DEFAULT-VALUE})") int epochs;
+        @Option(names = "--max-negative-passes", defaultValue = "3", description = "bound on --epochs (default: ${DEFAULT-VALUE})") int maxPasses;
+        @Option(names = "--divergence-factor", defaultValue = "4", description = "stop when the negatives' running cross-entropy exceeds this multiple of its start (default: ${DEFAULT-VALUE})") double divergence;
+        @Option(names = "--checkpoint-every", defaultValue = "100", description = "steps between checkpoints (default: ${DEFAULT-VALUE})") int checkpointEvery;
+        @Option(names = "--max-steps", defaultValue = "0", description = "stop after this many steps in total, resumable (0: no limit)") long maxSteps;
+        @Option(names = "--train-seed", defaultValue = "0", description = "sample order seed") long seed;
+        @Option(names = "--train-prompt", defaultValue = Captioner.FORMATION_PROMPT, description = "prompt the clauses answer (default: ${DEFAULT-VALUE})") String prompt;
+        @Option(names = "--train-template", defaultValue = Captioner.LLAVA_TEMPLATE, description = "chat template (default: LLaVA-1.5's)") String template;
+
+        TrainerSettings settings() {
+            TrainableSet ts = switch (trainable) {
+                case "projector" -> TrainableSet.PROJECTOR;
+                case "projector-lm" -> TrainableSet.PROJECTOR_AND_LM;
+                case "all" -> TrainableSet.ALL;
+                default -> throw new IllegalArgumentException("--trainable must be projector, projector-lm or all; got " + trainable);
+            };
+            Ablation ab = switch (ablation) {
+                case "full" -> Ablation.FULL;
+                case "no-sentence" -> Ablation.NO_SENTENCE;
+                case "sentence-only" -> Ablation.SENTENCE_ONLY;
+                case "vanilla" -> Ablation.VANILLA;
+                default -> throw new IllegalArgumentException("--ablation must be full, no-sentence, sentence-only or vanilla; got " + ablation);
+            };
+            return new TrainerSettings(lambda1, lambda2, lr, weightDecay, ts, ab, sampleWeights, schedules, negativeCap, epochs, maxPasses,
+                    divergence, checkpointEvery, maxSteps, seed, prompt, template);
+        }
+    }
+}

@@ -1,7 +1,0 @@
-package org.efuf4j.efuf.world;
-
-/** How a category is drawn inside its box (unit coordinates; the painter maps, mirrors and shades). */
-@FunctionalInterface
-interface Look {
-    void draw(Canvas.Painter p);
-}

@@ -1,0 +1,166 @@
+package org.efuf4j.world;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.efuf4j.efuf.eval.GroundTruth;
+
+/**
+ * A generated synthetic world: images with exact ground truth, captions and questions, in three
+ * splits. {@code World.generate(config)} is a pure function of the configuration: the same
+ * configuration gives the same pixels, captions and files, whatever the thread count.
+ *
+ * <pre>{@code
+ * World world = World.generate(WorldConfig.defaults());
+ * WorldFiles files = world.writeTo(Path.of("cache/world-" + world.config().hash()));
+ * }</pre>
+ */
+public final class World {
+    private static final long SALT_SCENE = 11;
+    private static final long SALT_LAYOUT = 12;
+    private static final long SALT_BACKGROUND = 13;
+    private static final long SALT_CAPTIONS = 14;
+    private static final long SALT_QUESTIONS = 15;
+
+    /** The instruction that precedes every training caption. */
+    public static final String CAPTION_PROMPT = "Describe the image.";
+
+    private final WorldConfig config;
+    private final List<WorldImage> images;
+
+    private World(WorldConfig config, List<WorldImage> images) {
+        this.config = config;
+        this.images = images;
+    }
+
+    public static World generate(WorldConfig config) {
+        WorldImage[] images = new WorldImage[config.totalImages()];
+        ImageComposer composer = new ImageComposer(config);
+        // each image has its own random streams, so generating in parallel changes nothing
+        IntStream.range(0, images.length).parallel().forEach(i -> images[i] = generateImage(config, composer, i));
+        return new World(config, Collections.unmodifiableList(Arrays.asList(images)));
+    }
+
+    private static WorldImage generateImage(WorldConfig config, ImageComposer composer, int index) {
+        Split split = index < config.trainImages() ? Split.TRAIN
+                : index < config.trainImages() + config.valImages() ? Split.VAL : Split.EVAL;
+        Rng sceneRandom = Rng.derive(config.seed(), SALT_SCENE, index);
+        SceneType scene = Catalogue.scene(sceneRandom.pick(config.scenes()));
+        Set<String> categories = scene.drawCategories(sceneRandom, config.minObjects(), config.maxObjects());
+        long backgroundSeed = Rng.derive(config.seed(), SALT_BACKGROUND, index).nextLong();
+        ImageComposer.Composition composition = composer.compose(scene, categories,
+                Rng.derive(config.seed(), SALT_LAYOUT, index), backgroundSeed);
+        CaptionWriter.Captions captions = new CaptionWriter(config, scene, composition.objects())
+                .write(Rng.derive(config.seed(), SALT_CAPTIONS, index).nextLong());
+        List<QaPair> questions = questions(config, scene, categories, Rng.derive(config.seed(), SALT_QUESTIONS, index));
+        return new WorldImage(index + 1L, split, scene.name(), config.imageSize(), composition.rgb(), backgroundSeed,
+                composition.objects(), captions.references(), captions.training(), questions);
+    }
+
+    /**
+     * Every present category (yes) and as many absent ones (no): half of them group-mates from
+     * the image's scene, the hard negatives, the rest from other scenes.
+     */
+    private static List<QaPair> questions(WorldConfig config, SceneType scene, Set<String> present, Rng r) {
+        List<String> mates = new ArrayList<>();
+        for (String c : scene.categories()) {
+            if (!present.contains(c)) {
+                mates.add(c);
+            }
+        }
+        List<String> others = new ArrayList<>();
+        for (String s : config.scenes()) {
+            if (!s.equals(scene.name())) {
+                others.addAll(Catalogue.scene(s).categories());
+            }
+        }
+        r.shuffle(mates);
+        r.shuffle(others);
+        List<QaPair> qa = new ArrayList<>();
+        for (String c : present) {
+            qa.add(new QaPair(c, true));
+        }
+        int wanted = present.size();
+        int fromMates = Math.min(mates.size(), (wanted + 1) / 2);
+        for (int i = 0; i < fromMates; i++) {
+            qa.add(new QaPair(mates.get(i), false));
+        }
+        for (int i = 0; i < wanted - fromMates && i < others.size(); i++) {
+            qa.add(new QaPair(others.get(i), false));
+        }
+        r.shuffle(qa);
+        return qa;
+    }
+
+    public WorldConfig config() {
+        return config;
+    }
+
+    /** Every image, train first, then val, then eval; ids run 1, 2, ... in this order. */
+    public List<WorldImage> images() {
+        return images;
+    }
+
+    public List<WorldImage> images(Split split) {
+        List<WorldImage> out = new ArrayList<>();
+        for (WorldImage image : images) {
+            if (image.split() == split) {
+                out.add(image);
+            }
+        }
+        return out;
+    }
+
+    /** The world's categories, scene by scene. */
+    public List<WorldCategory> categories() {
+        List<WorldCategory> out = new ArrayList<>();
+        for (String s : config.scenes()) {
+            for (String c : Catalogue.scene(s).categories()) {
+                out.add(Catalogue.category(c));
+            }
+        }
+        return out;
+    }
+
+    public List<String> categoryNames() {
+        List<String> out = new ArrayList<>();
+        for (WorldCategory c : categories()) {
+            out.add(c.name());
+        }
+        return out;
+    }
+
+    /** The split's ground truth as CHAIR and POPE take it (image id to present categories). */
+    public GroundTruth groundTruth(Split split) {
+        GroundTruth.Builder b = GroundTruth.builder();
+        for (WorldImage image : images(split)) {
+            b.image(image.imageId());
+            for (WorldObject o : image.objects()) {
+                b.add(image.imageId(), o.category());
+            }
+        }
+        return b.build();
+    }
+
+    /** The fraction of the split's training captions that name an absent object (the realised rate). */
+    public double hallucinatingCaptionRate(Split split) {
+        int all = 0;
+        int hallucinating = 0;
+        for (WorldImage image : images(split)) {
+            for (WorldCaption c : image.trainingCaptions()) {
+                all++;
+                hallucinating += c.hallucinates() ? 1 : 0;
+            }
+        }
+        return all == 0 ? 0 : (double) hallucinating / all;
+    }
+
+    /** Writes every file of the world under {@code dir} (see {@link WorldFiles} for the layout). */
+    public WorldFiles writeTo(Path dir) {
+        return new WorldWriter(this).write(dir);
+    }
+}

@@ -1,0 +1,167 @@
+package org.efuf4j.world;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Everything that determines a generated world. Two configurations with equal fields generate
+ * byte-identical worlds, and {@link #hash()} names that world (trained models are cached under it).
+ *
+ * @param seed               the one seed every random draw derives from
+ * @param imageSize          image side in pixels (square RGB images)
+ * @param trainImages        images in the training split
+ * @param valImages          images in the validation split
+ * @param evalImages         images in the evaluation split
+ * @param scenes             the scene types used, by name (see {@link Catalogue#SCENES}); their
+ *                           categories are the world's categories
+ * @param minObjects         fewest object categories in an image
+ * @param maxObjects         most object categories in an image (a category may have two instances)
+ * @param referenceCaptions  reference captions per image (they name present objects only)
+ * @param hallucinationRate  probability that a training caption also names one absent object of
+ *                           the image's scene (a co-occurring "group-mate" of the present ones)
+ * @param captionNoise       probability that a training caption leaves out one present object its
+ *                           reference names (incomplete captions, as written captions are)
+ * @param synonymRate        probability that a mention uses a synonym instead of the category name
+ * @param smallObjectRate    probability that an object is drawn small (under 14% of the image side)
+ * @param duplicateRate      probability that a present category gets a second instance
+ */
+public record WorldConfig(long seed, int imageSize, int trainImages, int valImages, int evalImages,
+                          List<String> scenes, int minObjects, int maxObjects, int referenceCaptions,
+                          double hallucinationRate, double captionNoise, double synonymRate,
+                          double smallObjectRate, double duplicateRate) {
+
+    /** Bumped whenever a change to the generator changes its output for the same configuration. */
+    public static final int GENERATOR_VERSION = 1;
+
+    public WorldConfig {
+        scenes = List.copyOf(scenes);
+        require(imageSize >= 32 && imageSize <= 256, "imageSize", "between 32 and 256", imageSize);
+        require(trainImages >= 0, "trainImages", ">= 0", trainImages);
+        require(valImages >= 0, "valImages", ">= 0", valImages);
+        require(evalImages >= 0, "evalImages", ">= 0", evalImages);
+        require(!scenes.isEmpty(), "scenes", "at least one scene type", scenes);
+        for (String s : scenes) {
+            Catalogue.scene(s); // names the unknown scene and the known ones
+        }
+        require(scenes.stream().distinct().count() == scenes.size(), "scenes", "no scene twice", scenes);
+        require(minObjects >= 1, "minObjects", ">= 1", minObjects);
+        require(maxObjects >= minObjects, "maxObjects", ">= minObjects (" + minObjects + ")", maxObjects);
+        for (String s : scenes) {
+            int available = Catalogue.scene(s).categories().size();
+            require(minObjects <= available, "minObjects", "<= " + available + ", the categories of scene '" + s + "'",
+                    minObjects);
+        }
+        require(referenceCaptions >= 1 && referenceCaptions <= 10, "referenceCaptions", "between 1 and 10",
+                referenceCaptions);
+        requireRate(hallucinationRate, "hallucinationRate");
+        requireRate(captionNoise, "captionNoise");
+        requireRate(synonymRate, "synonymRate");
+        requireRate(smallObjectRate, "smallObjectRate");
+        requireRate(duplicateRate, "duplicateRate");
+    }
+
+    /**
+     * The embedded default: 64 px images, 2000/200/500 images, all six scene types (37 categories),
+     * 3-5 categories an image, 3 references, 30% of training captions with one absent group-mate.
+     */
+    public static WorldConfig defaults() {
+        return new WorldConfig(1, 64, 2000, 200, 500, Catalogue.sceneNames(), 3, 5, 3, 0.3, 0.1, 0.3, 0.1, 0.15);
+    }
+
+    public WorldConfig withSeed(long seed) {
+        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
+                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate);
+    }
+
+    public WorldConfig withImageSize(int imageSize) {
+        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
+                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate);
+    }
+
+    public WorldConfig withImages(int trainImages, int valImages, int evalImages) {
+        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
+                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate);
+    }
+
+    public WorldConfig withScenes(List<String> scenes) {
+        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
+                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate);
+    }
+
+    public WorldConfig withObjects(int minObjects, int maxObjects) {
+        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
+                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate);
+    }
+
+    public WorldConfig withReferenceCaptions(int referenceCaptions) {
+        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
+                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate);
+    }
+
+    public WorldConfig withHallucinationRate(double hallucinationRate) {
+        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
+                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate);
+    }
+
+    public WorldConfig withCaptionNoise(double captionNoise) {
+        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
+                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate);
+    }
+
+    public WorldConfig withSynonymRate(double synonymRate) {
+        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
+                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate);
+    }
+
+    public WorldConfig withSmallObjectRate(double smallObjectRate) {
+        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
+                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate);
+    }
+
+    public WorldConfig withDuplicateRate(double duplicateRate) {
+        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
+                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate);
+    }
+
+    /** The configuration as one canonical line, generator version included (what {@link #hash()} digests). */
+    public String canonical() {
+        return "efuf4j-world v" + GENERATOR_VERSION + " seed=" + seed + " imageSize=" + imageSize
+                + " train=" + trainImages + " val=" + valImages + " eval=" + evalImages
+                + " scenes=" + String.join(",", scenes) + " objects=" + minObjects + ".." + maxObjects
+                + " references=" + referenceCaptions + " hallucinationRate=" + exact(hallucinationRate)
+                + " captionNoise=" + exact(captionNoise) + " synonymRate=" + exact(synonymRate)
+                + " smallObjectRate=" + exact(smallObjectRate) + " duplicateRate=" + exact(duplicateRate);
+    }
+
+    /** 16 hex digits of SHA-256 over {@link #canonical()}: stable across runs, JVMs and machines. */
+    public String hash() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
+    /** Number of images in all splits. */
+    public int totalImages() {
+        return trainImages + valImages + evalImages;
+    }
+
+    private static String exact(double v) {
+        return Double.toString(v); // the shortest text that reads back as exactly v: no two rates share one
+    }
+
+    private static void require(boolean ok, String field, String expected, Object actual) {
+        if (!ok) {
+            throw new IllegalArgumentException("world config: '" + field + "' must be " + expected + ", got " + actual);
+        }
+    }
+
+    private static void requireRate(double v, String field) {
+        require(v >= 0 && v <= 1, field, "a probability in [0, 1]", v);
+    }
+}

@@ -1,0 +1,349 @@
+package org.efuf4j.world.models;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.efuf4j.autograd.NoGrad;
+import org.efuf4j.clip.ScorerQuality;
+import org.efuf4j.clip.TextBatch;
+import org.efuf4j.efuf.eval.CaptionChair;
+import org.efuf4j.efuf.eval.Chair;
+import org.efuf4j.efuf.eval.ChairReport;
+import org.efuf4j.efuf.eval.GeneratedCaption;
+import org.efuf4j.efuf.io.AtomicFiles;
+import org.efuf4j.efuf.io.Json;
+import org.efuf4j.efuf.objects.Mention;
+import org.efuf4j.efuf.objects.ObjectExtractor;
+import org.efuf4j.efuf.objects.ObjectVocabulary;
+import org.efuf4j.models.clip.ClipModel;
+import org.efuf4j.models.generate.Decoding;
+import org.efuf4j.models.pretrained.PretrainedModels;
+import org.efuf4j.models.tokenizer.Tokenizer;
+import org.efuf4j.models.tokenizer.Tokenizers;
+import org.efuf4j.tensor.Device;
+import org.efuf4j.world.Catalogue;
+import org.efuf4j.world.Split;
+import org.efuf4j.world.World;
+import org.efuf4j.world.WorldImage;
+
+/**
+ * The embedded default's two base models for one world: the scorer CLIP and the captioner LLaVA, trained on first
+ * use and kept in a cache keyed by the world's hash and each model's options, then measured.
+ *
+ * <pre>{@code
+ * WorldModels.Result r = WorldModels.prepare(world, Path.of("cache"), WorldModels.Config.small(), System.out::println);
+ * r.metrics().chairS();   // the base captioner hallucinates
+ * r.metrics().scorerAuc(); // the scorer tells its present mentions from its hallucinated ones
+ * }</pre>
+ *
+ * Layout: {@code cache/world-<world hash>/scorer-<options hash>/} and {@code captioner-<options hash>/} (each a
+ * Hugging Face directory plus {@code training.json}, written last, which marks it complete), and
+ * {@code metrics-<config hash>.json}.
+ */
+public final class WorldModels {
+    static final String TRAINING_JSON = "training.json";
+
+    /**
+     * @param captionerVision  contrastive pretraining of the captioner's own vision tower (another seed and patch
+     *                         size than the scorer's), which then trains on with the captioner; null: a fresh tower
+     * @param evalImages       held-out (eval split) images captioned for CHAIR and the scorer AUC
+     * @param probeTrainImages training images the linear probe is fitted on
+     * @param maxNewTokens     caption length limit
+     */
+    public record Config(WorldClipTrainer.Options scorer, WorldClipTrainer.Options captionerVision, CaptionerTrainer.Options captioner,
+                         int evalImages, int probeTrainImages, int maxNewTokens) {
+        public static Config small() {
+            return new Config(WorldClipTrainer.Options.small(), null, CaptionerTrainer.Options.small(), 500, 1000, 60);
+        }
+
+        public static Config tiny() {
+            return new Config(WorldClipTrainer.Options.tiny(), WorldClipTrainer.Options.tinyTower(), CaptionerTrainer.Options.tiny(), 16, 60, 24);
+        }
+
+        public Config withCaptionerVision(WorldClipTrainer.Options options) {
+            return new Config(scorer, options, captioner, evalImages, probeTrainImages, maxNewTokens);
+        }
+
+        String canonical() {
+            return scorer.canonical() + " | " + (captionerVision == null ? "fresh tower" : captionerVision.canonical()) + " | "
+                    + captioner.canonical() + " | eval=" + evalImages + " probe=" + probeTrainImages + " maxNew=" + maxNewTokens
+                    + " greedy metrics v1";
+        }
+    }
+
+    /**
+     * @param chairS                 base captioner, eval split, greedy captions
+     * @param scorerAuc              scorer's CLIP score, present vs hallucinated among the captioner's own mentions
+     *                               (NaN when one of the two kinds is missing; the counts say so)
+     * @param scorerGroupMateAuc     scorer's CLIP score, present objects vs absent group-mates of the same images
+     * @param probeAuc               linear probes on the captioner's projected visual features, present vs absent
+     *                               group-mates, pooled over categories, fitted on training images, read on eval images
+     */
+    public record Metrics(int captions, double chairS, double chairI, double recall, double mentionsPerCaption,
+                          double scorerAuc, int presentMentions, int hallucinatedMentions, double scorerGroupMateAuc,
+                          double probeAuc, double scorerTrainSeconds, double captionerTrainSeconds, double trainingHallucinationRate,
+                          List<String> sampleCaptions) {}
+
+    public record Result(Path scorerDir, Path captionerDir, boolean scorerTrained, boolean captionerTrained, Metrics metrics) {}
+
+    private WorldModels() {}
+
+    public static Result prepare(World world, Path cacheRoot, Config config, Consumer<String> log) {
+        Path root = cacheRoot.resolve("world-" + world.config().hash());
+        Path scorerDir = root.resolve("scorer-" + digest(config.scorer().canonical()));
+        boolean scorerTrained = ensure(scorerDir, config.scorer().canonical(), log,
+                tmp -> {
+                    WorldClipTrainer.Run r = new WorldClipTrainer(config.scorer(), log).train(world, tmp);
+                    return new TrainingLog(r.seconds(), r.losses());
+                });
+        CaptionerTrainer.Options captionerOptions = config.captioner();
+        boolean towerTrained = false;
+        if (config.captionerVision() != null) {
+            WorldClipTrainer.Options towerOptions = config.captionerVision();
+            Path towerDir = root.resolve("captioner-clip-" + digest(towerOptions.canonical()));
+            towerTrained = ensure(towerDir, towerOptions.canonical(), log, tmp -> {
+                WorldClipTrainer.Run r = new WorldClipTrainer(towerOptions, log).train(world, tmp);
+                return new TrainingLog(r.seconds(), r.losses());
+            });
+            captionerOptions = captionerOptions.withVisionFrom(towerDir, false);
+        }
+        CaptionerTrainer.Options finalCaptionerOptions = captionerOptions;
+        // the canonical names the tower's directory, which names its options: a new tower is a new captioner
+        Path captionerDir = root.resolve("captioner-" + digest(captionerOptions.canonical()));
+        boolean captionerTrained = ensure(captionerDir, captionerOptions.canonical(), log,
+                tmp -> {
+                    CaptionerTrainer.Run r = new CaptionerTrainer(finalCaptionerOptions, log).train(world, tmp);
+                    return new TrainingLog(r.seconds(), r.losses());
+                });
+        Path metricsFile = root.resolve("metrics-" + digest(config.canonical() + " | " + scorerDir.getFileName() + " " + captionerDir.getFileName()) + ".json");
+        Metrics metrics;
+        if (!scorerTrained && !towerTrained && !captionerTrained && Files.isRegularFile(metricsFile)) {
+            metrics = readMetrics(metricsFile);
+            log.accept("world models: reusing " + scorerDir.getFileName() + ", " + captionerDir.getFileName() + " and " + metricsFile.getFileName());
+        } else {
+            metrics = measure(world, scorerDir, captionerDir, config, log);
+            AtomicFiles.writeString(metricsFile, Json.MAPPER.valueToTree(metrics).toPrettyString() + "\n");
+        }
+        return new Result(scorerDir, captionerDir, scorerTrained, captionerTrained, metrics);
+    }
+
+    @FunctionalInterface
+    private interface Training {
+        TrainingLog trainInto(Path dir);
+    }
+
+    /** What {@code training.json} keeps of a run: its wall time and the loss of every step. */
+    public record TrainingLog(double seconds, List<Double> losses) {}
+
+    /** Trains into a temporary directory renamed into place, so a cache entry is whole or absent; true if it trained. */
+    private static boolean ensure(Path dir, String canonical, Consumer<String> log, Training training) {
+        if (Files.isRegularFile(dir.resolve(TRAINING_JSON))) return false;
+        try {
+            Files.createDirectories(dir.getParent());
+            Path tmp = Files.createTempDirectory(dir.getParent(), dir.getFileName() + ".partial-");
+            log.accept("training " + dir.getFileName() + ": " + canonical);
+            TrainingLog run = training.trainInto(tmp);
+            ObjectNode info = Json.MAPPER.createObjectNode().put("options", canonical).put("seconds", run.seconds());
+            run.losses().forEach(info.putArray("losses")::add);
+            AtomicFiles.writeString(tmp.resolve(TRAINING_JSON), info.toPrettyString() + "\n");
+            if (Files.exists(dir)) deleteTree(dir); // an incomplete entry from an interrupted run
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the model cache entry " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The {@code training.json} of a cached model directory. */
+    public static TrainingLog trainingLog(Path dir) {
+        try {
+            var root = Json.MAPPER.readTree(dir.resolve(TRAINING_JSON).toFile());
+            List<Double> losses = new ArrayList<>();
+            root.path("losses").forEach(v -> losses.add(v.asDouble()));
+            return new TrainingLog(root.path("seconds").asDouble(Double.NaN), losses);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + dir.resolve(TRAINING_JSON), e);
+        }
+    }
+
+    private static Metrics readMetrics(Path file) {
+        try {
+            return Json.MAPPER.treeToValue(Json.MAPPER.readTree(file.toFile()), Metrics.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the cached metrics " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static Metrics measure(World world, Path scorerDir, Path captionerDir, Config config, Consumer<String> log) {
+        WorldCaptioner captioner = WorldCaptioner.load(captionerDir);
+        List<WorldImage> eval = world.images(Split.EVAL);
+        eval = eval.subList(0, Math.min(eval.size(), config.evalImages()));
+        if (eval.isEmpty()) throw new IllegalArgumentException("the world has no eval images to measure the captioner on");
+        long start = System.nanoTime();
+        List<String> texts = captioner.answer(eval, World.CAPTION_PROMPT, captioner.generation(config.maxNewTokens(), Decoding.GREEDY));
+        log.accept(String.format(Locale.ROOT, "captioned %d eval images in %.1f s", eval.size(), (System.nanoTime() - start) / 1e9));
+        List<GeneratedCaption> generated = new ArrayList<>();
+        for (int i = 0; i < eval.size(); i++) generated.add(new GeneratedCaption(eval.get(i).imageId(), texts.get(i)));
+        ChairReport chair = new Chair(new ObjectExtractor(ObjectVocabulary.coco()), world.groundTruth(Split.EVAL)).evaluate(generated);
+
+        Scorer scorer = new Scorer(scorerDir, world.config().imageSize());
+        List<Double> scores = new ArrayList<>();
+        List<Boolean> present = new ArrayList<>();
+        int presentCount = 0, hallucinatedCount = 0;
+        for (int i = 0; i < eval.size(); i++) {
+            CaptionChair c = chair.captions().get(i);
+            Set<Mention> hallucinated = new HashSet<>(c.hallucinated());
+            Set<String> seen = new HashSet<>();
+            for (Mention m : c.mentions()) {
+                if (!seen.add(m.object())) continue; // one score per object and caption, as EFUF scores objects
+                boolean real = !hallucinated.contains(m);
+                scores.add(scorer.score(eval.get(i), ObjectPhrases.forTerm(m.term())));
+                present.add(real);
+                if (real) presentCount++; else hallucinatedCount++;
+            }
+        }
+        double scorerAuc = ScorerQuality.auc(toDoubles(scores), toBooleans(present));
+        double groupMateAuc = groupMateAuc(eval, scorer);
+        double probeAuc = probeAuc(world, captioner, config.probeTrainImages());
+        List<String> samples = new ArrayList<>();
+        for (int i = 0; i < Math.min(8, texts.size()); i++) samples.add(eval.get(i).imageId() + ": " + texts.get(i));
+        Metrics m = new Metrics(eval.size(), chair.chairS(), chair.chairI(), chair.recall(), (double) chair.mentionCount() / eval.size(),
+                scorerAuc, presentCount, hallucinatedCount, groupMateAuc, probeAuc, trainingLog(scorerDir).seconds(), trainingLog(captionerDir).seconds(),
+                world.hallucinatingCaptionRate(Split.TRAIN), samples);
+        log.accept(String.format(Locale.ROOT, "base captioner: CHAIR_s %.3f CHAIR_i %.3f recall %.3f mentions/caption %.2f | scorer AUC %.3f "
+                        + "(%d present, %d hallucinated mentions), on group-mates %.3f | captioner probe AUC %.3f",
+                m.chairS(), m.chairI(), m.recall(), m.mentionsPerCaption(), m.scorerAuc(), presentCount, hallucinatedCount, groupMateAuc, probeAuc));
+        return m;
+    }
+
+    /** The scorer on each image's present objects against its scene's absent categories (the hard negatives). */
+    private static double groupMateAuc(List<WorldImage> images, Scorer scorer) {
+        List<Double> scores = new ArrayList<>();
+        List<Boolean> labels = new ArrayList<>();
+        for (WorldImage image : images) {
+            for (String c : Catalogue.scene(image.scene()).categories()) {
+                scores.add(scorer.score(image, ObjectPhrases.forTerm(c)));
+                labels.add(image.categories().contains(c));
+            }
+        }
+        return ScorerQuality.auc(toDoubles(scores), toBooleans(labels));
+    }
+
+    /**
+     * One probe per category, fitted on training images of the category's scene (present or absent), read on the
+     * eval images of that scene; the AUC pools every (image, category) pair.
+     */
+    static double probeAuc(World world, WorldCaptioner captioner, int trainImages) {
+        List<WorldImage> train = world.images(Split.TRAIN);
+        train = train.subList(0, Math.min(train.size(), trainImages));
+        List<WorldImage> eval = world.images(Split.EVAL);
+        float[][] trainFeatures = captioner.visualFeatures(train), evalFeatures = captioner.visualFeatures(eval);
+        List<Double> scores = new ArrayList<>();
+        List<Boolean> labels = new ArrayList<>();
+        for (String category : world.categoryNames()) {
+            String scene = Catalogue.sceneOf(category).name();
+            List<float[]> x = new ArrayList<>();
+            List<Boolean> y = new ArrayList<>();
+            for (int i = 0; i < train.size(); i++) {
+                if (!train.get(i).scene().equals(scene)) continue;
+                x.add(trainFeatures[i]);
+                y.add(train.get(i).categories().contains(category));
+            }
+            if (!y.contains(true) || !y.contains(false)) continue; // nothing to tell apart in this scene's sample
+            LinearProbe probe = LinearProbe.fit(x.toArray(float[][]::new), toBooleans(y), 1e-3, 300);
+            for (int i = 0; i < eval.size(); i++) {
+                if (!eval.get(i).scene().equals(scene)) continue;
+                scores.add(probe.score(evalFeatures[i]));
+                labels.add(eval.get(i).categories().contains(category));
+            }
+        }
+        return ScorerQuality.auc(toDoubles(scores), toBooleans(labels));
+    }
+
+    /** The scorer CLIP loaded from its directory: cosine of image and text embeddings, text embeddings cached. */
+    static final class Scorer {
+        private final ClipModel clip;
+        private final Tokenizer tokenizer;
+        private final org.efuf4j.models.image.ImagePreprocessor processor;
+        private final Map<String, float[]> textCache = new HashMap<>();
+        private final Map<String, float[]> imageCache = new HashMap<>();
+
+        Scorer(Path dir, int imageSize) {
+            clip = PretrainedModels.load(dir, null, Device.CPU, ClipModel.class);
+            try {
+                tokenizer = Tokenizers.load(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(dir + ": cannot load the scorer's tokenizer: " + e.getMessage(), e);
+            }
+            processor = org.efuf4j.models.image.ImagePreprocessors.load(dir);
+            if (processor.imageSize() != imageSize)
+                throw new IllegalArgumentException(dir + ": the scorer reads " + processor.imageSize() + " px images, the world has " + imageSize);
+        }
+
+        double score(WorldImage image, String text) {
+            float[] i = imageCache.computeIfAbsent(image.imageId(), k -> imageEmbedding(image));
+            float[] t = textCache.computeIfAbsent(text, this::textEmbedding);
+            double dot = 0;
+            for (int k = 0; k < i.length; k++) dot += i[k] * t[k];
+            return dot;
+        }
+
+        private float[] imageEmbedding(WorldImage image) {
+            try (NoGrad scope = NoGrad.enter()) {
+                return clip.imageEmbeds(clip.visionModel.forward(WorldPixels.batch(List.of(image), processor))).value().toFloatArray();
+            }
+        }
+
+        private float[] textEmbedding(String text) {
+            try (NoGrad scope = NoGrad.enter()) {
+                TextBatch b = TextBatch.encode(tokenizer, List.of(text), clip.config().textConfig().maxPositionEmbeddings());
+                return clip.textEmbeds(clip.textModel.forward(b.ids(), b.mask())).value().toFloatArray();
+            }
+        }
+    }
+
+    static String digest(String text) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+
+    private static double[] toDoubles(List<Double> values) {
+        double[] out = new double[values.size()];
+        for (int i = 0; i < out.length; i++) out[i] = values.get(i);
+        return out;
+    }
+
+    private static boolean[] toBooleans(List<Boolean> values) {
+        boolean[] out = new boolean[values.size()];
+        for (int i = 0; i < out.length; i++) out[i] = values.get(i);
+        return out;
+    }
+
+}

@@ -1,0 +1,63 @@
+package org.efuf4j.world.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+
+import org.efuf4j.models.config.ClipVisionConfig;
+import org.efuf4j.models.config.LlavaConfig;
+import org.efuf4j.models.tokenizer.BpeTrainer;
+import org.efuf4j.models.tokenizer.Tokenizer;
+import org.efuf4j.world.World;
+import org.efuf4j.world.WorldConfig;
+import org.efuf4j.world.WorldImage;
+import org.junit.jupiter.api.Test;
+
+class CaptionerTrainerTest {
+    @Test void sequencesMaskThePromptAndEndTheAnswerWithEos() {
+        World world = World.generate(WorldConfig.defaults().withImages(12, 0, 0));
+        BpeTrainer.Result bpe = WorldTokenizer.learn(world, 400);
+        Tokenizer tokenizer = WorldTokenizer.forCaptioner(bpe).tokenizer();
+        CaptionerTrainer.Options o = CaptionerTrainer.Options.tiny();
+        ClipVisionConfig vision = new ClipVisionConfig(32, 128, 32, 1, 2, 3, 64, 16, "quick_gelu", 1e-5, 0, 0.02, 1);
+        LlavaConfig config = CaptionerTrainer.config(o, vision, bpe.tokens().size() + 1);
+        assertEquals(16, config.imageFeatureRows());
+        WorldImage image = world.images().getFirst();
+        String caption = image.trainingCaptions().getFirst().text();
+        List<CaptionerTrainer.Example> examples = List.of(new CaptionerTrainer.Example(image, World.CAPTION_PROMPT, caption),
+                new CaptionerTrainer.Example(image, "Is there a dog in the image?", "No"));
+        CaptionerTrainer.SequenceBatch batch = CaptionerTrainer.SequenceBatch.of(config, tokenizer, examples);
+        long[] prompt = CaptionPrompt.ids(config, tokenizer, World.CAPTION_PROMPT);
+        int[] answer = tokenizer.encode(caption, false);
+        int length = batch.ids().dim(1);
+        assertEquals(prompt.length + answer.length + 1, length, "the longer row sets the length");
+        int imageTokens = 0;
+        for (long id : prompt) if (id == config.imageTokenIndex()) imageTokens++;
+        assertEquals(16, imageTokens);
+        for (int t = 0; t < length; t++) {
+            long target = batch.targets().getLong(0, t);
+            if (t < prompt.length - 1) assertEquals(-100, target, "prompt position " + t);
+            else if (t < prompt.length - 1 + answer.length) assertEquals(answer[t - prompt.length + 1], target, "answer position " + t);
+            else if (t == length - 2) assertEquals(2, target, "</s> follows the answer");
+            else assertEquals(-100, target, "after the end " + t);
+            assertEquals(1, batch.mask().getLong(0, t));
+        }
+        // the short row: its answer "No" then </s>, padding masked out and never a target
+        int[] no = tokenizer.encode("No", false);
+        int end = prompt.length + no.length + 1; // the question prompt is longer than the caption prompt
+        long[] second = new long[length];
+        for (int t = 0; t < length; t++) second[t] = batch.ids().getLong(1, t);
+        long[] questionPrompt = CaptionPrompt.ids(config, tokenizer, "Is there a dog in the image?");
+        end = questionPrompt.length + no.length + 1;
+        long[] expectedTargets = new long[length];
+        java.util.Arrays.fill(expectedTargets, -100);
+        for (int k = 0; k < no.length; k++) expectedTargets[questionPrompt.length - 1 + k] = no[k];
+        expectedTargets[end - 2] = 2;
+        long[] actualTargets = new long[length];
+        for (int t = 0; t < length; t++) actualTargets[t] = batch.targets().getLong(1, t);
+        assertArrayEquals(expectedTargets, actualTargets);
+        for (int t = 0; t < length; t++) assertEquals(t < end ? 1 : 0, batch.mask().getLong(1, t), "mask at " + t);
+        assertEquals("No", tokenizer.decode(no));
+    }
+}
