@@ -51,6 +51,21 @@ public final class ModelConfigs {
         return parse(json, file.toString());
     }
 
+    /**
+     * The size fields {@code dir/config.json} leaves out, each with the transformers default it takes, e.g.
+     * {@code text_config.hidden_size=4096}; empty when the file names every size or cannot be read.
+     */
+    public static Map<String, Object> defaultedSizes(Path dir) {
+        Path file = dir.resolve(FILE_NAME);
+        try {
+            ConfigReader r = ConfigReader.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+            parse(r);
+            return r.defaultedSizes();
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+    }
+
     /** Parses and checks that the config is of the expected kind, e.g. {@code load(dir, ClipConfig.class)}. */
     public static <C extends ModelConfig> C load(Path dir, Class<C> kind) {
         ModelConfig config = load(dir);
@@ -63,7 +78,11 @@ public final class ModelConfigs {
 
     /** Parses config JSON; {@code source} names it in error messages. */
     public static ModelConfig parse(String json, String source) {
-        ConfigReader r = ConfigReader.parse(json, source);
+        return parse(ConfigReader.parse(json, source));
+    }
+
+    private static ModelConfig parse(ConfigReader r) {
+        String source = r.source();
         String modelType = r.getNullableString("model_type");
         List<String> architectures = r.getStringList("architectures");
         String kind = modelType != null ? modelType : fromArchitectures(architectures);
