@@ -1,17 +1,15 @@
 package org.efuf4j.models.config;
 
+import org.efuf4j.tensor.io.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 
@@ -123,22 +121,7 @@ public final class ModelConfigs {
     /** Writes {@code dir/config.json}, through a temporary file renamed into place so no half-written file remains. */
     public static Path save(ModelConfig config, Path dir) {
         Path file = dir.resolve(FILE_NAME);
-        try {
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, FILE_NAME, ".tmp");
-            try {
-                Files.writeString(tmp, toJson(config), StandardCharsets.UTF_8);
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot write config: " + e.getMessage(), e);
-        }
+        AtomicFiles.writeString(file, toJson(config));
         return file;
     }
 }
