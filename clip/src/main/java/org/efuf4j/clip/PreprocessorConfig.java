@@ -1,8 +1,7 @@
 package org.efuf4j.clip;
 
+import org.efuf4j.tensor.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,7 +34,6 @@ public final class PreprocessorConfig {
         for (double m : p.normalization().mean()) mean.add(m);
         var std = n.putArray("image_std");
         for (double s : p.normalization().std()) std.add(s);
-        Files.writeString(dir.resolve(ImagePreprocessors.FILE_NAME), json.writerWithDefaultPrettyPrinter().writeValueAsString(n),
-                StandardCharsets.UTF_8);
+        AtomicFiles.writeString(dir.resolve(ImagePreprocessors.FILE_NAME), json.writerWithDefaultPrettyPrinter().writeValueAsString(n));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.efuf4j.tensor.io.JsonFiles;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,14 +26,22 @@ import java.util.Map;
 public final class ConfigReader {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** Sizes the weights depend on; when one is absent and the weights disagree, the error names it. */
+    private static final java.util.Set<String> SIZE_FIELDS = java.util.Set.of("hidden_size", "intermediate_size",
+            "num_attention_heads", "num_key_value_heads", "head_dim", "num_hidden_layers", "vocab_size", "image_size",
+            "patch_size", "projection_dim", "max_position_embeddings", "num_channels");
+
     private final ObjectNode node;
     private final String source;
     private final String prefix;
+    /** Absent size fields and the default each took, by dotted path; shared by a file's nested readers. */
+    private final Map<String, Object> defaultedSizes;
 
-    private ConfigReader(ObjectNode node, String source, String prefix) {
+    private ConfigReader(ObjectNode node, String source, String prefix, Map<String, Object> defaultedSizes) {
         this.node = node;
         this.source = source;
         this.prefix = prefix;
+        this.defaultedSizes = defaultedSizes;
     }
 
     public static ConfigReader parse(String json, String source) {
@@ -40,13 +49,13 @@ public final class ConfigReader {
         try {
             root = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(source + ": not valid JSON: " + e.getOriginalMessage(), e);
+            throw new ConfigException(source + JsonFiles.describe(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new ConfigException(source + ": expected a JSON object at the top level, got "
                     + (root == null ? "an empty file" : root.getNodeType().toString().toLowerCase()));
         }
-        return new ConfigReader((ObjectNode) root, source, "");
+        return new ConfigReader((ObjectNode) root, source, "", new LinkedHashMap<>());
     }
 
     public String source() { return source; }
@@ -72,16 +81,24 @@ public final class ConfigReader {
     }
 
     public int getInt(String field, int defaultValue) {
-        if (!node.has(field)) return defaultValue;
+        if (!node.has(field)) return defaulted(field, defaultValue);
         return asInt(field, required(field, "an integer"));
     }
 
     /** Absent: the default; explicit null: null. */
     public Integer getNullableInt(String field, Integer defaultValue) {
-        if (!node.has(field)) return defaultValue;
+        if (!node.has(field)) return defaulted(field, defaultValue);
         JsonNode v = node.get(field);
         return v.isNull() ? null : asInt(field, v);
     }
+
+    private <T> T defaulted(String field, T value) {
+        if (SIZE_FIELDS.contains(field)) defaultedSizes.put(path(field), value);
+        return value;
+    }
+
+    /** The size fields this file left out, with the default each took (dotted paths, in reading order). */
+    public Map<String, Object> defaultedSizes() { return Collections.unmodifiableMap(defaultedSizes); }
 
     private int asInt(String field, JsonNode v) {
         if (!v.isIntegralNumber() || !v.canConvertToInt()) throw typeError(field, "an integer", v);
@@ -178,7 +195,7 @@ public final class ConfigReader {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) return null;
         if (!v.isObject()) throw typeError(field, "an object", v);
-        return new ConfigReader((ObjectNode) v, source, path(field) + ".");
+        return new ConfigReader((ObjectNode) v, source, path(field) + ".", defaultedSizes);
     }
 
     /** Merges the fields of {@code overrides} over this object's fields (legacy {@code *_config_dict}). */
@@ -186,11 +203,11 @@ public final class ConfigReader {
         if (overrides == null) return this;
         ObjectNode merged = node.deepCopy();
         merged.setAll(overrides.node);
-        return new ConfigReader(merged, source, prefix);
+        return new ConfigReader(merged, source, prefix, defaultedSizes);
     }
 
     static ConfigReader empty(String source, String prefix) {
-        return new ConfigReader(MAPPER.createObjectNode(), source, prefix);
+        return new ConfigReader(MAPPER.createObjectNode(), source, prefix, new LinkedHashMap<>());
     }
 
     int positive(String field, int value) {

@@ -1,17 +1,15 @@
 package org.efuf4j.models.config;
 
+import org.efuf4j.tensor.io.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 
@@ -51,6 +49,21 @@ public final class ModelConfigs {
         return parse(json, file.toString());
     }
 
+    /**
+     * The size fields {@code dir/config.json} leaves out, each with the transformers default it takes, e.g.
+     * {@code text_config.hidden_size=4096}; empty when the file names every size or cannot be read.
+     */
+    public static Map<String, Object> defaultedSizes(Path dir) {
+        Path file = dir.resolve(FILE_NAME);
+        try {
+            ConfigReader r = ConfigReader.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+            parse(r);
+            return r.defaultedSizes();
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+    }
+
     /** Parses and checks that the config is of the expected kind, e.g. {@code load(dir, ClipConfig.class)}. */
     public static <C extends ModelConfig> C load(Path dir, Class<C> kind) {
         ModelConfig config = load(dir);
@@ -63,7 +76,11 @@ public final class ModelConfigs {
 
     /** Parses config JSON; {@code source} names it in error messages. */
     public static ModelConfig parse(String json, String source) {
-        ConfigReader r = ConfigReader.parse(json, source);
+        return parse(ConfigReader.parse(json, source));
+    }
+
+    private static ModelConfig parse(ConfigReader r) {
+        String source = r.source();
         String modelType = r.getNullableString("model_type");
         List<String> architectures = r.getStringList("architectures");
         String kind = modelType != null ? modelType : fromArchitectures(architectures);
@@ -104,22 +121,7 @@ public final class ModelConfigs {
     /** Writes {@code dir/config.json}, through a temporary file renamed into place so no half-written file remains. */
     public static Path save(ModelConfig config, Path dir) {
         Path file = dir.resolve(FILE_NAME);
-        try {
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, FILE_NAME, ".tmp");
-            try {
-                Files.writeString(tmp, toJson(config), StandardCharsets.UTF_8);
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot write config: " + e.getMessage(), e);
-        }
+        AtomicFiles.writeString(file, toJson(config));
         return file;
     }
 }

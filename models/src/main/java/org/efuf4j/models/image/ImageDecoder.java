@@ -9,12 +9,15 @@ import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * Decodes PNG and JPEG (anything {@code javax.imageio} reads) to RGB the way PIL's
@@ -53,17 +56,53 @@ public final class ImageDecoder {
                         + " bytes; no decoder recognises the format; PNG and JPEG are supported)");
             }
             ImageReader reader = readers.next();
+            List<String> warnings = new ArrayList<>();
             try {
                 reader.setInput(in, true, true);
+                // libjpeg only warns about a cut-off file and fills the missing rows with grey; PIL refuses it.
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 image = reader.read(0);
             } finally {
                 reader.dispose();
             }
+            for (String w : warnings) {
+                String lower = w.toLowerCase(java.util.Locale.ROOT);
+                if (lower.contains("premature end") || lower.contains("truncated")) throw truncated(name, w);
+            }
+        } catch (EOFException e) {
+            throw truncated(name, "the data ends early");
         } catch (IOException | RuntimeException e) {
             if (e instanceof ImageException ie) throw ie;
-            throw new ImageException(name + ": corrupt or unsupported image: " + e, e);
+            if (causedByEndOfFile(e)) throw truncated(name, "the data ends early");
+            throw new ImageException(name + ": corrupt or unsupported image: " + describe(e), e);
         }
         return toRgb(image, name);
+    }
+
+    /** PIL's words ("image file is truncated"), so a user searching for either finds the same advice. */
+    private static ImageException truncated(String name, String detail) {
+        return new ImageException(name + ": image file is truncated (" + detail.strip()
+                + "); it was cut off while being copied or written: replace it with a complete copy");
+    }
+
+    private static boolean causedByEndOfFile(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof EOFException) return true;
+            String m = t.getMessage();
+            if (m != null && (m.contains("Premature end") || m.contains("Unexpected end of") || m.contains("EOF"))) return true;
+        }
+        return false;
+    }
+
+    /** The decoder's own words without the JDK's class names (IIOException, ...). */
+    private static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null && sb.length() < 300; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m == null || m.isBlank() || sb.indexOf(m) >= 0) continue;
+            sb.append(sb.isEmpty() ? "" : ": ").append(m.strip());
+        }
+        return sb.isEmpty() ? "the decoder gave up without saying why" : sb.toString();
     }
 
     /** The raster of {@code image} as PIL's {@code convert("RGB")} would produce it. */

@@ -9,6 +9,7 @@ import java.util.Random;
 import org.efuf4j.autograd.nn.Init;
 import org.efuf4j.autograd.nn.Module;
 import org.efuf4j.autograd.nn.Parameter;
+import org.efuf4j.autograd.nn.StateDictException;
 import org.efuf4j.models.clip.ClipModel;
 import org.efuf4j.models.config.ClipConfig;
 import org.efuf4j.models.config.LlamaConfig;
@@ -84,14 +85,34 @@ public final class PretrainedModels {
         // Placeholders, not random numbers: every weight is replaced by its mapped checkpoint tensor below.
         try (AutoCloseable placeholders = Init.placeholders()) {
             model = create(config, new Random(0));
+        } catch (IllegalArgumentException e) {
+            throw withDefaultedSizes(dir, dir.resolve(ModelConfigs.FILE_NAME) + ": " + e.getMessage(), e);
         } catch (Exception e) {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
         model.freeze();
         model.eval();
         if (!device.isCpu()) model.to(device);
-        model.loadStateDict(moduleState(checkpoint.tensors(), config), true, checkpoint.source().toString());
+        try {
+            model.loadStateDict(moduleState(checkpoint.tensors(), config), true, checkpoint.source().toString());
+        } catch (StateDictException e) {
+            throw withDefaultedSizes(dir, e.getMessage(), e);
+        }
         return model;
+    }
+
+    /**
+     * A config that leaves out a size takes transformers' default (LLaMA-7B's 4096 for hidden_size), as transformers
+     * does; when the model then does not fit, the likely cause is the absent field, so the error names it.
+     */
+    private static RuntimeException withDefaultedSizes(Path dir, String message, RuntimeException cause) {
+        Map<String, Object> defaulted = ModelConfigs.defaultedSizes(dir);
+        if (defaulted.isEmpty()) return cause instanceof StateDictException ? cause : new IllegalArgumentException(message, cause);
+        StringBuilder fields = new StringBuilder();
+        defaulted.forEach((field, value) -> fields.append(fields.isEmpty() ? "" : ", ").append(field).append(" (default ").append(value).append(')'));
+        return new IllegalArgumentException(message + ". " + dir.resolve(ModelConfigs.FILE_NAME) + " has no " + fields
+                + ", so transformers' default" + (defaulted.size() == 1 ? " was" : "s were")
+                + " taken; add the field" + (defaulted.size() == 1 ? "" : "s") + " with the checkpoint's values", cause);
     }
 
     /** The checkpoint's tensors under module keys; skipped tensors dropped, two names for one key reported. */

@@ -61,7 +61,7 @@ final class BpeVocab {
         Map<String, Integer> vocab = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = vocabNode.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            vocab.put(e.getKey(), e.getValue().asInt());
+            vocab.put(e.getKey(), tokenId(e.getValue(), source + ": model.vocab entry \"" + e.getKey() + "\""));
         }
         List<Pair> merges = new ArrayList<>();
         JsonNode mergesNode = model.path("merges");
@@ -71,6 +71,13 @@ final class BpeVocab {
         return new BpeVocab(vocab, merges, text(model, "unk_token"), model.path("byte_fallback").asBoolean(false),
                 model.path("fuse_unk").asBoolean(false), model.path("ignore_merges").asBoolean(false),
                 text(model, "end_of_word_suffix"), source);
+    }
+
+    /** A vocabulary id: a non-negative integer (Jackson's asInt would read "zero" as 0). */
+    static int tokenId(JsonNode id, String where) {
+        if (!id.isIntegralNumber() || !id.canConvertToInt() || id.intValue() < 0)
+            throw new IllegalArgumentException(where + " must map to a non-negative integer id, got " + id);
+        return id.intValue();
     }
 
     /** A merge as {@code "a b"} or as {@code ["a", "b"]}. */

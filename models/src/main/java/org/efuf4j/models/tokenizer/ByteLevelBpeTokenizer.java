@@ -1,5 +1,6 @@
 package org.efuf4j.models.tokenizer;
 
+import org.efuf4j.tensor.io.JsonFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -95,7 +96,7 @@ public final class ByteLevelBpeTokenizer extends HfBpeTokenizer {
         ObjectNode root = json.createObjectNode();
         ObjectNode model = root.putObject("model");
         model.put("type", "BPE");
-        JsonNode vocab = json.readTree(vocabJson.toFile());
+        JsonNode vocab = JsonFiles.read(vocabJson);
         model.set("vocab", vocab);
         ArrayNode merges = model.putArray("merges");
         for (String line : Files.readAllLines(mergesTxt, StandardCharsets.UTF_8)) {

@@ -1,7 +1,7 @@
 package org.efuf4j.models.tokenizer;
 
+import org.efuf4j.tensor.io.JsonFiles;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 
 import java.io.BufferedReader;
@@ -105,9 +105,9 @@ public final class ClipTokenizer implements Tokenizer {
 
     /** Hugging Face files: {@code vocab.json} and {@code merges.txt} (first line {@code #version} skipped). */
     public static ClipTokenizer load(Path vocabJson, Path mergesTxt) throws IOException {
-        JsonNode v = new ObjectMapper().readTree(vocabJson.toFile());
+        JsonNode v = JsonFiles.read(vocabJson);
         Map<String, Integer> vocab = new LinkedHashMap<>();
-        v.fields().forEachRemaining(e -> vocab.put(e.getKey(), e.getValue().asInt()));
+        v.fields().forEachRemaining(e -> vocab.put(e.getKey(), BpeVocab.tokenId(e.getValue(), vocabJson + ": entry \"" + e.getKey() + "\"")));
         List<BpeVocab.Pair> merges = new ArrayList<>();
         List<String> lines = Files.readAllLines(mergesTxt, StandardCharsets.UTF_8);
         for (int i = 0; i < lines.size(); i++) {
@@ -125,7 +125,7 @@ public final class ClipTokenizer implements Tokenizer {
     }
 
     static boolean looksLikeClipVocab(Path vocabJson) throws IOException {
-        JsonNode v = new ObjectMapper().readTree(vocabJson.toFile());
+        JsonNode v = JsonFiles.read(vocabJson);
         if (v.has(START_OF_TEXT)) {
             return true;
         }

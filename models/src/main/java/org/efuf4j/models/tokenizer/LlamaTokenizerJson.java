@@ -1,5 +1,6 @@
 package org.efuf4j.models.tokenizer;
 
+import org.efuf4j.tensor.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -173,6 +174,6 @@ public final class LlamaTokenizerJson {
     }
 
     public static void write(ObjectNode tokenizerJson, Path file) throws IOException {
-        JSON.writeValue(file.toFile(), tokenizerJson);
+        AtomicFiles.write(file, out -> JSON.writeValue(out, tokenizerJson));
     }
 }

@@ -1,7 +1,7 @@
 package org.efuf4j.models.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.efuf4j.tensor.io.JsonFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,8 +20,6 @@ public final class Tokenizers {
     static final String CLIP_MERGES_GZ = "bpe_simple_vocab_16e6.txt.gz";
     static final String CONFIG = "tokenizer_config.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private Tokenizers() {
     }
 
@@ -38,7 +36,7 @@ public final class Tokenizers {
         SpecialTokenNames names = specialNames(dir.resolve(CONFIG));
         Path json = dir.resolve(TOKENIZER_JSON);
         if (Files.isRegularFile(json)) {
-            return fromTokenizerJson(JSON.readTree(json.toFile()), names, json.toString());
+            return fromTokenizerJson(JsonFiles.read(json), names, json.toString());
         }
         Path model = dir.resolve(SENTENCEPIECE);
         if (Files.isRegularFile(model)) {
@@ -105,7 +103,7 @@ public final class Tokenizers {
         if (!Files.isRegularFile(config)) {
             return SpecialTokenNames.DEFAULT;
         }
-        JsonNode c = JSON.readTree(config.toFile());
+        JsonNode c = JsonFiles.read(config);
         return new SpecialTokenNames(name(c, "bos_token"), name(c, "eos_token"), name(c, "pad_token"),
                 name(c, "unk_token"));
     }

@@ -300,7 +300,9 @@ class ModelConfigsTest {
                 "'text_config.model_type'", "mistral");
         assertMessage(loadFails("{\"model_type\": \"llava\", \"text_config\": [1]}"), "'text_config'", "an object");
         assertMessage(loadFails("{\"model_type\": \"llama\", \"eos_token_id\": [2, \"x\"]}"), "'eos_token_id'", "list of integers");
-        assertMessage(loadFails("{\"model_type\": \"llama\""), "not valid JSON");
+        assertMessage(loadFails("{\"model_type\": \"llama\""), "line 1, column 23", "ends early inside an object", "truncated");
+        assertMessage(loadFails("{\"model_type\": \"llama\",\n \"hidden_size\": 64 \"vocab_size\": 8}"), "line 2", "not valid JSON",
+                "to separate the entries of an object");
         assertMessage(loadFails("[1, 2]"), "JSON object");
         ConfigException missing = assertThrows(ConfigException.class, () -> ModelConfigs.load(tmp.resolve("nowhere")));
         assertMessage(missing, tmp.resolve("nowhere").resolve("config.json").toString(), "no such file");

@@ -30,6 +30,36 @@ class TokenizersTest {
         }
     }
 
+    /** A tokenizer.json cut off mid-write: the file, the line and "truncated", in our words, no parser class names. */
+    @Test
+    void truncatedOrMalformedTokenizerFilesNameFileLineAndProblem(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        BpeTrainer.Result bpe = BpeTrainer.train(java.util.List.of("a cat on a mat", "a dog on a log"), BpeTrainer.Options.of(300));
+        bpe.save(dir);
+        Path file = dir.resolve("tokenizer.json");
+        String whole = Files.readString(file);
+        long lines = whole.lines().count();
+        Files.writeString(file, whole.substring(0, whole.length() / 2));
+        String truncated = assertThrows(RuntimeException.class, () -> Tokenizers.load(dir)).getMessage();
+        for (String part : new String[] {file.toString(), "line ", "truncated"})
+            assertTrue(truncated.contains(part), "'" + part + "' in: " + truncated);
+        for (String internal : new String[] {"JsonNode", "Jackson", "com.fasterxml", "JsonEOFException", "end-of-input"})
+            assertTrue(!truncated.contains(internal), internal + " in: " + truncated);
+        assertTrue(lines > 3, "the saved file spans lines, so the line number means something");
+
+        Files.writeString(file, "{\"model\": {\"type\": \"BPE\",\n \"vocab\": {\"a\": 0, \"b\": 1},\n \"merges\": [\"a b\" \"b a\"]}}");
+        String malformed = assertThrows(RuntimeException.class, () -> Tokenizers.load(dir)).getMessage();
+        assertTrue(malformed.contains(file + ", line 3"), malformed);
+
+        Files.writeString(file, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": \"zero\", \"b\": 1}, \"merges\": []}}");
+        String badId = assertThrows(RuntimeException.class, () -> Tokenizers.load(dir)).getMessage();
+        assertTrue(badId.contains(file.toString()) && badId.contains("model.vocab") && badId.contains("\"zero\""), badId);
+
+        Files.writeString(file, whole);
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"bos_token\": \"<s>\",");
+        String config = assertThrows(RuntimeException.class, () -> Tokenizers.load(dir)).getMessage();
+        assertTrue(config.contains(dir.resolve("tokenizer_config.json") + ", line 1") && config.contains("truncated"), config);
+    }
+
     @Test
     void clipMergesFileAloneLoadsClip() throws IOException {
         Path dir = Files.createTempDirectory("clip-gz");

@@ -102,12 +102,21 @@ public record SafetensorsHeader(Path file, long headerLength, List<TensorInfo> t
      * negative) against the limit and the file size.
      */
     static void checkHeaderLength(Path file, long fileSize, long n) {
+        if (n < 0 || n > MAX_HEADER_BYTES || LENGTH_PREFIX_BYTES + n > fileSize) {
+            String foreign = ForeignFormat.describe(prefixBytes(n));
+            if (foreign != null) throw new SafetensorsException(file, null, "not a safetensors file: " + foreign);
+        }
         if (n < 0 || n > MAX_HEADER_BYTES)
             throw new SafetensorsException(file, null, "header length " + Long.toUnsignedString(n)
                     + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes");
         if (LENGTH_PREFIX_BYTES + n > fileSize)
             throw new SafetensorsException(file, null, "header length " + n + " runs past the end of the file: need "
                     + (LENGTH_PREFIX_BYTES + n) + " bytes for prefix and header, file has " + fileSize);
+    }
+
+    /** The file's first eight bytes, which the little-endian length prefix {@code n} was read from. */
+    private static byte[] prefixBytes(long n) {
+        return ByteBuffer.allocate(LENGTH_PREFIX_BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(0, n).array();
     }
 
     /**

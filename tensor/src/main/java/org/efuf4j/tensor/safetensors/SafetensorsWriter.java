@@ -1,5 +1,6 @@
 package org.efuf4j.tensor.safetensors;
 
+import org.efuf4j.tensor.io.AtomicFiles;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
@@ -11,15 +12,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.efuf4j.tensor.Tensor;
 
@@ -259,31 +257,10 @@ public final class SafetensorsWriter {
 
     // ---------------------------------------------------------------- atomic replacement
 
-    private interface ChannelWriter {
-        void write(FileChannel channel) throws IOException;
-    }
-
-    /**
-     * Writes into a fresh temporary file beside {@code target} (same file system, so the rename is
-     * atomic), forces it to disk and renames it over {@code target}. On failure the temporary
-     * file is removed and {@code target} is left as it was.
-     */
-    private static void writeAtomically(Path target, ChannelWriter body) {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    private static void writeAtomically(Path target, AtomicFiles.ChannelContent body) {
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                body.write(ch);
-                ch.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            if (e instanceof RuntimeException r) throw r;
+            AtomicFiles.writeChannelOrThrow(target, body);
+        } catch (IOException e) {
             throw new SafetensorsException(target, null, "cannot write: " + e, e);
         }
     }

@@ -1,5 +1,6 @@
 package org.efuf4j.tensor.safetensors;
 
+import org.efuf4j.tensor.io.JsonFiles;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,7 +51,7 @@ public record ShardIndex(Path file, Map<String, String> metadata, Map<String, St
         try {
             root = JSON.readTree(Files.readAllBytes(file));
         } catch (JsonProcessingException e) {
-            throw new SafetensorsException(file, null, "invalid index JSON: " + e.getOriginalMessage(), e);
+            throw new SafetensorsException(file, null, "invalid index JSON" + JsonFiles.describe(e), e);
         } catch (IOException e) {
             throw new SafetensorsException(file, null, "cannot read index: " + e, e);
         }

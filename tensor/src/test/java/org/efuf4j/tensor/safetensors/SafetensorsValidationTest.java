@@ -77,6 +77,27 @@ class SafetensorsValidationTest {
         rejects(craft(dir.resolve("u64.safetensors"), -1L, json, 0), null, "18446744073709551615", "limit");
     }
 
+    /** A PyTorch checkpoint renamed to .safetensors: the zip's "PK\3\4" read as a length is 578712552184433488. */
+    @Test
+    void pytorchCheckpointsAreNamedAsSuch() throws IOException {
+        Path zip = dir.resolve("zip.safetensors");
+        byte[] bytes = new byte[600];
+        byte[] head = {'P', 'K', 3, 4, 0, 0, 8, 8, 0, 0};
+        System.arraycopy(head, 0, bytes, 0, head.length);
+        Files.write(zip, bytes);
+        SafetensorsException e = rejects(zip, null, "not a safetensors file", "zip archive", "PyTorch checkpoint", "safetensors.torch.save_file");
+        assertTrue(!e.getMessage().contains("578712552184433488"), e.getMessage());
+        Path pickle = dir.resolve("pickle.safetensors");
+        bytes[0] = (byte) 0x80;
+        bytes[1] = 2;
+        bytes[2] = (byte) 0x8a;
+        Files.write(pickle, bytes);
+        rejects(pickle, null, "not a safetensors file", "Python pickle", "PyTorch checkpoint");
+        Path lfs = dir.resolve("lfs.safetensors");
+        Files.writeString(lfs, "version https://git-lfs.github.com/spec/v1\noid sha256:0123\nsize 1234\n");
+        rejects(lfs, null, "Git LFS pointer", "git lfs pull");
+    }
+
     @Test
     void truncatedDataIsReportedForTheTensorThatRunsPastTheEnd() throws IOException {
         String h = "{" + entry("a", "F32", "[2]", 0, 8) + "," + entry("b", "F32", "[4]", 8, 24) + "}";
