@@ -11,7 +11,6 @@ import org.efuf4j.models.generate.GenerationConfig;
 import org.efuf4j.models.llava.LlavaForConditionalGeneration;
 import org.efuf4j.models.pretrained.PretrainedModels;
 import org.efuf4j.models.tokenizer.Tokenizer;
-import org.efuf4j.tensor.Device;
 import org.efuf4j.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,13 +37,12 @@ final class CaptionCommand implements Callable<Integer> {
 
     @Mixin DecodingOptions decodingOptions;
 
-    @Option(names = "--device", defaultValue = "${env:EFUF_DEVICE:-cpu}", description = "cpu or opencl[:N] (default: $EFUF_DEVICE, else cpu; now ${DEFAULT-VALUE})")
-    String device;
+    @Mixin DeviceOption device;
 
     @Override public Integer call() {
         ModelFiles.existingDirectory(model, "--model");
         ModelFiles.existingFile(image, "--image");
-        LlavaForConditionalGeneration llava = PretrainedModels.load(model, null, Device.parse(device), LlavaForConditionalGeneration.class);
+        LlavaForConditionalGeneration llava = PretrainedModels.load(model, null, device.device(), LlavaForConditionalGeneration.class);
         Tokenizer tokenizer = ModelFiles.tokenizer(model);
         Tensor pixels = ModelFiles.pixels(image, ModelFiles.imagePreprocessor(model, llava.config().visionConfig()));
         Decoding decoding = decodingOptions.decoding(DecodingOptions.Kind.greedy);

@@ -10,9 +10,9 @@ import org.efuf4j.models.clip.ClipModel;
 import org.efuf4j.models.clip.ClipOutput;
 import org.efuf4j.models.pretrained.PretrainedModels;
 import org.efuf4j.models.tokenizer.Tokenizer;
-import org.efuf4j.tensor.Device;
 import org.efuf4j.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code efuf clip-score}: cosine similarity x 100 of an image and each text under a Hugging Face CLIPModel. */
@@ -28,13 +28,12 @@ final class ClipScoreCommand implements Callable<Integer> {
     @Option(names = "--text", required = true, description = "text to score; repeat for several")
     List<String> texts = new ArrayList<>();
 
-    @Option(names = "--device", defaultValue = "${env:EFUF_DEVICE:-cpu}", description = "cpu or opencl[:N] (default: $EFUF_DEVICE, else cpu; now ${DEFAULT-VALUE})")
-    String device;
+    @Mixin DeviceOption device;
 
     @Override public Integer call() {
         ModelFiles.existingDirectory(model, "--model");
         ModelFiles.existingFile(image, "--image");
-        ClipModel clip = PretrainedModels.load(model, null, Device.parse(device), ClipModel.class);
+        ClipModel clip = PretrainedModels.load(model, null, device.device(), ClipModel.class);
         Tensor pixels = ModelFiles.pixels(image, ModelFiles.imagePreprocessor(model, clip.config().visionConfig()));
         float[] scores = scores(clip, ModelFiles.tokenizer(model), pixels, texts);
         for (int t = 0; t < texts.size(); t++) System.out.printf("clip_score=%.4f text=%s%n", scores[t], texts.get(t));

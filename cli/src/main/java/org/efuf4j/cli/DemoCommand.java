@@ -9,6 +9,7 @@ import org.efuf4j.tensor.Device;
 import org.efuf4j.world.demo.Demo;
 import org.efuf4j.world.demo.DemoSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code efuf demo}: the whole method on the embedded synthetic world, from an empty cache to a report. */
@@ -21,10 +22,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "1", description = "unlearning seeds; the report gives mean and spread (default: ${DEFAULT-VALUE})") int seeds;
     @Option(names = "--quick", description = "tiny world and few steps: checks the machinery in about a minute (CI)") boolean quick;
     @Option(names = "--world-seed", description = "seed of the synthetic world (default: 1)") Long worldSeed;
-    @Option(names = "--device", defaultValue = "${env:EFUF_DEVICE:-cpu}", description = "cpu or opencl[:N] (default: $EFUF_DEVICE, else cpu; now ${DEFAULT-VALUE})") String device;
+    @Mixin DeviceOption device;
 
     @Override public Integer call() {
-        Device d = Device.parse(device);
+        Device d = device.device();
         DemoSettings s = (quick ? DemoSettings.reduced() : DemoSettings.standard()).withSeeds(seeds);
         if (worldSeed != null) s = s.withWorldSeed(worldSeed);
         Path dir = out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));

@@ -38,7 +38,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--out", description = "output folder") Path out;
     @Mixin EvalOptions eval;
     @Mixin VocabularyOptions vocabulary;
-    @Option(names = "--device", defaultValue = "${env:EFUF_DEVICE:-cpu}", description = "cpu or opencl[:N] (default: $EFUF_DEVICE, else cpu; now ${DEFAULT-VALUE})") String device;
+    @Mixin DeviceOption device;
 
     @Override public Integer call() {
         if (models.isEmpty() || images == null || out == null || vocabulary.annotations.isEmpty())
@@ -51,7 +51,7 @@ final class EvaluateCommand implements Callable<Integer> {
             if (named.containsKey(label)) label = label + "-" + (i + 1);
             named.put(label, models.get(i));
         }
-        run(named, images, out, eval, vocabulary, Device.parse(device));
+        run(named, images, out, eval, vocabulary, device.device());
         return 0;
     }
 

@@ -33,10 +33,10 @@ final class FormDatasetCommand implements Callable<Integer> {
     @Mixin FormationOptions formation;
     @Mixin DecodingOptions decoding;
     @Mixin VocabularyOptions vocabulary;
-    @Option(names = "--device", defaultValue = "${env:EFUF_DEVICE:-cpu}", description = "cpu or opencl[:N] (default: $EFUF_DEVICE, else cpu; now ${DEFAULT-VALUE})") String device;
+    @Mixin DeviceOption device;
 
     @Override public Integer call() {
-        run(model, clip, images, out, formation, decoding, vocabulary, Device.parse(device));
+        run(model, clip, images, out, formation, decoding, vocabulary, device.device());
         return 0;
     }
 

@@ -9,11 +9,11 @@ import java.util.concurrent.Callable;
 import org.efuf4j.autograd.nn.Module;
 import org.efuf4j.models.pretrained.HfOutputs;
 import org.efuf4j.models.pretrained.PretrainedModels;
-import org.efuf4j.tensor.Device;
 import org.efuf4j.tensor.Tensor;
 import org.efuf4j.tensor.safetensors.SafetensorsFile;
 import org.efuf4j.tensor.safetensors.SafetensorsWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,14 +39,13 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--generate", paramLabel = "N", description = "greedy-generate N tokens (stop tokens disabled): writes sequences and step_logits")
     Integer generate;
 
-    @Option(names = "--device", defaultValue = "${env:EFUF_DEVICE:-cpu}", description = "cpu or opencl[:N] (default: $EFUF_DEVICE, else cpu; now ${DEFAULT-VALUE})")
-    String device;
+    @Mixin DeviceOption device;
 
     @Override public Integer call() {
         if (!Files.isRegularFile(inputs)) throw new IllegalArgumentException("--inputs " + inputs + ": no such file");
         if (!Files.isDirectory(model)) throw new IllegalArgumentException("--model " + model + ": not a directory");
         if (generate != null && generate < 1) throw new IllegalArgumentException("--generate must be >= 1, got " + generate);
-        Module m = PretrainedModels.load(model, weights, Device.parse(device));
+        Module m = PretrainedModels.load(model, weights, device.device());
         Map<String, Tensor> in = new LinkedHashMap<>(SafetensorsFile.open(inputs).tensors());
         Map<String, Tensor> result = generate != null ? HfOutputs.generate(m, in, generate) : HfOutputs.forward(m, in);
         SafetensorsWriter.write(out, result, Map.of("format", "pt"));

@@ -17,17 +17,18 @@ import org.efuf4j.tensor.UnaryOp;
  * own {@link #main} without picocli, so the bundle carries only the engine's jars.
  */
 public final class GpuCheck {
+    static final Device DEFAULT_DEVICE = new Device("opencl", 0);
+
     private GpuCheck() {}
 
     /** Returns the process exit code: 0 all checks passed, 1 a check failed, 2 no device. */
-    static int run(String device, int gemm, boolean quick, PrintStream out) {
+    static int run(Device dev, int gemm, boolean quick, PrintStream out) {
         var devices = OpenClDevice.list();
         if (devices.isEmpty()) {
             System.err.println("efuf gpu-check: no OpenCL device found (is the vendor driver's ICD in /etc/OpenCL/vendors?)");
             return 2;
         }
         devices.forEach(d -> out.println("device " + d));
-        Device dev = Device.parse(device != null ? device : System.getenv().getOrDefault("EFUF_DEVICE", "opencl:0"));
         DeviceCheck check = new DeviceCheck(dev, out);
         check.checkKernels();
         check.benchGemm(quick ? 256 : gemm);
@@ -85,6 +86,14 @@ public final class GpuCheck {
                 }
             }
         }
-        System.exit(run(device, gemm, quick, System.out));
+        Device dev;
+        try {
+            dev = DeviceOption.resolve(device, System.getenv(DeviceOption.ENVIRONMENT), DEFAULT_DEVICE);
+        } catch (IllegalArgumentException e) {
+            System.err.println("gpu-check: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(run(dev, gemm, quick, System.out));
     }
 }

@@ -26,10 +26,10 @@ final class RunCommand implements Callable<Integer> {
     @Mixin UnlearnCommand.TrainOptions train;
     @Mixin EvaluateCommand.EvalOptions eval;
     @Mixin VocabularyOptions vocabulary;
-    @Option(names = "--device", defaultValue = "${env:EFUF_DEVICE:-cpu}", description = "cpu or opencl[:N] (default: $EFUF_DEVICE, else cpu; now ${DEFAULT-VALUE})") String device;
+    @Mixin DeviceOption device;
 
     @Override public Integer call() {
-        Device d = Device.parse(device);
+        Device d = device.device();
         train.settings(); // bad training options fail before hours of captioning
         FormDatasetCommand.run(model, clip, trainImages, out.resolve("dataset"), formation, decoding, vocabulary, d);
         UnlearningTrainer.Result r = UnlearnCommand.run(model, out.resolve("dataset"), trainImages, out.resolve("unlearn"), train, d);

@@ -24,10 +24,10 @@ final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--images", required = true, description = "the images the dataset refers to") Path images;
     @Option(names = "--out", required = true, description = "run folder (checkpoints, loss.jsonl, loss.png, model/)") Path out;
     @Mixin TrainOptions train;
-    @Option(names = "--device", defaultValue = "${env:EFUF_DEVICE:-cpu}", description = "cpu or opencl[:N] (default: $EFUF_DEVICE, else cpu; now ${DEFAULT-VALUE})") String device;
+    @Mixin DeviceOption device;
 
     @Override public Integer call() {
-        run(model, data, images, out, train, Device.parse(device));
+        run(model, data, images, out, train, device.device());
         return 0;
     }
 

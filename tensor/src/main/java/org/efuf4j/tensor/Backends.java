@@ -1,5 +1,7 @@
 package org.efuf4j.tensor;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,12 +23,16 @@ public final class Backends {
         return OPEN.computeIfAbsent(device, Backends::open);
     }
 
+    /** The device kinds a backend exists for here: {@code cpu}, then those of the providers on the class path. */
+    public static List<String> kinds() {
+        List<String> kinds = new ArrayList<>(List.of("cpu"));
+        for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) kinds.add(p.kind());
+        return kinds;
+    }
+
     private static Backend open(Device device) {
-        StringBuilder known = new StringBuilder("cpu");
-        for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
-            known.append(", ").append(p.kind());
+        for (BackendProvider p : ServiceLoader.load(BackendProvider.class))
             if (p.kind().equals(device.kind())) return p.open(device.index());
-        }
-        throw new IllegalArgumentException("no backend for device '" + device + "'; available kinds: " + known);
+        throw new IllegalArgumentException("no backend for device '" + device + "'; available kinds: " + String.join(", ", kinds()));
     }
 }
