@@ -1,7 +1,7 @@
 package org.efuf4j.tensor.cpu;
 
-import static org.efuf4j.tensor.cpu.Widen.F;
-import static org.efuf4j.tensor.cpu.Widen.LANES;
+import static org.efuf4j.tensor.cpu.Species.F;
+import static org.efuf4j.tensor.cpu.Species.LANES;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -29,8 +29,8 @@ final class Gemv {
     private static final int CHUNK = 1024;
     /** Most depth pieces of a row-major product (see {@link #multiplyRows}). */
     private static final int MAX_PIECES = 8;
-    private static final VectorSpecies<Integer> I = LANES == 8 ? IntVector.SPECIES_256 : IntVector.SPECIES_128;
-    private static final VectorSpecies<Short> S16 = LANES == 8 ? ShortVector.SPECIES_256 : ShortVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I = Species.of(int.class, F.vectorBitSize());
+    private static final VectorSpecies<Short> S16 = Species.of(short.class, F.vectorBitSize());
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final int HIGH_HALF = 0xffff0000;
 
