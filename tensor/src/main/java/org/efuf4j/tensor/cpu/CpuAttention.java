@@ -26,7 +26,7 @@ final class CpuAttention {
      */
     record Forward(Tensor output, Tensor logSumExp) {}
 
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> SPECIES = Species.F;
     private static final int LANES = SPECIES.length();
     /** Query rows per micro-kernel call: 4 rows x 2 vectors is 8 accumulators, within 16 registers. */
     private static final int ROW_TILE = 4;

@@ -32,7 +32,7 @@ import org.efuf4j.tensor.Tensor;
  * {@link org.efuf4j.tensor.reference.ReferenceBackend#attentionBackward} is the plain twin the tests compare with.
  */
 final class CpuBackwardAttention {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Species.F;
     private static final int L = S.length();
     /** Query rows per block: the score strips ({@code 2 x QUERY_BLOCK x Tk}) stay in L2 for the usual key counts. */
     static final int QUERY_BLOCK = 64;

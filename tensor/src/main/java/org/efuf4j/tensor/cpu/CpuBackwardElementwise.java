@@ -14,7 +14,7 @@ import org.efuf4j.tensor.UnaryOp;
 
 /** Host backward kernels that work element by element: activation derivatives, embedding scatter-add, dropout masks. */
 final class CpuBackwardElementwise {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Species.F;
 
     private CpuBackwardElementwise() {}
 

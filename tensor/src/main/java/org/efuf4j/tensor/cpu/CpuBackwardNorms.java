@@ -1,8 +1,8 @@
 package org.efuf4j.tensor.cpu;
 
 import static org.efuf4j.tensor.cpu.CpuBackwardArrays.floats;
-import static org.efuf4j.tensor.cpu.Widen.F;
-import static org.efuf4j.tensor.cpu.Widen.LANES;
+import static org.efuf4j.tensor.cpu.Species.F;
+import static org.efuf4j.tensor.cpu.Species.LANES;
 
 import jdk.incubator.vector.FloatVector;
 

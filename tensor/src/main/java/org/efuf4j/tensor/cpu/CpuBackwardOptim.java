@@ -17,7 +17,7 @@ import org.efuf4j.tensor.Tensor;
  * expressions in the same order; {@link #adamWScalar} is the plain twin the tests compare with.
  */
 final class CpuBackwardOptim {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Species.F;
     private static final ByteOrder LE = ByteOrder.nativeOrder();
 
     private CpuBackwardOptim() {}

@@ -13,7 +13,7 @@ import org.efuf4j.tensor.Tensor;
 
 /** Host backward kernels over rows of the last axis: softmax, log-softmax and fused softmax cross-entropy. */
 final class CpuBackwardRows {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Species.F;
 
     private CpuBackwardRows() {}
 

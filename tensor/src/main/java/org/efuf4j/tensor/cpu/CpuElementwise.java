@@ -17,7 +17,7 @@ import org.efuf4j.tensor.UnaryOp;
  * {@link ElementwiseReference} is the scalar twin.
  */
 final class CpuElementwise {
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> F = Species.F;
     private static final int L = F.length();
     /** Elements per tile: three operands' tiles stay in L1. */
     private static final int TILE = 2048;

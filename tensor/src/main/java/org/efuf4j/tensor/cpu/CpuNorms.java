@@ -13,7 +13,7 @@ import org.efuf4j.tensor.Tensor;
  * work. {@link NormsReference} is the scalar twin.
  */
 final class CpuNorms {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = Species.F;
     private static final int L = F.length();
     private static final int GRAIN_ELEMENTS = 16384;
 

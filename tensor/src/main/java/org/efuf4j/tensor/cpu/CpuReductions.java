@@ -16,7 +16,7 @@ import org.efuf4j.tensor.Tensor;
  * slices into the output, so a column sum reads memory in order. {@link ReductionsReference} is the scalar twin.
  */
 final class CpuReductions {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = Species.F;
     private static final int L = F.length();
     private static final int TILE = 2048;
     private static final int GRAIN_ELEMENTS = 32768;

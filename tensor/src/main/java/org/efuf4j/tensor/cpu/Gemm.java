@@ -1,7 +1,7 @@
 package org.efuf4j.tensor.cpu;
 
-import static org.efuf4j.tensor.cpu.Widen.F;
-import static org.efuf4j.tensor.cpu.Widen.LANES;
+import static org.efuf4j.tensor.cpu.Species.F;
+import static org.efuf4j.tensor.cpu.Species.LANES;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -11,12 +11,13 @@ import org.efuf4j.tensor.HostAccess;
 import org.efuf4j.tensor.Parallel;
 
 /**
- * Packed, cache-blocked F32 GEMM {@code C += A B} in the BLIS/Goto structure, for AVX2-class cores.
+ * Packed, cache-blocked F32 GEMM {@code C += A B} in the BLIS/Goto structure, for AVX2 and AVX-512 cores.
  *
  * <p>B is packed once into {@link #NR}-wide micro-panels ({@link SharedPanels}, shared by the workers), in depth
  * blocks of {@link #KC}. Each work unit packs a block of at most {@link #MC} rows of A into {@link #MR}-tall
- * panels and runs every B micro-panel against them in a register-blocked {@code 3 x 24} micro-kernel (see
- * {@link #kernel} for why this shape). A deep {@code KC} halves the number of passes over C and the per-call
+ * panels and runs every B micro-panel against them in a register-blocked micro-kernel whose shape follows the
+ * vector width ({@code 3 x 24} for 256-bit vectors, {@code 12 x 32} for 512; see {@link #kernelNarrow} and
+ * {@link #kernelWide} for why these shapes). A deep {@code KC} halves the number of passes over C and the per-call
  * overhead of the micro-kernel, which measured faster than keeping the B micro-panel inside L1.
  *
  * <p>The A block is taller than L2 holds ({@code MC x KC} floats are 1.2 MB) on purpose: A streams through at 12 bytes
@@ -28,10 +29,20 @@ import org.efuf4j.tensor.Parallel;
  * micro-kernel only ever sees F32.
  */
 final class Gemm {
-    static final int MR = 3;
-    static final int NR = 3 * LANES;
-    static final int KC = 512;
-    static final int MC = 576;
+    /**
+     * Whether the register tile is the {@code 12 x 2} vectors one ({@link #kernelWide}), for 512-bit vectors, whose
+     * CPUs have 32 vector registers; else it is {@code 3 x 3} vectors ({@link #kernelNarrow}), which fits 16.
+     */
+    static final boolean WIDE = LANES >= 16;
+    static final int MR = WIDE ? 12 : 3;
+    static final int NR = (WIDE ? 2 : 3) * LANES;
+    /**
+     * Depth and row blocks. The wide tile streams a deeper, shorter A block: 1024 x 192 against 512 x 576 was +10-15% on
+     * one thread at n = 1024 (interleaved with NumPy, 7-9 rounds: 0.89 of NumPy twice against 0.77-0.80; KC 256 or 384
+     * with MC 576 gave 0.65-0.71, MC 96 or 384 with KC 1024 no better).
+     */
+    static final int KC = WIDE ? 1024 : 512;
+    static final int MC = WIDE ? 192 : 576;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     /**
@@ -294,12 +305,27 @@ final class Gemm {
     }
 
     /**
-     * The register-blocked micro-kernel: {@code C[3 x 24] += Apanel[3 x kc] Bpanel[kc x 24]}. Nine accumulators
+     * The register-blocked micro-kernel: {@code C[MR x NR] += Apanel[MR x kc] Bpanel[kc x NR]}, the tile chosen by
+     * the vector width ({@link #WIDE}, a constant to C2, so the call compiles to one kernel).
+     */
+    static void kernel(float[] pa, int aOff, float[] pb, int bOff, int kc, float[] c, int cOff, int ldc) {
+        if (WIDE) kernelWide(pa, aOff, pb, bOff, kc, c, cOff, ldc);
+        else kernelNarrow(pa, aOff, pb, bOff, kc, c, cOff, ldc);
+    }
+
+    /** {@link #kernel} for an A read in place ({@link #readInPlace}): step {@code p} of the panel at {@code aOff + p * aStep}. */
+    private static void kernelStrided(float[] pa, int aOff, int aStep, float[] pb, int bOff, int kc, float[] c, int cOff, int ldc) {
+        if (WIDE) kernelWideStrided(pa, aOff, aStep, pb, bOff, kc, c, cOff, ldc);
+        else kernelNarrowStrided(pa, aOff, aStep, pb, bOff, kc, c, cOff, ldc);
+    }
+
+    /**
+     * The micro-kernel for 16 vector registers: {@code C[3 x 3 vectors] += Apanel[3 x kc] Bpanel[kc x 3 vectors]}. Nine accumulators
      * (more than the 4-cycle FMA latency times two pipes needs), three B vectors and three broadcasts make 15
      * live ymm registers: C2 hoists every load of an iteration to its top, so taller tiles (6 x 16) spill an
      * accumulator through the stack on every step and run at half speed.
      */
-    static void kernel(float[] pa, int aOff, float[] pb, int bOff, int kc, float[] c, int cOff, int ldc) {
+    private static void kernelNarrow(float[] pa, int aOff, float[] pb, int bOff, int kc, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F), c02 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F), c12 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F), c22 = FloatVector.zero(F);
@@ -322,11 +348,11 @@ final class Gemm {
     }
 
     /**
-     * {@link #kernel} for an A read in place ({@link #readInPlace}): step {@code p} of the panel at
+     * {@link #kernelNarrow} for an A read in place ({@link #readInPlace}): step {@code p} of the panel at
      * {@code aOff + p * aStep}. A twin rather than a parameter of the packed kernel: with the step unknown to C2, the
      * loop needs one more induction variable and measured 20% slower, which the packed path must not pay.
      */
-    private static void kernelStrided(float[] pa, int aOff, int aStep, float[] pb, int bOff, int kc, float[] c, int cOff, int ldc) {
+    private static void kernelNarrowStrided(float[] pa, int aOff, int aStep, float[] pb, int bOff, int kc, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F), c02 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F), c12 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F), c22 = FloatVector.zero(F);
@@ -346,6 +372,150 @@ final class Gemm {
         addRow(c, cOff + 2 * ldc, c20, c21, c22);
     }
 
+    /**
+     * The micro-kernel for 32 vector registers (AVX-512): {@code C[12 x 2 vectors] += Apanel[12 x kc] Bpanel[kc x 2
+     * vectors]}. 24 accumulators, two B vectors and the broadcasts fit the 32 zmm registers even with C2 hoisting every
+     * broadcast of a step to its top, and each B vector feeds twelve multiply-adds, so a step needs 14 loads for 24
+     * FMAs. Measured in cache on one thread (medians of 0.2 s rounds, 16 lanes): 3 x 48 115-150 GFLOP/s, 4 x 48
+     * 125-158, 6 x 48 163-180, 8 x 32 189-193, 12 x 32 185-201.
+     */
+    private static void kernelWide(float[] pa, int aOff, float[] pb, int bOff, int kc, float[] c, int cOff, int ldc) {
+        // C is loaded into the accumulators up front and stored back at the end: adding it in after the loop
+        // (as the narrow kernel does) made C2 give up the vector intrinsics of this method, 5 GFLOP/s against 180
+        FloatVector c0a = FloatVector.fromArray(F, c, cOff), c0b = FloatVector.fromArray(F, c, cOff + LANES);
+        FloatVector c1a = FloatVector.fromArray(F, c, cOff + ldc), c1b = FloatVector.fromArray(F, c, cOff + ldc + LANES);
+        FloatVector c2a = FloatVector.fromArray(F, c, cOff + 2 * ldc), c2b = FloatVector.fromArray(F, c, cOff + 2 * ldc + LANES);
+        FloatVector c3a = FloatVector.fromArray(F, c, cOff + 3 * ldc), c3b = FloatVector.fromArray(F, c, cOff + 3 * ldc + LANES);
+        FloatVector c4a = FloatVector.fromArray(F, c, cOff + 4 * ldc), c4b = FloatVector.fromArray(F, c, cOff + 4 * ldc + LANES);
+        FloatVector c5a = FloatVector.fromArray(F, c, cOff + 5 * ldc), c5b = FloatVector.fromArray(F, c, cOff + 5 * ldc + LANES);
+        FloatVector c6a = FloatVector.fromArray(F, c, cOff + 6 * ldc), c6b = FloatVector.fromArray(F, c, cOff + 6 * ldc + LANES);
+        FloatVector c7a = FloatVector.fromArray(F, c, cOff + 7 * ldc), c7b = FloatVector.fromArray(F, c, cOff + 7 * ldc + LANES);
+        FloatVector c8a = FloatVector.fromArray(F, c, cOff + 8 * ldc), c8b = FloatVector.fromArray(F, c, cOff + 8 * ldc + LANES);
+        FloatVector c9a = FloatVector.fromArray(F, c, cOff + 9 * ldc), c9b = FloatVector.fromArray(F, c, cOff + 9 * ldc + LANES);
+        FloatVector c10a = FloatVector.fromArray(F, c, cOff + 10 * ldc), c10b = FloatVector.fromArray(F, c, cOff + 10 * ldc + LANES);
+        FloatVector c11a = FloatVector.fromArray(F, c, cOff + 11 * ldc), c11b = FloatVector.fromArray(F, c, cOff + 11 * ldc + LANES);
+        for (int ai = aOff, bi = bOff, end = aOff + kc * MR; ai < end; ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, pb, bi), b1 = FloatVector.fromArray(F, pb, bi + LANES);
+            FloatVector av = FloatVector.broadcast(F, pa[ai]);
+            c0a = av.fma(b0, c0a); c0b = av.fma(b1, c0b);
+            av = FloatVector.broadcast(F, pa[ai + 1]);
+            c1a = av.fma(b0, c1a); c1b = av.fma(b1, c1b);
+            av = FloatVector.broadcast(F, pa[ai + 2]);
+            c2a = av.fma(b0, c2a); c2b = av.fma(b1, c2b);
+            av = FloatVector.broadcast(F, pa[ai + 3]);
+            c3a = av.fma(b0, c3a); c3b = av.fma(b1, c3b);
+            av = FloatVector.broadcast(F, pa[ai + 4]);
+            c4a = av.fma(b0, c4a); c4b = av.fma(b1, c4b);
+            av = FloatVector.broadcast(F, pa[ai + 5]);
+            c5a = av.fma(b0, c5a); c5b = av.fma(b1, c5b);
+            av = FloatVector.broadcast(F, pa[ai + 6]);
+            c6a = av.fma(b0, c6a); c6b = av.fma(b1, c6b);
+            av = FloatVector.broadcast(F, pa[ai + 7]);
+            c7a = av.fma(b0, c7a); c7b = av.fma(b1, c7b);
+            av = FloatVector.broadcast(F, pa[ai + 8]);
+            c8a = av.fma(b0, c8a); c8b = av.fma(b1, c8b);
+            av = FloatVector.broadcast(F, pa[ai + 9]);
+            c9a = av.fma(b0, c9a); c9b = av.fma(b1, c9b);
+            av = FloatVector.broadcast(F, pa[ai + 10]);
+            c10a = av.fma(b0, c10a); c10b = av.fma(b1, c10b);
+            av = FloatVector.broadcast(F, pa[ai + 11]);
+            c11a = av.fma(b0, c11a); c11b = av.fma(b1, c11b);
+        }
+        c0a.intoArray(c, cOff);
+        c0b.intoArray(c, cOff + LANES);
+        c1a.intoArray(c, cOff + ldc);
+        c1b.intoArray(c, cOff + ldc + LANES);
+        c2a.intoArray(c, cOff + 2 * ldc);
+        c2b.intoArray(c, cOff + 2 * ldc + LANES);
+        c3a.intoArray(c, cOff + 3 * ldc);
+        c3b.intoArray(c, cOff + 3 * ldc + LANES);
+        c4a.intoArray(c, cOff + 4 * ldc);
+        c4b.intoArray(c, cOff + 4 * ldc + LANES);
+        c5a.intoArray(c, cOff + 5 * ldc);
+        c5b.intoArray(c, cOff + 5 * ldc + LANES);
+        c6a.intoArray(c, cOff + 6 * ldc);
+        c6b.intoArray(c, cOff + 6 * ldc + LANES);
+        c7a.intoArray(c, cOff + 7 * ldc);
+        c7b.intoArray(c, cOff + 7 * ldc + LANES);
+        c8a.intoArray(c, cOff + 8 * ldc);
+        c8b.intoArray(c, cOff + 8 * ldc + LANES);
+        c9a.intoArray(c, cOff + 9 * ldc);
+        c9b.intoArray(c, cOff + 9 * ldc + LANES);
+        c10a.intoArray(c, cOff + 10 * ldc);
+        c10b.intoArray(c, cOff + 10 * ldc + LANES);
+        c11a.intoArray(c, cOff + 11 * ldc);
+        c11b.intoArray(c, cOff + 11 * ldc + LANES);
+    }
+
+    /** {@link #kernelWide} for an A read in place (a twin for the reason {@link #kernelNarrowStrided} gives). */
+    private static void kernelWideStrided(float[] pa, int aOff, int aStep, float[] pb, int bOff, int kc, float[] c, int cOff, int ldc) {
+        // C is loaded into the accumulators up front and stored back at the end: adding it in after the loop
+        // (as the narrow kernel does) made C2 give up the vector intrinsics of this method, 5 GFLOP/s against 180
+        FloatVector c0a = FloatVector.fromArray(F, c, cOff), c0b = FloatVector.fromArray(F, c, cOff + LANES);
+        FloatVector c1a = FloatVector.fromArray(F, c, cOff + ldc), c1b = FloatVector.fromArray(F, c, cOff + ldc + LANES);
+        FloatVector c2a = FloatVector.fromArray(F, c, cOff + 2 * ldc), c2b = FloatVector.fromArray(F, c, cOff + 2 * ldc + LANES);
+        FloatVector c3a = FloatVector.fromArray(F, c, cOff + 3 * ldc), c3b = FloatVector.fromArray(F, c, cOff + 3 * ldc + LANES);
+        FloatVector c4a = FloatVector.fromArray(F, c, cOff + 4 * ldc), c4b = FloatVector.fromArray(F, c, cOff + 4 * ldc + LANES);
+        FloatVector c5a = FloatVector.fromArray(F, c, cOff + 5 * ldc), c5b = FloatVector.fromArray(F, c, cOff + 5 * ldc + LANES);
+        FloatVector c6a = FloatVector.fromArray(F, c, cOff + 6 * ldc), c6b = FloatVector.fromArray(F, c, cOff + 6 * ldc + LANES);
+        FloatVector c7a = FloatVector.fromArray(F, c, cOff + 7 * ldc), c7b = FloatVector.fromArray(F, c, cOff + 7 * ldc + LANES);
+        FloatVector c8a = FloatVector.fromArray(F, c, cOff + 8 * ldc), c8b = FloatVector.fromArray(F, c, cOff + 8 * ldc + LANES);
+        FloatVector c9a = FloatVector.fromArray(F, c, cOff + 9 * ldc), c9b = FloatVector.fromArray(F, c, cOff + 9 * ldc + LANES);
+        FloatVector c10a = FloatVector.fromArray(F, c, cOff + 10 * ldc), c10b = FloatVector.fromArray(F, c, cOff + 10 * ldc + LANES);
+        FloatVector c11a = FloatVector.fromArray(F, c, cOff + 11 * ldc), c11b = FloatVector.fromArray(F, c, cOff + 11 * ldc + LANES);
+        for (int ai = aOff, bi = bOff, end = aOff + kc * aStep; ai < end; ai += aStep, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, pb, bi), b1 = FloatVector.fromArray(F, pb, bi + LANES);
+            FloatVector av = FloatVector.broadcast(F, pa[ai]);
+            c0a = av.fma(b0, c0a); c0b = av.fma(b1, c0b);
+            av = FloatVector.broadcast(F, pa[ai + 1]);
+            c1a = av.fma(b0, c1a); c1b = av.fma(b1, c1b);
+            av = FloatVector.broadcast(F, pa[ai + 2]);
+            c2a = av.fma(b0, c2a); c2b = av.fma(b1, c2b);
+            av = FloatVector.broadcast(F, pa[ai + 3]);
+            c3a = av.fma(b0, c3a); c3b = av.fma(b1, c3b);
+            av = FloatVector.broadcast(F, pa[ai + 4]);
+            c4a = av.fma(b0, c4a); c4b = av.fma(b1, c4b);
+            av = FloatVector.broadcast(F, pa[ai + 5]);
+            c5a = av.fma(b0, c5a); c5b = av.fma(b1, c5b);
+            av = FloatVector.broadcast(F, pa[ai + 6]);
+            c6a = av.fma(b0, c6a); c6b = av.fma(b1, c6b);
+            av = FloatVector.broadcast(F, pa[ai + 7]);
+            c7a = av.fma(b0, c7a); c7b = av.fma(b1, c7b);
+            av = FloatVector.broadcast(F, pa[ai + 8]);
+            c8a = av.fma(b0, c8a); c8b = av.fma(b1, c8b);
+            av = FloatVector.broadcast(F, pa[ai + 9]);
+            c9a = av.fma(b0, c9a); c9b = av.fma(b1, c9b);
+            av = FloatVector.broadcast(F, pa[ai + 10]);
+            c10a = av.fma(b0, c10a); c10b = av.fma(b1, c10b);
+            av = FloatVector.broadcast(F, pa[ai + 11]);
+            c11a = av.fma(b0, c11a); c11b = av.fma(b1, c11b);
+        }
+        c0a.intoArray(c, cOff);
+        c0b.intoArray(c, cOff + LANES);
+        c1a.intoArray(c, cOff + ldc);
+        c1b.intoArray(c, cOff + ldc + LANES);
+        c2a.intoArray(c, cOff + 2 * ldc);
+        c2b.intoArray(c, cOff + 2 * ldc + LANES);
+        c3a.intoArray(c, cOff + 3 * ldc);
+        c3b.intoArray(c, cOff + 3 * ldc + LANES);
+        c4a.intoArray(c, cOff + 4 * ldc);
+        c4b.intoArray(c, cOff + 4 * ldc + LANES);
+        c5a.intoArray(c, cOff + 5 * ldc);
+        c5b.intoArray(c, cOff + 5 * ldc + LANES);
+        c6a.intoArray(c, cOff + 6 * ldc);
+        c6b.intoArray(c, cOff + 6 * ldc + LANES);
+        c7a.intoArray(c, cOff + 7 * ldc);
+        c7b.intoArray(c, cOff + 7 * ldc + LANES);
+        c8a.intoArray(c, cOff + 8 * ldc);
+        c8b.intoArray(c, cOff + 8 * ldc + LANES);
+        c9a.intoArray(c, cOff + 9 * ldc);
+        c9b.intoArray(c, cOff + 9 * ldc + LANES);
+        c10a.intoArray(c, cOff + 10 * ldc);
+        c10b.intoArray(c, cOff + 10 * ldc + LANES);
+        c11a.intoArray(c, cOff + 11 * ldc);
+        c11b.intoArray(c, cOff + 11 * ldc + LANES);
+    }
+
     private static void addRow(float[] c, int off, FloatVector v0, FloatVector v1, FloatVector v2) {
         v0.add(FloatVector.fromArray(F, c, off)).intoArray(c, off);
         v1.add(FloatVector.fromArray(F, c, off + LANES)).intoArray(c, off + LANES);
@@ -361,6 +531,17 @@ final class Gemm {
     static void packA(GemmOperand a, float[] pa, int base, int kc) {
         int rows = a.rows();
         float[] heap = a.heapFloats();
+        if (heap != null && a.rowsContiguous() && rows % MR == 0 && MR != 3) {
+            // activations into a tall panel: row by row, each read in order; the panel (MR x kc, 24 KB at 12 x 512)
+            // stays in L1 while its rows are written into it a stride of MR apart
+            for (int i0 = 0; i0 < rows; i0 += MR) {
+                for (int r = 0; r < MR; r++) {
+                    int src = a.arrayIndex(i0 + r, 0);
+                    for (int p = 0, o = base + i0 * kc + r; p < kc; p++, o += MR) pa[o] = heap[src + p];
+                }
+            }
+            return;
+        }
         if (heap != null && a.rowsContiguous() && rows % MR == 0) {
             // activations: straight from the backing array, three rows in step, the packed panel written in order (a
             // separate loop from the one below: reading through a variable source array measured 5-9% slower)
@@ -382,11 +563,8 @@ final class Gemm {
                     if (i0 + r < rows) Widen.run(a.segment(), a.dtype(), a.index(i0 + r, 0), run, r * KC, kc);
                     else java.util.Arrays.fill(run, r * KC, r * KC + kc, 0f);
                 }
-                for (int p = 0, o = base + i0 * kc; p < kc; p++, o += MR) {
-                    pa[o] = run[p];
-                    pa[o + 1] = run[KC + p];
-                    pa[o + 2] = run[2 * KC + p];
-                }
+                for (int p = 0, o = base + i0 * kc; p < kc; p++, o += MR)
+                    for (int r = 0; r < MR; r++) pa[o + r] = run[r * KC + p];
             }
             return;
         }
@@ -397,11 +575,8 @@ final class Gemm {
             // each step's run into a buffer, then a scatter, took 17% of a dW product)
             int step = Math.toIntExact(a.colStride()), full = rows / MR * MR;
             for (int i0 = 0; i0 < full; i0 += MR) {
-                for (int p = 0, src = a.arrayIndex(i0, 0), o = base + i0 * kc; p < kc; p++, src += step, o += MR) {
-                    pa[o] = heap[src];
-                    pa[o + 1] = heap[src + 1];
-                    pa[o + 2] = heap[src + 2];
-                }
+                for (int p = 0, src = a.arrayIndex(i0, 0), o = base + i0 * kc; p < kc; p++, src += step, o += MR)
+                    for (int r = 0; r < MR; r++) pa[o + r] = heap[src + r];
             }
             if (full < rows) {
                 for (int p = 0, src = a.arrayIndex(full, 0), o = base + full * kc; p < kc; p++, src += step, o += MR)
@@ -458,7 +633,7 @@ final class Gemm {
     /**
      * Panels {@code [q0, q1)} of a {@code [kc x nc]} block, panel {@code q} at {@code base + q * NR * kc}. Full-width
      * row-major F32 panels are packed together, a depth step at a time: each row of B is then read as one run of
-     * {@code (q1 - q0) * NR} floats instead of one 96-byte piece per panel, a page apart, which defeats the prefetchers.
+     * {@code (q1 - q0) * NR} floats instead of one {@code NR}-float piece per panel, a page apart, which defeats the prefetchers.
      */
     static void packPanels(GemmOperand b, int q0, int q1, float[] pb, int base) {
         int kc = b.rows();
@@ -473,11 +648,8 @@ final class Gemm {
             // bounds and liveness checks of a segment access (+2-5% on the whole GEMM at 2 threads)
             int rs = Math.toIntExact(b.rowStride()), row = b.arrayIndex(0, 0);
             for (int p = 0; p < kc; p++, row += rs) {
-                for (int q = q0, o = row + q0 * NR, to = base + q0 * NR * kc + p * NR; q < q1; q++, o += NR, to += NR * kc) {
-                    FloatVector.fromArray(F, heap, o).intoArray(pb, to);
-                    FloatVector.fromArray(F, heap, o + LANES).intoArray(pb, to + LANES);
-                    FloatVector.fromArray(F, heap, o + 2 * LANES).intoArray(pb, to + 2 * LANES);
-                }
+                for (int q = q0, o = row + q0 * NR, to = base + q0 * NR * kc + p * NR; q < q1; q++, o += NR, to += NR * kc)
+                    for (int v = 0; v < NR; v += LANES) FloatVector.fromArray(F, heap, o + v).intoArray(pb, to + v);
             }
             return;
         }

@@ -1,7 +1,7 @@
 package org.efuf4j.tensor.cpu;
 
-import static org.efuf4j.tensor.cpu.Widen.F;
-import static org.efuf4j.tensor.cpu.Widen.LANES;
+import static org.efuf4j.tensor.cpu.Species.F;
+import static org.efuf4j.tensor.cpu.Species.LANES;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -29,8 +29,8 @@ final class Gemv {
     private static final int CHUNK = 1024;
     /** Most depth pieces of a row-major product (see {@link #multiplyRows}). */
     private static final int MAX_PIECES = 8;
-    private static final VectorSpecies<Integer> I = LANES == 8 ? IntVector.SPECIES_256 : IntVector.SPECIES_128;
-    private static final VectorSpecies<Short> S16 = LANES == 8 ? ShortVector.SPECIES_256 : ShortVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I = Species.of(int.class, F.vectorBitSize());
+    private static final VectorSpecies<Short> S16 = Species.of(short.class, F.vectorBitSize());
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final int HIGH_HALF = 0xffff0000;
 
@@ -215,8 +215,10 @@ final class Gemv {
             s2 = load(w, array, r2 + p).fma(xv, s2);
             s3 = load(w, array, r3 + p).fma(xv, s3);
         }
-        float t0 = VectorMath.sum(s0), t1 = VectorMath.sum(s1);
-        float t2 = VectorMath.sum(s2), t3 = VectorMath.sum(s3);
+        // the exact lane sum in either mode of VectorMath: one per dot of a whole row, so it costs nothing measurable,
+        // and a matrix-vector product then gives the same bits before and after C2 compiles this method
+        float t0 = VectorMath.exactSum(s0), t1 = VectorMath.exactSum(s1);
+        float t2 = VectorMath.exactSum(s2), t3 = VectorMath.exactSum(s3);
         for (; p < len; p++) {
             float xv = x[xo + p];
             t0 += xv * element(w, array, r0 + p);
@@ -296,8 +298,9 @@ final class Gemv {
             e3 = w3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, e3);
             o3 = w3.and(HIGH_HALF).reinterpretAsFloats().fma(xodd, o3);
         }
-        float t0 = VectorMath.sum(e0.add(o0)), t1 = VectorMath.sum(e1.add(o1));
-        float t2 = VectorMath.sum(e2.add(o2)), t3 = VectorMath.sum(e3.add(o3));
+        // exact lane sums for the reason given in dotF32x4
+        float t0 = VectorMath.exactSum(e0.add(o0)), t1 = VectorMath.exactSum(e1.add(o1));
+        float t2 = VectorMath.exactSum(e2.add(o2)), t3 = VectorMath.exactSum(e3.add(o3));
         for (; j < half; j++) {
             float xe = even[xo + j], xodd = odd[xo + j];
             t0 += xe * bf16(w, r0, 2 * j) + xodd * bf16(w, r0, 2 * j + 1);

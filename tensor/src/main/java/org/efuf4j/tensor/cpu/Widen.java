@@ -16,10 +16,11 @@ import org.efuf4j.tensor.HostAccess;
  * a kernel (a packed GEMM panel or a small scratch row), so weights are never copied into an F32 tensor.
  */
 final class Widen {
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED.length() >= 8 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
-    static final int LANES = F.length();
-    private static final VectorSpecies<Integer> I = LANES == 8 ? IntVector.SPECIES_256 : IntVector.SPECIES_128;
-    private static final VectorSpecies<Short> S = LANES == 8 ? ShortVector.SPECIES_128 : ShortVector.SPECIES_64;
+    private static final VectorSpecies<Float> F = Species.F;
+    private static final int LANES = Species.LANES;
+    private static final VectorSpecies<Integer> I = Species.of(int.class, F.vectorBitSize());
+    /** Half as wide: one lane of 16 bits per float lane. */
+    private static final VectorSpecies<Short> S = Species.of(short.class, F.vectorBitSize() / 2);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private Widen() {}

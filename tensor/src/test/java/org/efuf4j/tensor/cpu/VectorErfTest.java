@@ -19,7 +19,7 @@ class VectorErfTest {
         for (double x = -12; x <= 12; x += 0.01) {
             float xf = (float) x;
             double expected = 0.5 * MathFunctions.erfc(-xf / Math.sqrt(2));
-            float got = lane0(VectorErf.normalCdf(FloatVector.broadcast(Widen.F, xf)));
+            float got = lane0(VectorErf.normalCdf(FloatVector.broadcast(Species.F, xf)));
             assertTrue(Math.abs(got - expected) <= (1e-6 + 1e-7 * x * x) * expected, "Phi(" + xf + "): expected " + expected + ", got " + got);
         }
     }
