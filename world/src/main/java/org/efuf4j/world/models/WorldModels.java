@@ -33,6 +33,7 @@ import org.efuf4j.efuf.objects.Mention;
 import org.efuf4j.efuf.objects.ObjectExtractor;
 import org.efuf4j.efuf.objects.ObjectVocabulary;
 import org.efuf4j.models.clip.ClipModel;
+import org.efuf4j.models.clip.ClipVisionTransformer;
 import org.efuf4j.models.generate.Decoding;
 import org.efuf4j.models.pretrained.PretrainedModels;
 import org.efuf4j.models.tokenizer.Tokenizer;
@@ -61,8 +62,8 @@ public final class WorldModels {
     static final String TRAINING_JSON = "training.json";
 
     /**
-     * @param captionerVision  contrastive pretraining of the captioner's own vision tower (another seed and patch
-     *                         size than the scorer's), which then trains on with the captioner; null: a fresh tower
+     * @param captionerVision  contrastive pretraining of the captioner's own vision tower (another seed than the
+     *                         scorer's), frozen in the captioner as LLaVA's is; null: a fresh tower trained with it
      * @param evalImages       held-out (eval split) images captioned for CHAIR and the scorer AUC
      * @param probeTrainImages training images the linear probe is fitted on
      * @param maxNewTokens     caption length limit
@@ -116,13 +117,9 @@ public final class WorldModels {
         CaptionerTrainer.Options captionerOptions = config.captioner();
         boolean towerTrained = false;
         if (config.captionerVision() != null) {
-            WorldClipTrainer.Options towerOptions = config.captionerVision();
-            Path towerDir = root.resolve("captioner-clip-" + digest(towerOptions.canonical()));
-            towerTrained = ensure(towerDir, towerOptions.canonical(), log, tmp -> {
-                WorldClipTrainer.Run r = new WorldClipTrainer(towerOptions, log).train(world, tmp);
-                return new TrainingLog(r.seconds(), r.losses());
-            });
-            captionerOptions = captionerOptions.withVisionFrom(towerDir, false);
+            Tower tower = captionerTower(world, cacheRoot, config.captionerVision(), log);
+            towerTrained = tower.trained();
+            captionerOptions = captionerOptions.withVisionFrom(tower.dir(), true);
         }
         CaptionerTrainer.Options finalCaptionerOptions = captionerOptions;
         // the canonical names the tower's directory, which names its options: a new tower is a new captioner
@@ -142,6 +139,29 @@ public final class WorldModels {
             AtomicFiles.writeString(metricsFile, Json.MAPPER.valueToTree(metrics).toPrettyString() + "\n");
         }
         return new Result(scorerDir, captionerDir, scorerTrained, captionerTrained, metrics);
+    }
+
+    /**
+     * The captioner's vision tower: a CLIP pretrained on the world apart from the scorer (another seed), as LLaVA's
+     * tower is another CLIP than the one EFUF scores with. {@code dir} is a Hugging Face CLIP directory (config,
+     * weights, tokenizer, preprocessor) that {@link CaptionerTrainer.Options#withVisionFrom} loads into the LLaVA
+     * vision tower; {@code trained}: this call trained it (else it came from the cache).
+     */
+    public record Tower(Path dir, boolean trained) {
+        /** The tower's vision transformer with its trained weights (CPU), as the captioner reads it. */
+        public ClipVisionTransformer visionModel() {
+            return PretrainedModels.load(dir, null, Device.CPU, ClipModel.class).visionModel;
+        }
+    }
+
+    /** The captioner's tower for {@code world}, trained on first use into {@code cacheRoot}'s entry for the world. */
+    public static Tower captionerTower(World world, Path cacheRoot, WorldClipTrainer.Options options, Consumer<String> log) {
+        Path dir = cacheRoot.resolve("world-" + world.config().hash()).resolve("captioner-clip-" + digest(options.canonical()));
+        boolean trained = ensure(dir, options.canonical(), log, tmp -> {
+            WorldClipTrainer.Run r = new WorldClipTrainer(options, log).train(world, tmp);
+            return new TrainingLog(r.seconds(), r.losses());
+        });
+        return new Tower(dir, trained);
     }
 
     @FunctionalInterface
