@@ -47,6 +47,27 @@ public final class Losses {
         return be.binary(BinaryOp.MAX, counts, be.affine(be.zeros(DType.F32, 1), 0f, 1f));
     }
 
+    /**
+     * Element-wise binary cross-entropy of {@code logits} against {@code targets} in [0, 1] of the same shape (SigLIP's
+     * per-pair loss, torch's {@code binary_cross_entropy_with_logits} without reduction):
+     * {@code -[y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))] = max(x, 0) - y x + log(1 + exp(-|x|))}, the form in
+     * which no logit overflows; its gradient is {@code sigmoid(x) - y}.
+     */
+    public static Variable sigmoidCrossEntropy(Variable logits, Tensor targets) {
+        if (!java.util.Arrays.equals(logits.shape(), targets.shape()))
+            throw new IllegalArgumentException("sigmoid cross-entropy targets must have the logits' shape " + org.efuf4j.tensor.Shapes.str(logits.shape())
+                    + ", got " + org.efuf4j.tensor.Shapes.str(targets.shape()));
+        Backend be = logits.backend();
+        Tensor x = logits.value(), y = targets.to(x.device());
+        Tensor softplusTail = be.unary(UnaryOp.LOG, be.affine(be.unary(UnaryOp.EXP, be.affine(be.unary(UnaryOp.ABS, x), -1f, 0f)), 1f, 1f));
+        Tensor loss = be.binary(BinaryOp.ADD, be.binary(BinaryOp.SUB, be.unary(UnaryOp.RELU, x), be.binary(BinaryOp.MUL, y, x)), softplusTail);
+        return Graph.record(loss, new Node(logits) {
+            @Override protected Tensor[] backward(Tensor g) {
+                return new Tensor[] {be.binary(BinaryOp.MUL, g, be.binary(BinaryOp.SUB, be.unary(UnaryOp.SIGMOID, x), y))};
+            }
+        });
+    }
+
     /** Rows divided by their L2 norm. */
     public static Variable l2Normalize(Variable x) {
         Variable norm = Activations.apply(UnaryOp.SQRT, Reductions.sum(Activations.apply(UnaryOp.SQUARE, x), -1, true));

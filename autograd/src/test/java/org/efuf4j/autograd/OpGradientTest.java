@@ -138,6 +138,35 @@ class OpGradientTest {
         GradCheck.check("cross-entropy rows", r, v -> CrossEntropyOps.rows(v[0], targets).loss(), GradCheck.uniform(r, -2, 2, 5, 5));
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3})
+    void sigmoidCrossEntropy(int seed) {
+        Random r = new Random(seed);
+        int rows = between(r, 1, 4), cols = between(r, 1, 7);
+        double[] y = new double[rows * cols];
+        for (int i = 0; i < y.length; i++) y[i] = r.nextInt(3) / 2.0; // 0, 1 and a soft 0.5
+        Tensor targets = ReferenceBackend.wrap(y, rows, cols);
+        // logits well past where sigmoid saturates: the stable form must keep its gradient
+        GradCheck.check("sigmoid cross-entropy", r, v -> Losses.sigmoidCrossEntropy(v[0], targets), GradCheck.uniform(r, -12, 12, rows, cols));
+    }
+
+    /** Against -[y log s + (1 - y) log(1 - s)] worked out by hand, in float, with logits that overflow a naive exp. */
+    @Test
+    void sigmoidCrossEntropyValues() {
+        Tensor x = Tensor.of(new float[] {0f, 2f, -3f, 40f, -40f, 100f}, 2, 3);
+        Tensor y = Tensor.of(new float[] {1f, 0f, 1f, 0f, 1f, 1f}, 2, 3);
+        Variable logits = Variable.leaf(x);
+        Variable loss = Losses.sigmoidCrossEntropy(logits, y);
+        double[] expected = {Math.log(2), Math.log1p(Math.exp(2)), Math.log1p(Math.exp(3)), 40, 40, Math.log1p(Math.exp(-100))};
+        float[] got = loss.value().toFloatArray();
+        for (int i = 0; i < expected.length; i++) assertEquals(expected[i], got[i], 1e-5 * Math.max(1, expected[i]), "element " + i);
+        loss.sum().backward();
+        float[] grad = logits.grad().toFloatArray();
+        double[] sigmoidMinusY = {-0.5, 1 / (1 + Math.exp(-2)), 1 / (1 + Math.exp(3)) - 1, 1, -1, 0};
+        for (int i = 0; i < grad.length; i++) assertEquals(sigmoidMinusY[i], grad[i], 1e-6, "gradient " + i);
+        assertThrows(IllegalArgumentException.class, () -> Losses.sigmoidCrossEntropy(logits, Tensor.of(new float[6], 3, 2)));
+    }
+
     @Test
     void noGradScopeRecordsNothing() {
         Variable x = Variable.leaf(GradCheck.rand(new Random(1), 2, 2));

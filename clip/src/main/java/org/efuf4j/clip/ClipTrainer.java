@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 
 import org.efuf4j.autograd.Activations;
 import org.efuf4j.autograd.Arithmetic;
+import org.efuf4j.autograd.Losses;
 import org.efuf4j.autograd.Shaping;
 import org.efuf4j.autograd.SoftmaxOps;
 import org.efuf4j.autograd.Variable;
@@ -52,6 +53,13 @@ import org.efuf4j.tensor.Tensor;
  * a text also describes every other image holding all of its objects ("a dog" fits each image with a dog): the loss
  * then spreads each row's target evenly over all its matches instead of the diagonal alone, so a second dog in the
  * batch is not pushed away from "a dog", nor is a hard negative that another image of the batch does show.
+ *
+ * <p>With an {@link ObjectLoss}, every image of the batch also meets the prompt of every object the trainer knows in
+ * SigLIP's sigmoid loss (Zhai et al. 2023), with exact multi-label targets: 1 where the image shows the object, 0
+ * where it does not. InfoNCE ranks texts against each other within a batch, and first learns what tells the batch's
+ * scenes apart; the sigmoid loss asks of each object on its own whether it is in the image, which is what a scorer of
+ * mentioned objects is asked. Its temperature and bias are the trainer's (HF CLIP has no place for them): the scorer
+ * reads the cosine, which they only rescale.
  */
 public final class ClipTrainer {
 
@@ -78,6 +86,44 @@ public final class ClipTrainer {
         Set<String> of(String text);
 
         TextObjects UNKNOWN = text -> Set.of();
+    }
+
+    /**
+     * SigLIP's sigmoid loss of each image against every object's prompts, beside CLIP's InfoNCE or instead of it.
+     *
+     * @param prompts       each object's prompts (e.g. its name's and its synonyms'); all of them join every step, each
+     *                      with the target of its object. Examples' {@link Example#objects()} name these objects.
+     * @param weight        the sigmoid loss's weight (> 0)
+     * @param captionWeight InfoNCE's weight beside it; 0: the sigmoid loss alone (the captions' texts are then not encoded)
+     * @param initScale     the temperature's starting value t' (the logits are {@code exp(t') cos + b}); SigLIP: ln 10
+     * @param initBias      the bias's starting value b; SigLIP: -10, so that the many absent pairs start near their target
+     */
+    public record ObjectLoss(Map<String, List<String>> prompts, double weight, double captionWeight, double initScale, double initBias) {
+        public ObjectLoss {
+            if (prompts == null || prompts.isEmpty()) throw new IllegalArgumentException("the object loss needs at least one object's prompts");
+            Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
+            prompts.forEach((object, texts) -> {
+                if (texts == null || texts.isEmpty()) throw new IllegalArgumentException("object '" + object + "' has no prompt");
+                copy.put(object, List.copyOf(texts));
+            });
+            prompts = java.util.Collections.unmodifiableMap(copy);
+            if (!(weight > 0)) throw new IllegalArgumentException("the object loss's weight must be positive, got " + weight);
+            if (!(captionWeight >= 0)) throw new IllegalArgumentException("the caption loss's weight must be >= 0, got " + captionWeight);
+        }
+
+        /** SigLIP's starting temperature (ln 10) and bias (-10). */
+        public static ObjectLoss siglip(Map<String, List<String>> prompts, double weight, double captionWeight) {
+            return new ObjectLoss(prompts, weight, captionWeight, Math.log(10), -10);
+        }
+
+        /** Every prompt in order, and the object each names. */
+        List<String> texts() { return prompts.values().stream().flatMap(List::stream).toList(); }
+
+        List<String> objectOfText() {
+            List<String> out = new ArrayList<>();
+            prompts.forEach((object, texts) -> texts.forEach(t -> out.add(object)));
+            return out;
+        }
     }
 
     /**
@@ -145,8 +191,13 @@ public final class ClipTrainer {
         }
     }
 
-    /** The loss of every step, in order. */
-    public record Result(float[] losses) {
+    /**
+     * The loss of every step, in order, and the object loss's final temperature {@code exp(t')} and bias (NaN without
+     * one).
+     */
+    public record Result(float[] losses, double objectScale, double objectBias) {
+        public Result(float[] losses) { this(losses, Double.NaN, Double.NaN); }
+
         /** Mean loss of the first (or last) {@code n} steps. */
         public double meanOfFirst(int n) { return mean(0, Math.min(n, losses.length)); }
 
@@ -167,6 +218,9 @@ public final class ClipTrainer {
     private final ImagePreprocessor preprocessor;
     private final Options options;
     private final TextObjects textObjects;
+    private final ObjectLoss objectLoss;
+    /** The object loss's temperature t' and bias b, trained with the model; null without an object loss. */
+    private final Parameter objectScale, objectBias;
 
     public ClipTrainer(ClipModel model, Tokenizer tokenizer, ImagePreprocessor preprocessor, Options options) {
         this(model, tokenizer, preprocessor, options, TextObjects.UNKNOWN);
@@ -174,6 +228,12 @@ public final class ClipTrainer {
 
     /** With {@code textObjects}, a text describes every example whose objects include all it names (see the class comment). */
     public ClipTrainer(ClipModel model, Tokenizer tokenizer, ImagePreprocessor preprocessor, Options options, TextObjects textObjects) {
+        this(model, tokenizer, preprocessor, options, textObjects, null);
+    }
+
+    /** With an {@code objectLoss} (may be null: InfoNCE alone), see the class comment. */
+    public ClipTrainer(ClipModel model, Tokenizer tokenizer, ImagePreprocessor preprocessor, Options options, TextObjects textObjects,
+                       ObjectLoss objectLoss) {
         int towerSize = model.config().visionConfig().imageSize();
         if (preprocessor.imageSize() != towerSize)
             throw new IllegalArgumentException("the image preprocessor crops to " + preprocessor.imageSize() + " pixels, but the vision tower reads " + towerSize);
@@ -183,6 +243,9 @@ public final class ClipTrainer {
         this.preprocessor = preprocessor;
         this.options = options;
         this.textObjects = textObjects;
+        this.objectLoss = objectLoss;
+        this.objectScale = objectLoss == null ? null : new Parameter(Tensor.of(new float[] {(float) objectLoss.initScale()}, 1));
+        this.objectBias = objectLoss == null ? null : new Parameter(Tensor.of(new float[] {(float) objectLoss.initBias()}, 1));
     }
 
     /** A freshly initialised CLIPModel of {@code config}; a loaded one ({@link PretrainedModels#load}) trains as well. */
@@ -196,14 +259,17 @@ public final class ClipTrainer {
         Set<String> captions = new HashSet<>();
         for (Example e : examples) captions.add(e.caption());
         if (captions.size() < 2) throw new IllegalArgumentException("all " + examples.size() + " examples share one caption; nothing to contrast");
+        if (objectLoss != null) checkObjectsKnown(examples);
 
         // Writable F32 copies: a loaded checkpoint's weights are mapped (and may be half precision).
         PretrainedModels.makeTrainable(model);
         List<Parameter> decay = new ArrayList<>(), noDecay = new ArrayList<>();
         for (Parameter p : model.parameters()) (p.rank() >= 2 ? decay : noDecay).add(p);
+        if (objectLoss != null) noDecay.addAll(List.of(objectScale, objectBias));
         AdamW decayed = new AdamW(decay, options.learningRate(), 0.9f, 0.98f, 1e-6f, (float) options.weightDecay());
         AdamW plain = new AdamW(noDecay, options.learningRate(), 0.9f, 0.98f, 1e-6f, 0f);
-        List<Parameter> all = model.parameters();
+        List<Parameter> all = new ArrayList<>(decay);
+        all.addAll(noDecay);
         LrSchedule schedule = options.finalLrFraction() < 1
                 ? LrSchedule.cosine(options.learningRate(), options.warmupSteps(), options.steps(), options.learningRate() * options.finalLrFraction())
                 : LrSchedule.linearWarmup(options.learningRate(), options.warmupSteps());
@@ -244,7 +310,35 @@ public final class ClipTrainer {
         }
         model.eval();
         if (options.checkpointDir() != null) save(options.checkpointDir());
-        return new Result(losses);
+        return objectLoss == null ? new Result(losses)
+                : new Result(losses, Math.exp(objectScale.value().toFloatArray()[0]), objectBias.value().toFloatArray()[0]);
+    }
+
+    private void checkObjectsKnown(List<Example> examples) {
+        for (int i = 0; i < examples.size(); i++) {
+            Example e = examples.get(i);
+            if (e.objects().isEmpty())
+                throw new IllegalArgumentException("example " + i + " (caption '" + e.caption() + "') does not say which objects its image shows;"
+                        + " the object loss needs exact targets");
+            for (String o : e.objects())
+                if (!objectLoss.prompts().containsKey(o))
+                    throw new IllegalArgumentException("example " + i + " shows object '" + o + "', which has no prompt; the object loss knows "
+                            + objectLoss.prompts().keySet());
+        }
+    }
+
+    /**
+     * The step's loss: the caption InfoNCE (weighted by {@link ObjectLoss#captionWeight} when an object loss is on)
+     * plus the object loss (weighted by {@link ObjectLoss#weight}).
+     */
+    Variable loss(List<Example> batch, List<String> extraNegatives) {
+        List<RgbImage> images = new ArrayList<>(batch.size());
+        for (Example e : batch) images.add(e.image());
+        Variable img = model.imageEmbeds(model.visionModel.forward(Pixels.batch(preprocessor, images)));
+        if (objectLoss == null) return captionLoss(batch, extraNegatives, img);
+        Variable objects = Arithmetic.scale(objectLoss(batch, img), (float) objectLoss.weight());
+        return objectLoss.captionWeight() == 0 ? objects
+                : Arithmetic.add(objects, Arithmetic.scale(captionLoss(batch, extraNegatives, img), (float) objectLoss.captionWeight()));
     }
 
     /**
@@ -252,17 +346,12 @@ public final class ClipTrainer {
      * cross-entropies. Each row's target is spread evenly over the texts (images) that describe it: the diagonal
      * alone unless {@link TextObjects} says more, which is then HF {@code CLIPModel}'s loss.
      */
-    Variable loss(List<Example> batch, List<String> extraNegatives) {
+    private Variable captionLoss(List<Example> batch, List<String> extraNegatives, Variable img) {
         int n = batch.size();
         List<String> texts = new ArrayList<>(n + extraNegatives.size());
-        List<RgbImage> images = new ArrayList<>(n);
-        for (Example e : batch) {
-            texts.add(e.caption());
-            images.add(e.image());
-        }
+        for (Example e : batch) texts.add(e.caption());
         texts.addAll(extraNegatives);
         TextBatch tb = TextBatch.encode(tokenizer, texts, model.config().textConfig().maxPositionEmbeddings());
-        Variable img = model.imageEmbeds(model.visionModel.forward(Pixels.batch(preprocessor, images)));
         Variable txt = model.textEmbeds(model.textModel.forward(tb.ids(), tb.mask()));
         Variable scale = Activations.exp(model.logitScale);
         Variable perImage = Arithmetic.mul(img.matmul(txt.transpose(0, 1)), scale);
@@ -272,6 +361,23 @@ public final class ClipTrainer {
         Variable imageLoss = softTargetCrossEntropy(perImage, describes, false);
         Variable textLoss = softTargetCrossEntropy(perText, describes, true);
         return Arithmetic.scale(Arithmetic.add(imageLoss, textLoss), 0.5f);
+    }
+
+    /**
+     * SigLIP's loss over images i and object prompts j: {@code -(1/|B|) sum_ij log sigmoid(z_ij (exp(t') x_i.y_j + b))},
+     * z_ij = +1 where image i shows prompt j's object and -1 where not; x, y unit-length embeddings.
+     */
+    Variable objectLoss(List<Example> batch, Variable img) {
+        List<String> texts = objectLoss.texts();
+        List<String> objectOf = objectLoss.objectOfText();
+        TextBatch tb = TextBatch.encode(tokenizer, texts, model.config().textConfig().maxPositionEmbeddings());
+        Variable txt = model.textEmbeds(model.textModel.forward(tb.ids(), tb.mask()));
+        Variable logits = Arithmetic.add(Arithmetic.mul(img.matmul(txt.transpose(0, 1)), Activations.exp(objectScale)), objectBias);
+        float[] targets = new float[batch.size() * texts.size()];
+        for (int i = 0; i < batch.size(); i++)
+            for (int j = 0; j < texts.size(); j++) if (batch.get(i).objects().contains(objectOf.get(j))) targets[i * texts.size() + j] = 1f;
+        Variable pairs = Losses.sigmoidCrossEntropy(Shaping.contiguous(logits), Tensor.of(targets, batch.size(), texts.size()));
+        return Arithmetic.scale(pairs.sum(), 1f / batch.size());
     }
 
     /** {@code d[i][t]}: text t describes the image of example i (its own caption always does). */

@@ -201,6 +201,162 @@ class ClipTrainerTest {
         }
     }
 
+    /** Squares of the given colours side by side (each in its own half), on a noisy grey background. */
+    private static RgbImage squares(java.util.Set<Integer> colours, Random r) {
+        int s = TinyClip.IMAGE_SIZE;
+        byte[] px = new byte[s * s * 3];
+        List<Integer> cs = new ArrayList<>(new java.util.TreeSet<>(colours));
+        int[][] boxes = new int[cs.size()][];
+        for (int k = 0; k < cs.size(); k++) {
+            int side = 8 + r.nextInt(6), x0 = (k % 2) * (s / 2) + r.nextInt(s / 2 - side + 1), y0 = r.nextInt(s - side + 1);
+            boxes[k] = new int[] {x0, y0, side};
+        }
+        for (int y = 0; y < s; y++)
+            for (int x = 0; x < s; x++)
+                for (int c = 0; c < 3; c++) {
+                    int v = 110;
+                    for (int k = 0; k < cs.size(); k++)
+                        if (x >= boxes[k][0] && x < boxes[k][0] + boxes[k][2] && y >= boxes[k][1] && y < boxes[k][1] + boxes[k][2]) v = RGB[cs.get(k)][c];
+                    px[(y * s + x) * 3 + c] = (byte) Math.max(0, Math.min(255, v + r.nextInt(31) - 15));
+                }
+        return RgbImage.of(s, s, px);
+    }
+
+    /** Each colour's prompts: its own, and for red a second ("yellow" standing in for a synonym) with red's targets. */
+    private static java.util.Map<String, List<String>> colourPrompts() {
+        java.util.Map<String, List<String>> prompts = new java.util.LinkedHashMap<>();
+        prompts.put("red", List.of(ScoringOptions.paper().prompt("red"), ScoringOptions.paper().prompt("yellow")));
+        for (String c : List.of("green", "blue", "purple")) prompts.put(c, List.of(ScoringOptions.paper().prompt(c)));
+        return prompts;
+    }
+
+    private static final List<String> FOUR = List.of("red", "green", "blue", "purple");
+    private static final int[] FOUR_RGB = {0, 1, 2, 4};
+
+    /** Images of one or two of the four colours, each knowing the colours it shows. */
+    private static List<ClipTrainer.Example> multiColourExamples(int n, Random r) {
+        List<ClipTrainer.Example> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            java.util.Set<Integer> picked = new java.util.TreeSet<>();
+            picked.add(r.nextInt(4));
+            if (r.nextBoolean()) picked.add(r.nextInt(4));
+            java.util.Set<Integer> rgb = new java.util.TreeSet<>();
+            java.util.Set<String> names = new java.util.TreeSet<>();
+            for (int k : picked) {
+                rgb.add(FOUR_RGB[k]);
+                names.add(FOUR.get(k));
+            }
+            out.add(new ClipTrainer.Example(squares(rgb, r), "image " + i, List.of(), names, null));
+        }
+        return out;
+    }
+
+    /**
+     * The object loss against SigLIP's formula worked out by hand on a batch of three: every image against all five
+     * prompts, z = +1 where the image shows the prompt's object (both prompts of red count for red), -1 elsewhere;
+     * beside InfoNCE, the weighted sum.
+     */
+    @Test
+    void objectLossIsSigLipsSigmoidLossWithExactMultiLabelTargets() {
+        ClipVocabulary vocab = vocabulary();
+        Tokenizer tok = vocab.tokenizer(dir.resolve("tok"));
+        ClipModel model = ClipTrainer.newModel(TinyClip.config(vocab), 9);
+        ClipImageProcessor pre = ClipImageProcessor.clip(TinyClip.IMAGE_SIZE);
+        ClipTrainer.ObjectLoss objectsOnly = ClipTrainer.ObjectLoss.siglip(colourPrompts(), 1.0, 0.0);
+        ClipTrainer.ObjectLoss both = new ClipTrainer.ObjectLoss(colourPrompts(), 0.7, 0.4, 0.5, -2.0);
+        Random r = new Random(3);
+        List<java.util.Set<String>> shows = List.of(java.util.Set.of("red", "blue"), java.util.Set.of("green"), java.util.Set.of("purple", "red"));
+        List<ClipTrainer.Example> batch = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            java.util.Set<Integer> rgb = new java.util.TreeSet<>();
+            for (String c : shows.get(i)) rgb.add(FOUR_RGB[FOUR.indexOf(c)]);
+            batch.add(new ClipTrainer.Example(squares(rgb, r), ScoringOptions.paper().prompt(FOUR.get(i)), List.of(), shows.get(i), null));
+        }
+        List<String> prompts = colourPrompts().values().stream().flatMap(List::stream).toList();
+        String[] objectOfPrompt = {"red", "red", "green", "blue", "purple"};
+        try (NoGrad scope = NoGrad.enter()) {
+            Embeds emb = embed(model, tok, pre, batch, prompts);
+            float[] im = emb.images().value().toFloatArray(), tx = emb.texts().value().toFloatArray();
+            int e = emb.images().dim(1);
+            for (var loss : List.of(objectsOnly, both)) {
+                double t = Math.exp(loss.initScale()), expected = 0;
+                for (int i = 0; i < 3; i++)
+                    for (int j = 0; j < 5; j++) {
+                        double logit = t * dot(im, i, tx, 3 + j, e) + loss.initBias();
+                        double z = shows.get(i).contains(objectOfPrompt[j]) ? 1 : -1;
+                        expected += -Math.log(1 / (1 + Math.exp(-z * logit)));
+                    }
+                expected = loss.weight() * expected / 3;
+                ClipTrainer trainer = new ClipTrainer(model, tok, pre, ClipTrainer.Options.defaults(1), ClipTrainer.TextObjects.UNKNOWN, loss);
+                if (loss.captionWeight() > 0) {
+                    float infoNce = Losses.clipContrastive(emb.images(), emb.texts().slice(0, 0, 3), model.logitScale).value().toFloatArray()[0];
+                    expected += loss.captionWeight() * infoNce;
+                }
+                assertEquals(expected, trainer.loss(batch, List.of()).value().toFloatArray()[0], 1e-4 * Math.max(1, expected), loss.toString());
+            }
+        }
+        // the targets must be exact: an image that does not say what it shows, or shows an object without a prompt, is refused
+        ClipTrainer trainer = new ClipTrainer(model, tok, pre, ClipTrainer.Options.defaults(1), ClipTrainer.TextObjects.UNKNOWN, objectsOnly);
+        RgbImage img = batch.getFirst().image();
+        assertThrows(IllegalArgumentException.class, () -> trainer.train(List.of(new ClipTrainer.Example(img, "a"),
+                new ClipTrainer.Example(img, "b")), null));
+        var ex = assertThrows(IllegalArgumentException.class, () -> trainer.train(List.of(new ClipTrainer.Example(img, "a", List.of(), java.util.Set.of("red"), null),
+                new ClipTrainer.Example(img, "b", List.of(), java.util.Set.of("yellow"), null)), null));
+        assertTrue(ex.getMessage().contains("'yellow'"), ex.getMessage());
+    }
+
+    /** The object loss alone teaches a scorer which colours an image of one or two squares shows. */
+    @Test
+    void objectLossTrainsAScorerOfEachObjectOnItsOwn() {
+        ClipVocabulary vocab = vocabulary();
+        Tokenizer tok = vocab.tokenizer(dir.resolve("tok"));
+        ClipModel model = ClipTrainer.newModel(TinyClip.config(vocab), 23);
+        ClipImageProcessor pre = ClipImageProcessor.clip(TinyClip.IMAGE_SIZE);
+        ClipTrainer.Options options = ClipTrainer.Options.defaults(80).withLearningRate(3e-3).withHardNegatives(false, 0).withBatchSize(16);
+        ClipTrainer trainer = new ClipTrainer(model, tok, pre, options, ClipTrainer.TextObjects.UNKNOWN,
+                ClipTrainer.ObjectLoss.siglip(colourPrompts(), 1.0, 0.0));
+        ClipTrainer.Result result = trainer.train(multiColourExamples(300, new Random(5)), null);
+        assertTrue(result.meanOfLast(10) < 0.5 * result.meanOfFirst(10), "loss " + result.meanOfFirst(10) + " -> " + result.meanOfLast(10));
+        assertTrue(result.objectScale() != 10 && Double.isFinite(result.objectBias()) && result.objectBias() != -10,
+                "temperature and bias train: " + result.objectScale() + ", " + result.objectBias());
+
+        ClipScorer scorer = new ClipScorer(model, tok, pre, ScoringOptions.wholeImage());
+        List<ClipTrainer.Example> held = multiColourExamples(60, new Random(77));
+        List<Float> present = new ArrayList<>(), absent = new ArrayList<>();
+        for (ClipTrainer.Example e : held) {
+            float[] s = scorer.score(e.image(), FOUR);
+            for (int c = 0; c < 4; c++) (e.objects().contains(FOUR.get(c)) ? present : absent).add(s[c]);
+        }
+        double auc = ScorerQuality.auc(toArray(present), toArray(absent));
+        assertTrue(auc > 0.9, "present vs absent colours, AUC " + auc);
+    }
+
+    /** Two trainings from the same seeds give the same losses and weights, bit for bit. */
+    @Test
+    void objectLossTrainingIsDeterministic() {
+        ClipVocabulary vocab = vocabulary();
+        Tokenizer tok = vocab.tokenizer(dir.resolve("tok"));
+        ClipImageProcessor pre = ClipImageProcessor.clip(TinyClip.IMAGE_SIZE);
+        List<ClipTrainer.Example> data = multiColourExamples(40, new Random(6));
+        float[][] losses = new float[2][];
+        List<List<float[]>> weights = List.of(new ArrayList<>(), new ArrayList<>());
+        for (int run = 0; run < 2; run++) {
+            ClipModel model = ClipTrainer.newModel(TinyClip.config(vocab), 31);
+            ClipTrainer trainer = new ClipTrainer(model, tok, pre, ClipTrainer.Options.defaults(4).withBatchSize(8), ClipTrainer.TextObjects.UNKNOWN,
+                    ClipTrainer.ObjectLoss.siglip(colourPrompts(), 1.0, 0.5));
+            losses[run] = trainer.train(data, null).losses();
+            for (var t : model.stateDict().values()) weights.get(run).add(t.toFloatArray());
+        }
+        assertArrayEquals(losses[0], losses[1]);
+        for (int k = 0; k < weights.get(0).size(); k++) assertArrayEquals(weights.get(0).get(k), weights.get(1).get(k), "tensor " + k);
+    }
+
+    private static float[] toArray(List<Float> v) {
+        float[] out = new float[v.size()];
+        for (int i = 0; i < out.length; i++) out[i] = v.get(i);
+        return out;
+    }
+
     @Test
     void groupedBatchesHoldOneGroupAndDistinctCaptions() {
         Random r = new Random(12);

@@ -33,11 +33,13 @@ import org.efuf4j.efuf.objects.Mention;
 import org.efuf4j.efuf.objects.ObjectExtractor;
 import org.efuf4j.efuf.objects.ObjectVocabulary;
 import org.efuf4j.models.clip.ClipModel;
+import org.efuf4j.models.clip.ClipVisionTransformer;
 import org.efuf4j.models.generate.Decoding;
 import org.efuf4j.models.pretrained.PretrainedModels;
 import org.efuf4j.models.tokenizer.Tokenizer;
 import org.efuf4j.models.tokenizer.Tokenizers;
 import org.efuf4j.tensor.Device;
+import org.efuf4j.tensor.Parallel;
 import org.efuf4j.world.Catalogue;
 import org.efuf4j.world.Split;
 import org.efuf4j.world.World;
@@ -61,8 +63,8 @@ public final class WorldModels {
     static final String TRAINING_JSON = "training.json";
 
     /**
-     * @param captionerVision  contrastive pretraining of the captioner's own vision tower (another seed and patch
-     *                         size than the scorer's), which then trains on with the captioner; null: a fresh tower
+     * @param captionerVision  contrastive pretraining of the captioner's own vision tower (another seed than the
+     *                         scorer's), frozen in the captioner as LLaVA's is; null: a fresh tower trained with it
      * @param evalImages       held-out (eval split) images captioned for CHAIR and the scorer AUC
      * @param probeTrainImages training images the linear probe is fitted on
      * @param maxNewTokens     caption length limit
@@ -109,20 +111,13 @@ public final class WorldModels {
         Path root = cacheRoot.resolve("world-" + world.config().hash());
         Path scorerDir = root.resolve("scorer-" + digest(config.scorer().canonical()));
         boolean scorerTrained = ensure(scorerDir, config.scorer().canonical(), log,
-                tmp -> {
-                    WorldClipTrainer.Run r = new WorldClipTrainer(config.scorer(), log).train(world, tmp);
-                    return new TrainingLog(r.seconds(), r.losses());
-                });
+                tmp -> clipLog(new WorldClipTrainer(config.scorer(), log).train(world, tmp)));
         CaptionerTrainer.Options captionerOptions = config.captioner();
         boolean towerTrained = false;
         if (config.captionerVision() != null) {
-            WorldClipTrainer.Options towerOptions = config.captionerVision();
-            Path towerDir = root.resolve("captioner-clip-" + digest(towerOptions.canonical()));
-            towerTrained = ensure(towerDir, towerOptions.canonical(), log, tmp -> {
-                WorldClipTrainer.Run r = new WorldClipTrainer(towerOptions, log).train(world, tmp);
-                return new TrainingLog(r.seconds(), r.losses());
-            });
-            captionerOptions = captionerOptions.withVisionFrom(towerDir, false);
+            Tower tower = captionerTower(world, cacheRoot, config.captionerVision(), log);
+            towerTrained = tower.trained();
+            captionerOptions = captionerOptions.withVisionFrom(tower.dir(), true);
         }
         CaptionerTrainer.Options finalCaptionerOptions = captionerOptions;
         // the canonical names the tower's directory, which names its options: a new tower is a new captioner
@@ -144,13 +139,53 @@ public final class WorldModels {
         return new Result(scorerDir, captionerDir, scorerTrained, captionerTrained, metrics);
     }
 
+    /**
+     * The captioner's vision tower: a CLIP pretrained on the world apart from the scorer (another seed), as LLaVA's
+     * tower is another CLIP than the one EFUF scores with. {@code dir} is a Hugging Face CLIP directory (config,
+     * weights, tokenizer, preprocessor) that {@link CaptionerTrainer.Options#withVisionFrom} loads into the LLaVA
+     * vision tower; {@code trained}: this call trained it (else it came from the cache).
+     */
+    public record Tower(Path dir, boolean trained) {
+        /** The tower's vision transformer with its trained weights (CPU), as the captioner reads it. */
+        public ClipVisionTransformer visionModel() {
+            return PretrainedModels.load(dir, null, Device.CPU, ClipModel.class).visionModel;
+        }
+    }
+
+    /** The captioner's tower for {@code world}, trained on first use into {@code cacheRoot}'s entry for the world. */
+    public static Tower captionerTower(World world, Path cacheRoot, WorldClipTrainer.Options options, Consumer<String> log) {
+        Path dir = cacheRoot.resolve("world-" + world.config().hash()).resolve("captioner-clip-" + digest(options.canonical()));
+        boolean trained = ensure(dir, options.canonical(), log, tmp -> clipLog(new WorldClipTrainer(options, log).train(world, tmp)));
+        return new Tower(dir, trained);
+    }
+
     @FunctionalInterface
     private interface Training {
         TrainingLog trainInto(Path dir);
     }
 
-    /** What {@code training.json} keeps of a run: its wall time and the loss of every step. */
-    public record TrainingLog(double seconds, List<Double> losses) {}
+    /**
+     * What {@code training.json} keeps of a run: its wall time, the loss of every step, the worker threads it ran on
+     * (the losses repeat bit for bit at the same count) and the quality figures it reached, by name.
+     */
+    public record TrainingLog(double seconds, List<Double> losses, int threads, Map<String, Double> figures) {
+        public TrainingLog {
+            losses = List.copyOf(losses);
+            figures = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(figures));
+        }
+
+        public TrainingLog(double seconds, List<Double> losses) { this(seconds, losses, Parallel.threads(), Map.of()); }
+    }
+
+    private static TrainingLog clipLog(WorldClipTrainer.Run r) {
+        Map<String, Double> figures = new java.util.LinkedHashMap<>();
+        figures.put("objectAuc", r.perception().objectAuc());
+        figures.put("groupMateAuc", r.perception().groupMateAuc());
+        figures.put("probeAuc", r.perception().probeAuc());
+        figures.put("objectScale", r.objectScale());
+        figures.put("objectBias", r.objectBias());
+        return new TrainingLog(r.seconds(), r.losses(), r.threads(), figures);
+    }
 
     /** Trains into a temporary directory renamed into place, so a cache entry is whole or absent; true if it trained. */
     private static boolean ensure(Path dir, String canonical, Consumer<String> log, Training training) {
@@ -160,7 +195,10 @@ public final class WorldModels {
             Path tmp = Files.createTempDirectory(dir.getParent(), dir.getFileName() + ".partial-");
             log.accept("training " + dir.getFileName() + ": " + canonical);
             TrainingLog run = training.trainInto(tmp);
-            ObjectNode info = Json.MAPPER.createObjectNode().put("options", canonical).put("seconds", run.seconds());
+            ObjectNode info = Json.MAPPER.createObjectNode().put("options", canonical).put("seconds", run.seconds())
+                    .put("steps", run.losses().size()).put("threads", run.threads());
+            ObjectNode figures = info.putObject("figures");
+            run.figures().forEach(figures::put);
             run.losses().forEach(info.putArray("losses")::add);
             AtomicFiles.writeString(tmp.resolve(TRAINING_JSON), info.toPrettyString() + "\n");
             if (Files.exists(dir)) deleteTree(dir); // an incomplete entry from an interrupted run
@@ -177,7 +215,9 @@ public final class WorldModels {
             var root = Json.MAPPER.readTree(dir.resolve(TRAINING_JSON).toFile());
             List<Double> losses = new ArrayList<>();
             root.path("losses").forEach(v -> losses.add(v.asDouble()));
-            return new TrainingLog(root.path("seconds").asDouble(Double.NaN), losses);
+            Map<String, Double> figures = new java.util.LinkedHashMap<>();
+            root.path("figures").properties().forEach(e -> figures.put(e.getKey(), e.getValue().asDouble(Double.NaN)));
+            return new TrainingLog(root.path("seconds").asDouble(Double.NaN), losses, root.path("threads").asInt(0), figures);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + dir.resolve(TRAINING_JSON), e);
         }
@@ -203,7 +243,7 @@ public final class WorldModels {
         for (int i = 0; i < eval.size(); i++) generated.add(new GeneratedCaption(eval.get(i).imageId(), texts.get(i)));
         ChairReport chair = new Chair(new ObjectExtractor(ObjectVocabulary.coco()), world.groundTruth(Split.EVAL)).evaluate(generated);
 
-        Scorer scorer = new Scorer(scorerDir, world.config().imageSize());
+        Scorer scorer = new Scorer(scorerDir, world.config().imageSize()).embed(eval);
         List<Double> scores = new ArrayList<>();
         List<Boolean> present = new ArrayList<>();
         int presentCount = 0, hallucinatedCount = 0;
@@ -219,9 +259,9 @@ public final class WorldModels {
                 if (real) presentCount++; else hallucinatedCount++;
             }
         }
-        double scorerAuc = ScorerQuality.auc(toDoubles(scores), toBooleans(present));
-        double groupMateAuc = groupMateAuc(eval, scorer);
-        double probeAuc = probeAuc(world, captioner, config.probeTrainImages());
+        double scorerAuc = ScorerQuality.auc(PerceptionGates.toDoubles(scores), PerceptionGates.toBooleans(present));
+        double groupMateAuc = PerceptionGates.groupMateAuc(eval, scorer::score);
+        double probeAuc = PerceptionGates.probeAuc(world, captioner::visualFeatures, config.probeTrainImages());
         List<String> samples = new ArrayList<>();
         for (int i = 0; i < Math.min(8, texts.size()); i++) samples.add(eval.get(i).imageId() + ": " + texts.get(i));
         Metrics m = new Metrics(eval.size(), chair.chairS(), chair.chairI(), chair.recall(), (double) chair.mentionCount() / eval.size(),
@@ -233,50 +273,6 @@ public final class WorldModels {
         return m;
     }
 
-    /** The scorer on each image's present objects against its scene's absent categories (the hard negatives). */
-    private static double groupMateAuc(List<WorldImage> images, Scorer scorer) {
-        List<Double> scores = new ArrayList<>();
-        List<Boolean> labels = new ArrayList<>();
-        for (WorldImage image : images) {
-            for (String c : Catalogue.scene(image.scene()).categories()) {
-                scores.add(scorer.score(image, ObjectPhrases.forTerm(c)));
-                labels.add(image.categories().contains(c));
-            }
-        }
-        return ScorerQuality.auc(toDoubles(scores), toBooleans(labels));
-    }
-
-    /**
-     * One probe per category, fitted on training images of the category's scene (present or absent), read on the
-     * eval images of that scene; the AUC pools every (image, category) pair.
-     */
-    static double probeAuc(World world, WorldCaptioner captioner, int trainImages) {
-        List<WorldImage> train = world.images(Split.TRAIN);
-        train = train.subList(0, Math.min(train.size(), trainImages));
-        List<WorldImage> eval = world.images(Split.EVAL);
-        float[][] trainFeatures = captioner.visualFeatures(train), evalFeatures = captioner.visualFeatures(eval);
-        List<Double> scores = new ArrayList<>();
-        List<Boolean> labels = new ArrayList<>();
-        for (String category : world.categoryNames()) {
-            String scene = Catalogue.sceneOf(category).name();
-            List<float[]> x = new ArrayList<>();
-            List<Boolean> y = new ArrayList<>();
-            for (int i = 0; i < train.size(); i++) {
-                if (!train.get(i).scene().equals(scene)) continue;
-                x.add(trainFeatures[i]);
-                y.add(train.get(i).categories().contains(category));
-            }
-            if (!y.contains(true) || !y.contains(false)) continue; // nothing to tell apart in this scene's sample
-            LinearProbe probe = LinearProbe.fit(x.toArray(float[][]::new), toBooleans(y), 1e-3, 300);
-            for (int i = 0; i < eval.size(); i++) {
-                if (!eval.get(i).scene().equals(scene)) continue;
-                scores.add(probe.score(evalFeatures[i]));
-                labels.add(eval.get(i).categories().contains(category));
-            }
-        }
-        return ScorerQuality.auc(toDoubles(scores), toBooleans(labels));
-    }
-
     /** The scorer CLIP loaded from its directory: cosine of image and text embeddings, text embeddings cached. */
     static final class Scorer {
         private final ClipModel clip;
@@ -286,15 +282,38 @@ public final class WorldModels {
         private final Map<String, float[]> imageCache = new HashMap<>();
 
         Scorer(Path dir, int imageSize) {
-            clip = PretrainedModels.load(dir, null, Device.CPU, ClipModel.class);
+            this(PretrainedModels.load(dir, null, Device.CPU, ClipModel.class), tokenizer(dir), org.efuf4j.models.image.ImagePreprocessors.load(dir));
+            if (processor.imageSize() != imageSize)
+                throw new IllegalArgumentException(dir + ": the scorer reads " + processor.imageSize() + " px images, the world has " + imageSize);
+        }
+
+        /** A CLIP in memory (one in training, say): its weights are read as they are at each first look at an image. */
+        Scorer(ClipModel clip, Tokenizer tokenizer, org.efuf4j.models.image.ImagePreprocessor processor) {
+            this.clip = clip;
+            this.tokenizer = tokenizer;
+            this.processor = processor;
+        }
+
+        private static Tokenizer tokenizer(Path dir) {
             try {
-                tokenizer = Tokenizers.load(dir);
+                return Tokenizers.load(dir);
             } catch (IOException e) {
                 throw new UncheckedIOException(dir + ": cannot load the scorer's tokenizer: " + e.getMessage(), e);
             }
-            processor = org.efuf4j.models.image.ImagePreprocessors.load(dir);
-            if (processor.imageSize() != imageSize)
-                throw new IllegalArgumentException(dir + ": the scorer reads " + processor.imageSize() + " px images, the world has " + imageSize);
+        }
+
+        /** Embeds the images not seen yet in batches, ahead of scoring them one text at a time. */
+        Scorer embed(List<WorldImage> images) {
+            List<WorldImage> missing = images.stream().filter(i -> !imageCache.containsKey(i.imageId())).toList();
+            for (int start = 0; start < missing.size(); start += 32) {
+                List<WorldImage> chunk = missing.subList(start, Math.min(missing.size(), start + 32));
+                try (NoGrad scope = NoGrad.enter()) {
+                    float[] flat = clip.imageEmbeds(clip.visionModel.forward(WorldPixels.batch(chunk, processor))).value().toFloatArray();
+                    int d = flat.length / chunk.size();
+                    for (int b = 0; b < chunk.size(); b++) imageCache.put(chunk.get(b).imageId(), java.util.Arrays.copyOfRange(flat, b * d, (b + 1) * d));
+                }
+            }
+            return this;
         }
 
         double score(WorldImage image, String text) {
@@ -332,18 +351,6 @@ public final class WorldModels {
         try (var paths = Files.walk(dir)) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
         }
-    }
-
-    private static double[] toDoubles(List<Double> values) {
-        double[] out = new double[values.size()];
-        for (int i = 0; i < out.length; i++) out[i] = values.get(i);
-        return out;
-    }
-
-    private static boolean[] toBooleans(List<Boolean> values) {
-        boolean[] out = new boolean[values.size()];
-        for (int i = 0; i < out.length; i++) out[i] = values.get(i);
-        return out;
     }
 
 }

@@ -1,5 +1,6 @@
 package org.efuf4j.world.models;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -56,12 +57,14 @@ class WorldModelsTest {
         assertEquals(WorldClipTrainer.Options.tinyTower().patchSize(), llava.config().visionConfig().patchSize());
         assertFalse(scorer.config().visionConfig().patchSize() == llava.config().visionConfig().patchSize());
         assertTrue(llava.config().textConfig().vocabSize() > 0);
-        Path towerDir;
-        try (var dirs = Files.list(first.captionerDir().getParent())) {
-            towerDir = dirs.filter(p -> p.getFileName().toString().startsWith("captioner-clip-")).findFirst().orElseThrow();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        // the seam the captioner's trainer reads: the cached tower (no second training), its weights in the LLaVA tower
+        WorldModels.Tower tower = WorldModels.captionerTower(world, cache, WorldClipTrainer.Options.tinyTower(), line -> {});
+        assertFalse(tower.trained(), "prepare() trained the tower already");
+        Path towerDir = tower.dir();
+        assertEquals(first.captionerDir().getParent(), towerDir.getParent());
+        var llavaTower = llava.visionTower.stateDict();
+        tower.visionModel().stateDict().forEach((name, weights) -> assertArrayEquals(weights.toFloatArray(),
+                llavaTower.get("vision_model." + name).toFloatArray(), "the captioner keeps the tower frozen: " + name));
         assertTrue(WorldModels.trainingLog(towerDir).losses().size() == WorldClipTrainer.Options.tinyTower().steps());
     }
 
