@@ -37,8 +37,8 @@ final class CaptionWriter {
         this.size = config.imageSize();
     }
 
-    /** The references and, for each, its training variant; {@code seed} fixes all of them. */
-    record Captions(List<WorldCaption> references, List<WorldCaption> training) {}
+    /** The references, for each its training variant, and the detailed descriptions; {@code seed} fixes all of them. */
+    record Captions(List<WorldCaption> references, List<WorldCaption> training, List<WorldCaption> descriptions) {}
 
     Captions write(long seed) {
         List<WorldCaption> references = new ArrayList<>();
@@ -59,7 +59,89 @@ final class CaptionWriter {
             }
             training.add(variant.equals(plan) ? reference : realize(variant, omitted, Rng.derive(seed, 4, i)));
         }
-        return new Captions(references, training);
+        List<WorldCaption> descriptions = new ArrayList<>();
+        for (int i = 0; i < config.referenceCaptions(); i++) {
+            descriptions.add(describe(Rng.derive(seed, 5, i)));
+        }
+        return new Captions(references, training, descriptions);
+    }
+
+    /**
+     * A detailed description: every present category, the largest (most visible pixels) first, so the small and the
+     * occluded ones, at the limit of what a captioner perceives, come last; each in its own clause after ", " so a
+     * clause is what EFUF's subsentence splitter cuts. With the world's description hallucination rate one absent
+     * group-mate (a second one 30% of the time) follows in a clause of its own just before the ".": a description that
+     * runs past its evidence with objects the scene makes likely, the end-of-sequence view of hallucination.
+     */
+    private WorldCaption describe(Rng r) {
+        List<Item> plan = presentByArea();
+        if (r.chance(config.descriptionHallucinationRate())) {
+            int extra = r.chance(0.3) ? 2 : 1;
+            for (int k = 0; k < extra; k++) {
+                List<String> candidates = absentCandidates(plan);
+                if (candidates.isEmpty()) break; // every category of the scene is already named
+                plan.add(new Item(Catalogue.category(r.pick(candidates)), 1, null));
+            }
+        }
+        spoken.clear();
+        StringBuilder text = new StringBuilder(r.pick(scene.prefixes())).append(" there ")
+                .append(plan.getFirst().count() == 1 ? "is " : "are ");
+        List<String> absent = new ArrayList<>();
+        for (int k = 0; k < plan.size(); k++) {
+            Item x = plan.get(k);
+            if (k > 0) text.append(", ");
+            text.append(phrase(x, r));
+            if (r.chance(0.5)) text.append(' ').append(position(x, r));
+            if (!x.present()) absent.add(x.category().name());
+        }
+        return new WorldCaption(text.append('.').toString(), spoken, absent, List.of());
+    }
+
+    /** Every present category once (its largest instance the anchor), by visible area, largest first. */
+    private List<Item> presentByArea() {
+        Map<String, List<WorldObject>> byCategory = new LinkedHashMap<>();
+        for (WorldObject o : objects) {
+            byCategory.computeIfAbsent(o.category(), k -> new ArrayList<>()).add(o);
+        }
+        List<Item> items = new ArrayList<>();
+        List<Integer> areas = new ArrayList<>();
+        for (Map.Entry<String, List<WorldObject>> e : byCategory.entrySet()) {
+            WorldObject anchor = e.getValue().getFirst();
+            int area = 0;
+            for (WorldObject o : e.getValue()) {
+                area += o.area();
+                if (o.area() > anchor.area()) anchor = o;
+            }
+            int at = 0;
+            while (at < items.size() && areas.get(at) >= area) at++;
+            items.add(at, new Item(Catalogue.category(e.getKey()), e.getValue().size(), anchor));
+            areas.add(at, area);
+        }
+        return items;
+    }
+
+    /**
+     * The scene's categories the image lacks and the plan does not name yet, a partner of a present category three
+     * times over: the co-occurrence a language prior learns.
+     */
+    private List<String> absentCandidates(List<Item> plan) {
+        List<String> present = new ArrayList<>();
+        for (WorldObject o : objects) {
+            present.add(o.category());
+        }
+        List<String> named = new ArrayList<>();
+        for (Item x : plan) named.add(x.category().name());
+        List<String> candidates = new ArrayList<>();
+        for (String c : scene.categories()) {
+            if (!present.contains(c) && !named.contains(c)) {
+                String partner = scene.partner(c);
+                int weight = partner != null && present.contains(partner) ? 3 : 1;
+                for (int k = 0; k < weight; k++) {
+                    candidates.add(c);
+                }
+            }
+        }
+        return candidates;
     }
 
     /** Present categories, most visible first; a small object is left out half of the time. */
@@ -103,20 +185,7 @@ final class CaptionWriter {
      * one, right after that partner: the co-occurrence a language prior learns.
      */
     private void injectAbsent(List<Item> plan, Rng r) {
-        List<String> present = new ArrayList<>();
-        for (WorldObject o : objects) {
-            present.add(o.category());
-        }
-        List<String> candidates = new ArrayList<>();
-        for (String c : scene.categories()) {
-            if (!present.contains(c)) {
-                String partner = scene.partner(c);
-                int weight = partner != null && present.contains(partner) ? 3 : 1;
-                for (int k = 0; k < weight; k++) {
-                    candidates.add(c);
-                }
-            }
-        }
+        List<String> candidates = absentCandidates(plan);
         if (candidates.isEmpty()) {
             return; // every category of the scene is present: nothing absent to name
         }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.efuf4j.efuf.eval.GroundTruth;
 
@@ -26,8 +27,14 @@ public final class World {
     private static final long SALT_CAPTIONS = 14;
     private static final long SALT_QUESTIONS = 15;
 
-    /** The instruction that precedes every training caption. */
+    /** The instruction that precedes every short training caption (the captioner's projector alignment). */
     public static final String CAPTION_PROMPT = "Describe the image.";
+    /**
+     * The instruction that asks for a detailed description: the captioner lists what it sees and, where its language
+     * prior outweighs its evidence, runs on with co-occurring objects (the EFUF paper's evaluation prompt asks for at
+     * least 100 words for the same reason).
+     */
+    public static final String DESCRIPTION_PROMPT = "Describe the image in detail.";
 
     private final WorldConfig config;
     private final List<WorldImage> images;
@@ -58,7 +65,7 @@ public final class World {
                 .write(Rng.derive(config.seed(), SALT_CAPTIONS, index).nextLong());
         List<QaPair> questions = questions(config, scene, categories, Rng.derive(config.seed(), SALT_QUESTIONS, index));
         return new WorldImage(index + 1L, split, scene.name(), config.imageSize(), composition.rgb(), backgroundSeed,
-                composition.objects(), captions.references(), captions.training(), questions);
+                composition.objects(), captions.references(), captions.training(), captions.descriptions(), questions);
     }
 
     /**
@@ -148,10 +155,19 @@ public final class World {
 
     /** The fraction of the split's training captions that name an absent object (the realised rate). */
     public double hallucinatingCaptionRate(Split split) {
+        return hallucinatingRate(split, WorldImage::trainingCaptions);
+    }
+
+    /** The fraction of the split's training descriptions that run past the present objects (the realised rate). */
+    public double hallucinatingDescriptionRate(Split split) {
+        return hallucinatingRate(split, WorldImage::descriptions);
+    }
+
+    private double hallucinatingRate(Split split, Function<WorldImage, List<WorldCaption>> texts) {
         int all = 0;
         int hallucinating = 0;
         for (WorldImage image : images(split)) {
-            for (WorldCaption c : image.trainingCaptions()) {
+            for (WorldCaption c : texts.apply(image)) {
                 all++;
                 hallucinating += c.hallucinates() ? 1 : 0;
             }

@@ -19,7 +19,8 @@ import org.efuf4j.efuf.io.Json;
  *     captions.json           COCO captions: the reference captions
  *     objects.jsonl           {"image_id", "file_name", "scene", "objects": [names], "instances": [...]}
  *     pope_random.jsonl, pope_popular.jsonl, pope_adversarial.jsonl   POPE questions, 3 yes + 3 no an image
- *     captioner.jsonl         {"image_id", "image", "prompt", "caption", "objects", "absent", "omitted"}
+ *     captioner.jsonl         {"image_id", "image", "prompt", "caption", "objects", "absent", "omitted"}: the short
+ *                             training captions, then the detailed descriptions (prompt World.DESCRIPTION_PROMPT)
  *     qa.jsonl                {"image_id", "image", "prompt", "answer": "Yes"|"No", "object", "present"}
  * </pre>
  * Paths inside the JSONL records ({@code "image"}) are relative to the split's folder.

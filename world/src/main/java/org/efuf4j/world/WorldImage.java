@@ -17,11 +17,12 @@ public final class WorldImage {
     private final List<WorldObject> objects;
     private final List<WorldCaption> references;
     private final List<WorldCaption> trainingCaptions;
+    private final List<WorldCaption> descriptions;
     private final List<QaPair> questions;
 
     WorldImage(long id, Split split, String scene, int size, int[] rgb, long backgroundSeed,
                List<WorldObject> objects, List<WorldCaption> references, List<WorldCaption> trainingCaptions,
-               List<QaPair> questions) {
+               List<WorldCaption> descriptions, List<QaPair> questions) {
         this.id = id;
         this.split = split;
         this.scene = scene;
@@ -31,6 +32,7 @@ public final class WorldImage {
         this.objects = List.copyOf(objects);
         this.references = List.copyOf(references);
         this.trainingCaptions = List.copyOf(trainingCaptions);
+        this.descriptions = List.copyOf(descriptions);
         this.questions = List.copyOf(questions);
     }
 
@@ -83,6 +85,15 @@ public final class WorldImage {
     /** Captions for training the captioner, one per reference, some with an absent group-mate. */
     public List<WorldCaption> trainingCaptions() {
         return trainingCaptions;
+    }
+
+    /**
+     * Detailed descriptions for training the captioner (the answers to {@link World#DESCRIPTION_PROMPT}): every present
+     * category, largest first, each in a clause of its own after ", "; with the world's description hallucination rate
+     * one or two absent group-mates follow in clauses of their own just before the final ".".
+     */
+    public List<WorldCaption> descriptions() {
+        return descriptions;
     }
 
     /** Yes/no questions for training: every present category and as many absent ones. */

@@ -144,17 +144,19 @@ final class WorldWriter {
     private static StringBuilder captioner(List<WorldImage> images) {
         StringBuilder out = new StringBuilder();
         for (WorldImage image : images) {
-            for (WorldCaption c : image.trainingCaptions()) {
-                ObjectNode row = Json.MAPPER.createObjectNode();
-                row.put("image_id", image.id()).put("image", "images/" + image.fileName())
-                        .put("prompt", World.CAPTION_PROMPT).put("caption", c.text());
-                c.objects().forEach(row.putArray("objects")::add);
-                c.absent().forEach(row.putArray("absent")::add);
-                c.omitted().forEach(row.putArray("omitted")::add);
-                out.append(row).append('\n');
-            }
+            for (WorldCaption c : image.trainingCaptions()) captionRow(out, image, World.CAPTION_PROMPT, c);
+            for (WorldCaption c : image.descriptions()) captionRow(out, image, World.DESCRIPTION_PROMPT, c);
         }
         return out;
+    }
+
+    private static void captionRow(StringBuilder out, WorldImage image, String prompt, WorldCaption c) {
+        ObjectNode row = Json.MAPPER.createObjectNode();
+        row.put("image_id", image.id()).put("image", "images/" + image.fileName()).put("prompt", prompt).put("caption", c.text());
+        c.objects().forEach(row.putArray("objects")::add);
+        c.absent().forEach(row.putArray("absent")::add);
+        c.omitted().forEach(row.putArray("omitted")::add);
+        out.append(row).append('\n');
     }
 
     private static StringBuilder qa(List<WorldImage> images) {
@@ -191,6 +193,7 @@ final class WorldWriter {
         s.put("images", images.size()).put("objects", objects).put("occluded_objects", occluded)
                 .put("small_objects", small).put("training_captions", captions)
                 .put("hallucinating_caption_rate", world.hallucinatingCaptionRate(split))
+                .put("hallucinating_description_rate", world.hallucinatingDescriptionRate(split))
                 .put("omitting_caption_rate", captions == 0 ? 0 : (double) omitting / captions);
     }
 

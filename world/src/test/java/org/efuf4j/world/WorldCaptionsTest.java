@@ -55,6 +55,7 @@ class WorldCaptionsTest {
             for (WorldImage image : WORLD.images(Split.TRAIN)) {
                 List<WorldCaption> all = new ArrayList<>(image.references());
                 all.addAll(image.trainingCaptions());
+                all.addAll(image.descriptions());
                 for (WorldCaption c : all) {
                     List<String> found = new ArrayList<>();
                     for (Mention m : extractor.extract(c.text())) {

@@ -29,12 +29,13 @@ class WorldConfigTest {
     /** The hash names cached models: it must not drift between runs, JVMs or machines. */
     @Test
     void hashIsPinnedForTheDefaults() {
-        assertEquals("efuf4j-world v1 seed=1 imageSize=64 train=2000 val=200 eval=500 "
+        assertEquals("efuf4j-world v2 seed=1 imageSize=64 train=2000 val=200 eval=500 "
                 + "scenes=kitchen,street,park,living room,beach,breakfast objects=3..5 references=3 "
-                + "hallucinationRate=0.3 captionNoise=0.1 synonymRate=0.3 smallObjectRate=0.1 duplicateRate=0.15",
+                + "hallucinationRate=0.3 captionNoise=0.1 synonymRate=0.3 smallObjectRate=0.1 duplicateRate=0.15 "
+                + "descriptionHallucinationRate=0.5",
                 WorldConfig.defaults().canonical());
         // sha256sum of the canonical line above, first 16 hex digits (computed outside Java)
-        assertEquals("9c6912611b9de9ed", WorldConfig.defaults().hash());
+        assertEquals("dcb983cdec1587e9", WorldConfig.defaults().hash());
         assertEquals(WorldConfig.defaults().hash(), WorldConfig.defaults().withSeed(1).hash());
         assertTrue(WorldConfig.defaults().hash().matches("[0-9a-f]{16}"));
     }

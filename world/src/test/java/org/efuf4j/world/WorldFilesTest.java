@@ -159,15 +159,18 @@ class WorldFilesTest {
         List<JsonNode> rows = JsonlReader.readTree(train.captioner()).records();
         List<WorldCaption> expected = new ArrayList<>();
         List<WorldImage> owners = new ArrayList<>();
+        List<String> prompts = new ArrayList<>();
         for (WorldImage image : world.images(Split.TRAIN)) {
             expected.addAll(image.trainingCaptions());
-            image.trainingCaptions().forEach(c -> owners.add(image));
+            image.trainingCaptions().forEach(c -> { owners.add(image); prompts.add(World.CAPTION_PROMPT); });
+            expected.addAll(image.descriptions());
+            image.descriptions().forEach(c -> { owners.add(image); prompts.add(World.DESCRIPTION_PROMPT); });
         }
         assertEquals(expected.size(), rows.size());
         for (int i = 0; i < rows.size(); i++) {
             JsonNode row = rows.get(i);
             assertEquals(expected.get(i).text(), row.get("caption").asText());
-            assertEquals(World.CAPTION_PROMPT, row.get("prompt").asText());
+            assertEquals(prompts.get(i), row.get("prompt").asText());
             assertEquals(owners.get(i).id(), row.get("image_id").asLong());
             assertTrue(Files.isRegularFile(train.dir().resolve(row.get("image").asText())));
             assertEquals(expected.get(i).absent().size(), row.get("absent").size());

@@ -1,0 +1,94 @@
+package org.efuf4j.world;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.efuf4j.efuf.dataset.SubsentenceSplitter;
+import org.efuf4j.efuf.eval.Chair;
+import org.efuf4j.efuf.eval.ChairReport;
+import org.efuf4j.efuf.eval.GeneratedCaption;
+import org.efuf4j.efuf.objects.Mention;
+import org.efuf4j.efuf.objects.ObjectExtractor;
+import org.efuf4j.efuf.objects.ObjectVocabulary;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The detailed descriptions carry the hallucination mechanism of the second world design: every present object,
+ * largest first, then with probability p one or two absent group-mates just before the final ".", each object in a
+ * clause of its own that EFUF's subsentence splitter cuts with its leading ", ".
+ */
+class WorldDescriptionsTest {
+    private static final World WORLD = World.generate(WorldConfig.defaults().withImages(600, 0, 0));
+    private static final ObjectExtractor EXTRACTOR = new ObjectExtractor(ObjectVocabulary.coco());
+
+    @Test
+    void everyPresentObjectLargestFirstThenAbsentGroupMatesLast() {
+        for (WorldImage image : WORLD.images(Split.TRAIN)) {
+            Map<String, Integer> area = new HashMap<>();
+            for (WorldObject o : image.objects()) area.merge(o.category(), o.area(), Integer::sum);
+            for (WorldCaption d : image.descriptions()) {
+                assertTrue(d.text().endsWith(".") && d.text().indexOf('.') == d.text().length() - 1, d.text());
+                int present = d.objects().size() - d.absent().size();
+                assertEquals(image.categories(), new java.util.TreeSet<>(d.objects().subList(0, present)), d.text());
+                for (int k = 1; k < present; k++) {
+                    assertTrue(area.get(d.objects().get(k - 1)) >= area.get(d.objects().get(k)), d.text());
+                }
+                assertEquals(d.absent(), d.objects().subList(present, d.objects().size()), d.text());
+                assertTrue(d.absent().size() <= 2, d.text());
+                for (String a : d.absent()) {
+                    assertTrue(Catalogue.scene(image.scene()).categories().contains(a), a + " is a group-mate: " + d.text());
+                    assertTrue(!image.categories().contains(a), d.text());
+                }
+            }
+        }
+    }
+
+    /** Each mention has a clause of its own; a hallucinated one's clause follows ", " and holds nothing else. */
+    @Test
+    void eachObjectIsAClauseOfItsOwnAfterASeparator() {
+        int hallucinated = 0;
+        for (WorldImage image : WORLD.images(Split.TRAIN)) {
+            for (WorldCaption d : image.descriptions()) {
+                List<Mention> mentions = EXTRACTOR.extract(d.text());
+                assertEquals(d.objects(), mentions.stream().map(Mention::object).toList(), d.text());
+                List<SubsentenceSplitter.Clause> clauses = SubsentenceSplitter.clauses(d.text());
+                assertEquals(mentions.size() + 1, clauses.size(), "one clause per object and the empty one after '.': " + d.text());
+                for (int k = 0; k < mentions.size(); k++) {
+                    SubsentenceSplitter.Subsentence s = SubsentenceSplitter.forMention(d.text(), mentions.get(k));
+                    assertEquals(clauses.get(k).text(), s.target());
+                    if (k > 0) {
+                        assertTrue(s.context().endsWith(","), d.text());
+                        assertTrue(s.target().startsWith(" a") || s.target().startsWith(" two"), s.target());
+                    }
+                    if (d.absent().contains(mentions.get(k).object())) {
+                        hallucinated++;
+                        assertTrue(k > 0, "a description opens with a present object: " + d.text());
+                    }
+                }
+            }
+        }
+        assertTrue(hallucinated > 100, "hallucinated clauses: " + hallucinated);
+    }
+
+    /** CHAIR sees what the generator planned: the realised rate is p, recall is complete. */
+    @Test
+    void chairOfTheDescriptionsIsTheConfiguredRate() {
+        for (double p : new double[] {0.0, 0.3, 0.6}) {
+            World world = World.generate(WorldConfig.defaults().withImages(400, 0, 0).withDescriptionHallucinationRate(p));
+            List<GeneratedCaption> captions = new ArrayList<>();
+            for (WorldImage image : world.images(Split.TRAIN)) {
+                for (WorldCaption d : image.descriptions()) captions.add(new GeneratedCaption(image.imageId(), d.text()));
+            }
+            ChairReport r = new Chair(EXTRACTOR, world.groundTruth(Split.TRAIN)).evaluate(captions);
+            double rate = world.hallucinatingDescriptionRate(Split.TRAIN);
+            assertEquals(rate, r.chairS(), 1e-12);
+            // 1200 descriptions: three standard deviations of a binomial share are under 0.045
+            assertEquals(p, rate, 0.045, "p = " + p);
+            assertEquals(1.0, r.recall(), 1e-12);
+        }
+    }
+}
