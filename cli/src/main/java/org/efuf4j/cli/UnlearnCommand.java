@@ -44,7 +44,7 @@ final class UnlearnCommand implements Callable<Integer> {
         @Option(names = "--lr", defaultValue = "1e-5", description = "AdamW learning rate, constant (default: ${DEFAULT-VALUE})") double lr;
         @Option(names = "--weight-decay", defaultValue = "0.05", description = "default: ${DEFAULT-VALUE}") double weightDecay;
         @Option(names = "--trainable", defaultValue = "projector", description = "projector (paper), projector-lm, all") String trainable;
-        @Option(names = "--ablation", defaultValue = "full", description = "full, no-sentence, sentence-only, vanilla (needs a dataset formed with --granularity sentence)") String ablation;
+        @Option(names = "--ablation", defaultValue = "full", description = "full, no-sentence, sentence-only, vanilla (needs a dataset formed with --granularity sentence), and the controls no-ascent, ascent-only") String ablation;
         @Option(names = "--sample-weights", description = "authors' variant: weight samples by their scores") boolean sampleWeights;
         @Option(names = "--implementation-schedules", description = "authors' variant: lambda1 held 40%% then linearly to 0; positive weight 1.0 -> 0.5") boolean schedules;
         @Option(names = "--negative-cap", defaultValue = "15", description = "a negative sample whose cross-entropy exceeds this adds no ascent (default: ${DEFAULT-VALUE})") double negativeCap;
@@ -64,15 +64,10 @@ final class UnlearnCommand implements Callable<Integer> {
                 case "all" -> TrainableSet.ALL;
                 default -> throw new IllegalArgumentException("--trainable must be projector, projector-lm or all; got " + trainable);
             };
-            Ablation ab = switch (ablation) {
-                case "full" -> Ablation.FULL;
-                case "no-sentence" -> Ablation.NO_SENTENCE;
-                case "sentence-only" -> Ablation.SENTENCE_ONLY;
-                case "vanilla" -> Ablation.VANILLA;
-                default -> throw new IllegalArgumentException("--ablation must be full, no-sentence, sentence-only or vanilla; got " + ablation);
-            };
-            return new TrainerSettings(lambda1, lambda2, lr, weightDecay, ts, ab, sampleWeights, schedules, negativeCap, epochs, maxPasses,
-                    divergence, checkpointEvery, maxSteps, seed, prompt, template);
+            return TrainerSettings.paper().toBuilder().lambda1(lambda1).lambda2(lambda2).lr(lr).weightDecay(weightDecay).trainable(ts)
+                    .ablation(Ablation.ofWord(ablation)).sampleWeights(sampleWeights).implementationSchedules(schedules).negativeCap(negativeCap)
+                    .epochs(epochs).maxNegativePasses(maxPasses).divergenceFactor(divergence).checkpointEvery(checkpointEvery).maxSteps(maxSteps)
+                    .seed(seed).prompt(prompt).template(template).build();
         }
     }
 }

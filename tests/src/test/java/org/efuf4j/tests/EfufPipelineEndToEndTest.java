@@ -117,7 +117,7 @@ class EfufPipelineEndToEndTest {
         for (int k = 0; k < 16; k++)
             for (int i = 0; i < 6; i++) sentences.add(new UnlearningSample(Kind.SENTENCE, "train" + i + ".png", null, 30, "", CAPTIONS[(i + k) % CAPTIONS.length]));
         writeSamples(teachData.resolve("train/sentence.jsonl"), sentences);
-        TrainerSettings teach = TrainerSettings.paper().with(3e-3, TrainableSet.ALL, Ablation.SENTENCE_ONLY, 1000, 0);
+        TrainerSettings teach = TrainerSettings.paper().toBuilder().lr(3e-3).trainable(TrainableSet.ALL).ablation(Ablation.SENTENCE_ONLY).checkpointEvery(1000).build();
         UnlearningTrainer.Result taught = new UnlearningTrainer(teach, baseDir, teachData, new ImageFolder(trainImages), tmp.resolve("teach"), Device.CPU).train();
         taughtDir = taught.model();
     }

@@ -16,6 +16,8 @@ import org.efuf4j.efuf.eval.CaptionSideEffects;
 import org.efuf4j.efuf.eval.Chair;
 import org.efuf4j.efuf.eval.ChairJson;
 import org.efuf4j.efuf.eval.ChairReport;
+import org.efuf4j.efuf.eval.ClausePositions;
+import org.efuf4j.efuf.eval.SizeRecall;
 import org.efuf4j.efuf.eval.GeneratedCaption;
 import org.efuf4j.efuf.eval.GroundTruth;
 import org.efuf4j.efuf.eval.PopeMetrics;
@@ -32,7 +34,9 @@ import org.efuf4j.tensor.Device;
 /**
  * Hallucination evaluation of one model on an image folder: captions (resumable {@code captions.jsonl}), CHAIR
  * ({@code chair.json}), POPE per split ({@code pope-<split>.jsonl} answers), BLEU-1/2/4 against reference captions,
- * perplexity of the captions under a chosen language model, and side effects; all in {@code metrics.json}.
+ * perplexity of the captions under a chosen language model, side effects, where the hallucinations fall in the
+ * captions (clause index) and, when the ground truth gives object sizes, recall of small and of large objects apart;
+ * all in {@code metrics.json}.
  */
 public final class Evaluation {
     public record Settings(String prompt, String template, int maxNewTokens, Decoding decoding, List<PopeSampler.Strategy> popeSplits,
@@ -81,6 +85,16 @@ public final class Evaluation {
             m.put("chair_recall", chair.recall());
             m.put("object_mentions", chair.mentionCount());
             m.put("hallucinated_mentions", chair.hallucinatedMentionCount());
+            clausePositions(ClausePositions.of(chair.captions()), m.putObject("clause_positions"));
+            if (truth.hasSizes()) {
+                SizeRecall sr = SizeRecall.of(chair.captions(), truth, SizeRecall.medianSize(truth));
+                DatasetFormation.putFinite(m, "recall_small", sr.smallRecall());
+                DatasetFormation.putFinite(m, "recall_large", sr.largeRecall());
+                ObjectNode split = m.putObject("size_split");
+                split.put("small_below", sr.smallBelow());
+                split.put("small_objects", sr.smallObjects());
+                split.put("large_objects", sr.largeObjects());
+            }
         }
         if (!settings.popeSplits().isEmpty() && !withTruth.isEmpty()) pope(captioner, images, truth, extractor, settings, outDir, m.putObject("pope"));
         if (extras.references() != null) {
@@ -107,6 +121,16 @@ public final class Evaluation {
         }
         AtomicFiles.write(outDir.resolve("metrics.json"), out -> Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, m));
         return m;
+    }
+
+    private static void clausePositions(ClausePositions cp, ObjectNode into) {
+        var hall = into.putArray("hallucinated_by_clause");
+        for (int v : cp.hallucinatedByClause()) hall.add(v);
+        var all = into.putArray("mentions_by_clause");
+        for (int v : cp.mentionsByClause()) all.add(v);
+        into.put("hallucinated_in_last_clause", cp.hallucinatedInLast());
+        DatasetFormation.putFinite(into, "last_clause_share", cp.lastClauseShare());
+        DatasetFormation.putFinite(into, "last_clause_mention_share", cp.lastClauseMentionShare());
     }
 
     private record PopeAnswer(int questionId, String imageId, String object, boolean present, String answer) {}

@@ -27,15 +27,58 @@ public record TrainerSettings(double lambda1, double lambda2, double lr, double 
         if (checkpointEvery < 1) throw new IllegalArgumentException("checkpoint interval must be >= 1 step, got " + checkpointEvery);
     }
 
+    /**
+     * The paper's settings: projector only, lr 1e-5, lambda1 0.3, lambda2 0.2, one pass over D-, the LLaVA-1.5
+     * template and the formation prompt.
+     */
     public static TrainerSettings paper() {
         return new TrainerSettings(0.3, 0.2, 1e-5, 0.05, TrainableSet.PROJECTOR, Ablation.FULL, false, false,
                 15.0, 1, 3, 4.0, 100, 0, 0, org.efuf4j.efuf.pipeline.Captioner.FORMATION_PROMPT,
                 org.efuf4j.efuf.pipeline.Captioner.LLAVA_TEMPLATE);
     }
 
-    public TrainerSettings with(double lr, TrainableSet trainable, Ablation ablation, int checkpointEvery, long maxSteps) {
-        return new TrainerSettings(lambda1, lambda2, lr, weightDecay, trainable, ablation, sampleWeights, implementationSchedules,
-                negativeCap, epochs, maxNegativePasses, divergenceFactor, checkpointEvery, maxSteps, seed, prompt, template);
+    /** A builder starting from these settings: presets are changed by name, never by position. */
+    public Builder toBuilder() { return new Builder(this); }
+
+    /** Named changes to a preset; {@link #build()} checks the result as the constructor does. */
+    public static final class Builder {
+        private double lambda1, lambda2, lr, weightDecay, negativeCap, divergenceFactor;
+        private TrainableSet trainable;
+        private Ablation ablation;
+        private boolean sampleWeights, implementationSchedules;
+        private int epochs, maxNegativePasses, checkpointEvery;
+        private long maxSteps, seed;
+        private String prompt, template;
+
+        private Builder(TrainerSettings s) {
+            lambda1 = s.lambda1; lambda2 = s.lambda2; lr = s.lr; weightDecay = s.weightDecay; trainable = s.trainable; ablation = s.ablation;
+            sampleWeights = s.sampleWeights; implementationSchedules = s.implementationSchedules; negativeCap = s.negativeCap; epochs = s.epochs;
+            maxNegativePasses = s.maxNegativePasses; divergenceFactor = s.divergenceFactor; checkpointEvery = s.checkpointEvery;
+            maxSteps = s.maxSteps; seed = s.seed; prompt = s.prompt; template = s.template;
+        }
+
+        public Builder lambda1(double v) { lambda1 = v; return this; }
+        public Builder lambda2(double v) { lambda2 = v; return this; }
+        public Builder lr(double v) { lr = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder trainable(TrainableSet v) { trainable = v; return this; }
+        public Builder ablation(Ablation v) { ablation = v; return this; }
+        public Builder sampleWeights(boolean v) { sampleWeights = v; return this; }
+        public Builder implementationSchedules(boolean v) { implementationSchedules = v; return this; }
+        public Builder negativeCap(double v) { negativeCap = v; return this; }
+        public Builder epochs(int v) { epochs = v; return this; }
+        public Builder maxNegativePasses(int v) { maxNegativePasses = v; return this; }
+        public Builder divergenceFactor(double v) { divergenceFactor = v; return this; }
+        public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+        public Builder maxSteps(long v) { maxSteps = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder prompt(String v) { prompt = v; return this; }
+        public Builder template(String v) { template = v; return this; }
+
+        public TrainerSettings build() {
+            return new TrainerSettings(lambda1, lambda2, lr, weightDecay, trainable, ablation, sampleWeights, implementationSchedules,
+                    negativeCap, epochs, maxNegativePasses, divergenceFactor, checkpointEvery, maxSteps, seed, prompt, template);
+        }
     }
 
     /** lambda1 at a point of training ({@code progress} 0 at the first step, 1 at the last). */

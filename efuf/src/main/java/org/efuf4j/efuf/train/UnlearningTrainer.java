@@ -53,21 +53,35 @@ public final class UnlearningTrainer {
     /** Steps whose negative loss defines the starting level the divergence guard compares with. */
     static final int GUARD_WARMUP = 5;
 
-    /** @param stoppedEarly true when {@code maxSteps} ended the run before the epoch(s) finished */
-    public record Result(long steps, long totalSteps, boolean stoppedEarly, Path model, int resumedFromStep) {}
+    /**
+     * @param stoppedEarly  true when {@code maxSteps} ended the run before the epoch(s) finished
+     * @param stoppedModel  with a {@link ValidationStopping}: the model at the chosen step (null otherwise)
+     * @param stoppedAtStep the chosen step (0: the starting model), -1 without validation
+     */
+    public record Result(long steps, long totalSteps, boolean stoppedEarly, Path model, int resumedFromStep, Path stoppedModel, long stoppedAtStep) {}
+
+    public static final String STOPPED_MODEL_DIR = "model-stopped", VALIDATION_LOG = "validation.jsonl";
 
     private final TrainerSettings settings;
     private final Path baseModel, dataDir, runDir;
     private final ImageFolder images;
     private final Device device;
+    private final ValidationStopping stopping;
 
     public UnlearningTrainer(TrainerSettings settings, Path baseModel, Path dataDir, ImageFolder images, Path runDir, Device device) {
+        this(settings, baseModel, dataDir, images, runDir, device, null);
+    }
+
+    /** @param stopping null for the paper's schedule alone; else the run also keeps the validation-chosen weights */
+    public UnlearningTrainer(TrainerSettings settings, Path baseModel, Path dataDir, ImageFolder images, Path runDir, Device device,
+                             ValidationStopping stopping) {
         this.settings = settings;
         this.baseModel = baseModel;
         this.dataDir = dataDir;
         this.images = images;
         this.runDir = runDir;
         this.device = device;
+        this.stopping = stopping;
     }
 
     private List<UnlearningSample> load(String kind, boolean needed) {
@@ -77,25 +91,37 @@ public final class UnlearningTrainer {
             return List.of();
         }
         List<UnlearningSample> s = DatasetFiles.read(f);
-        if (needed && s.isEmpty()) throw new IllegalArgumentException(f + " is empty: the " + settings.ablation() + " ablation needs " + kind
+        if (needed && s.isEmpty()) throw new IllegalArgumentException(f + " is empty: the " + settings.ablation().word + " ablation needs " + kind
                 + " samples (loosen the thresholds or give more images)");
         return s;
     }
 
+    /** The three sets a run draws from; a set the ablation does not use is empty. */
+    private record Sets(List<UnlearningSample> positives, List<UnlearningSample> negatives, List<UnlearningSample> sentences) {
+        List<UnlearningSample> of(String kind) {
+            return switch (kind) {
+                case "negative" -> negatives;
+                case "sentence" -> sentences;
+                default -> positives;
+            };
+        }
+    }
+
+    /** One step's losses as logged: the total and each term's L_ft (NaN when the ablation leaves it out). */
+    private record StepLosses(double loss, Term positive, Term negative, Term sentence, double lambda1, boolean negativeCapped) {}
+
     public Result train() {
         Ablation ab = settings.ablation();
         checkGranularity(ab);
-        List<UnlearningSample> pos = ab.positives ? load("positive", true) : List.of();
-        List<UnlearningSample> neg = ab.negatives ? load("negative", true) : List.of();
-        List<UnlearningSample> sent = ab.sentences ? load("sentence", true) : List.of();
-        List<UnlearningSample> driver = ab.negatives ? neg : sent;
-        long totalSteps = (long) settings.epochs() * driver.size();
+        Sets sets = new Sets(ab.positives ? load("positive", true) : List.of(), ab.negatives ? load("negative", true) : List.of(),
+                ab.sentences ? load("sentence", true) : List.of());
+        long totalSteps = (long) settings.epochs() * sets.of(ab.driver()).size();
         double[] t0t1 = thresholds();
 
         Path model = runDir.resolve(MODEL_DIR);
         if (Files.isRegularFile(runDir.resolve(FINISHED))) {
             LOG.log(System.Logger.Level.INFO, "{0} already finished; nothing to do", runDir);
-            return new Result(totalSteps, totalSteps, false, model, (int) totalSteps);
+            return finishedResult(totalSteps, model);
         }
         Captioner captioner = Captioner.load(baseModel, device, settings.template());
         LlavaForConditionalGeneration llava = captioner.model();
@@ -108,68 +134,151 @@ public final class UnlearningTrainer {
         Path checkpoints = runDir.resolve("checkpoints");
         Path latest = latestCheckpoint(checkpoints);
         Guard guard = new Guard();
+        Validation validation = stopping == null ? null : new Validation();
         int resumed = 0;
         if (latest != null) {
-            resumed = restore(latest, trainable, opt, guard);
+            resumed = restore(latest, trainable, opt, guard, validation);
             LOG.log(System.Logger.Level.INFO, "resuming {0} from step {1}", runDir, resumed);
         }
-        truncateLossLog(resumed);
+        truncateLog(LOSS_LOG, resumed);
+        if (validation != null) {
+            truncateLog(VALIDATION_LOG, resumed == 0 ? -1 : resumed); // a fresh run measures its start again
+            validation.points.clear();
+            validation.points.addAll(readPoints());
+            if (resumed == 0) validation.observe(captioner, 0, trainable);
+        }
         long end = settings.maxSteps() > 0 ? Math.min(totalSteps, settings.maxSteps()) : totalSteps;
         String chat = captioner.chatText(settings.prompt());
         long step = resumed;
         try (JsonlWriter log = JsonlWriter.append(runDir.resolve(LOSS_LOG)); Progress bar = new Progress("unlearn", totalSteps, resumed)) {
             for (; step < end; step++) {
                 double progress = totalSteps <= 1 ? 0 : (double) step / (totalSteps - 1);
-                double lambda1 = settings.lambda1At(progress), posWeight = settings.positiveWeightAt(progress);
-                opt.zeroGrad();
-                Term p = ab.positives ? term(captioner, chat, pick(pos, step, 1), false, t0t1) : null;
-                Term n = ab.negatives ? term(captioner, chat, pick(neg, step, 0), false, t0t1) : null;
-                Term s = ab.sentences ? term(captioner, chat, pick(sent, step, ab.negatives ? 2 : 0), true, t0t1) : null;
-                boolean capped = n != null && n.value > settings.negativeCap();
-                Variable loss = UnlearningLoss.combine(p == null ? null : p.weighted.scale((float) posWeight),
-                        n == null || capped ? null : n.weighted, s == null ? null : s.weighted, lambda1, settings.lambda2());
-                double value = loss.value().toFloatArray()[0];
-                if (!Double.isFinite(value))
-                    throw new TrainingDivergedException("loss is " + value + " at step " + (step + 1) + " (L_pos=" + val(p) + ", L_neg=" + val(n) + ", L_sent=" + val(s)
-                            + ", images " + img(p) + " / " + img(n) + " / " + img(s) + "): the model's weights or the learning rate are broken; lower --lr"
-                            + " or resume from the last checkpoint in " + checkpoints);
-                loss.backward();
-                opt.step();
+                StepLosses l = step(captioner, chat, sets, step, progress, opt, t0t1, checkpoints);
                 ObjectNode line = Json.MAPPER.createObjectNode();
                 line.put("step", step + 1);
-                line.put("loss", value);
-                putOrNull(line, "l_pos", val(p));
-                putOrNull(line, "l_neg", val(n));
-                putOrNull(line, "l_sent", val(s));
-                line.put("lambda1", lambda1);
-                line.put("negative_capped", capped);
+                line.put("loss", l.loss());
+                putOrNull(line, "l_pos", val(l.positive()));
+                putOrNull(line, "l_neg", val(l.negative()));
+                putOrNull(line, "l_sent", val(l.sentence()));
+                line.put("lambda1", l.lambda1());
+                line.put("negative_capped", l.negativeCapped());
                 log.write(line);
                 bar.step();
-                if (n != null) {
-                    String why = guard.observe(n.value, step + 1, settings.divergenceFactor());
+                if (l.negative() != null) {
+                    String why = guard.observe(l.negative().value, step + 1, settings.divergenceFactor());
                     if (why != null) {
-                        save(checkpoints, step + 1, trainable, opt, guard);
+                        save(checkpoints, step + 1, trainable, opt, guard, validation);
                         throw new TrainingDivergedException(why + "; lower --lambda1 (now " + settings.lambda1() + ") or --lr (now " + settings.lr()
                                 + "), or tighten --negative-cap (now " + settings.negativeCap() + "). Checkpoint saved at step " + (step + 1));
                     }
                 }
-                if ((step + 1) % settings.checkpointEvery() == 0 && step + 1 < end) save(checkpoints, step + 1, trainable, opt, guard);
+                if (validation != null && stopping.due(step + 1, totalSteps)) validation.observe(captioner, step + 1, trainable);
+                if ((step + 1) % settings.checkpointEvery() == 0 && step + 1 < end) save(checkpoints, step + 1, trainable, opt, guard, validation);
             }
         }
         plotLosses();
         if (step < totalSteps) {
-            save(checkpoints, step, trainable, opt, guard);
-            return new Result(step, totalSteps, true, null, resumed);
+            save(checkpoints, step, trainable, opt, guard, validation);
+            return new Result(step, totalSteps, true, null, resumed, null, -1);
         }
+        saveModel(llava, model);
+        Path stoppedModel = null;
+        long stoppedAt = -1;
+        if (validation != null) {
+            plotValidation();
+            stoppedAt = validation.points.get(ValidationStopping.choose(validation.points, stopping.recallLimit())).step();
+            if (validation.bestStep != stoppedAt)
+                throw new IllegalStateException("the kept weights are of step " + validation.bestStep + " but the validation log chooses step " + stoppedAt);
+            trainable.forEach((k, p) -> p.setValue(validation.best.get(k).to(p.value().device())));
+            stoppedModel = runDir.resolve(STOPPED_MODEL_DIR);
+            saveModel(llava, stoppedModel);
+        }
+        AtomicFiles.writeString(runDir.resolve(FINISHED), "{\"steps\": " + step + (stoppedAt >= 0 ? ", \"stopped_at_step\": " + stoppedAt : "") + "}\n");
+        return new Result(step, totalSteps, false, model, resumed, stoppedModel, stoppedAt);
+    }
+
+    /**
+     * One EFUF update, the paper's equation: {@code L = L_pos + lambda1 L_neg + lambda2 L_sent} with
+     * {@code L_neg = -L_ft} of a hallucinated clause (gradient ascent), each term the mean cross-entropy over its
+     * target tokens on one sample of D+, D- and Ds; the terms the ablation leaves out count zero. A negative whose
+     * L_ft already exceeds the cap adds no ascent. Then one AdamW step on the trainable set.
+     */
+    private StepLosses step(Captioner captioner, String chat, Sets sets, long step, double progress, AdamW opt, double[] t0t1, Path checkpoints) {
+        Ablation ab = settings.ablation();
+        double lambda1 = settings.lambda1At(progress), posWeight = settings.positiveWeightAt(progress);
+        opt.zeroGrad();
+        Term pos = ab.positives ? term(captioner, chat, pick(sets.positives(), step, 1), false, t0t1) : null;
+        Term neg = ab.negatives ? term(captioner, chat, pick(sets.negatives(), step, 0), false, t0t1) : null;
+        Term sent = ab.sentences ? term(captioner, chat, pick(sets.sentences(), step, ab.negatives ? 2 : 0), true, t0t1) : null;
+        boolean capped = neg != null && neg.value > settings.negativeCap();
+        Variable loss = UnlearningLoss.combine(pos == null ? null : pos.weighted.scale((float) posWeight),
+                neg == null || capped ? null : neg.weighted, sent == null ? null : sent.weighted, lambda1, settings.lambda2());
+        double value = loss.value().toFloatArray()[0];
+        if (!Double.isFinite(value))
+            throw new TrainingDivergedException("loss is " + value + " at step " + (step + 1) + " (L_pos=" + val(pos) + ", L_neg=" + val(neg) + ", L_sent=" + val(sent)
+                    + ", images " + img(pos) + " / " + img(neg) + " / " + img(sent) + "): the model's weights or the learning rate are broken; lower --lr"
+                    + " or resume from the last checkpoint in " + checkpoints);
+        loss.backward();
+        opt.step();
+        return new StepLosses(value, pos, neg, sent, lambda1, capped);
+    }
+
+    private Result finishedResult(long totalSteps, Path model) {
+        long stoppedAt = -1;
+        Path stopped = runDir.resolve(STOPPED_MODEL_DIR);
         try {
-            Files.createDirectories(model);
+            stoppedAt = Json.MAPPER.readTree(runDir.resolve(FINISHED).toFile()).path("stopped_at_step").asLong(-1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + runDir.resolve(FINISHED) + ": " + e.getMessage(), e);
+        }
+        return new Result(totalSteps, totalSteps, false, model, (int) totalSteps, stoppedAt >= 0 ? stopped : null, stoppedAt);
+    }
+
+    private void saveModel(LlavaForConditionalGeneration llava, Path dir) {
+        try {
+            Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        PretrainedModels.save(llava, model);
-        ModelDirectory.copySideFiles(baseModel, model);
-        AtomicFiles.writeString(runDir.resolve(FINISHED), "{\"steps\": " + step + "}\n");
-        return new Result(step, totalSteps, false, model, resumed);
+        PretrainedModels.save(llava, dir);
+        ModelDirectory.copySideFiles(baseModel, dir);
+    }
+
+    /** The validation measurements so far and the weights of the best one (what the stopped model will be). */
+    private final class Validation {
+        final List<ValidationStopping.Point> points = new ArrayList<>();
+        Map<String, Tensor> best;
+        long bestStep = -1;
+
+        void observe(Captioner captioner, long step, Map<String, Parameter> trainable) {
+            ValidationStopping.Point p = stopping.probe().measure(captioner, step);
+            points.add(p);
+            ObjectNode line = Json.MAPPER.createObjectNode();
+            line.put("step", p.step());
+            line.put("chair_s", p.chairS());
+            line.put("chair_i", p.chairI());
+            line.put("recall", p.recall());
+            try (JsonlWriter w = JsonlWriter.append(runDir.resolve(VALIDATION_LOG))) {
+                w.write(line);
+            }
+            if (points.get(ValidationStopping.choose(points, stopping.recallLimit())) == p) {
+                best = new LinkedHashMap<>();
+                // a copy: AdamW updates the parameters' storage in place
+                trainable.forEach((k, t) -> best.put(k, Tensor.of(t.value().toFloatArray(), t.value().shape())));
+                bestStep = step;
+            }
+            LOG.log(System.Logger.Level.INFO, "validation at step {0}: CHAIR_s {1}, CHAIR_i {2}, recall {3}; keeping step {4}",
+                    step, p.chairS(), p.chairI(), p.recall(), bestStep);
+        }
+    }
+
+    private List<ValidationStopping.Point> readPoints() {
+        Path f = runDir.resolve(VALIDATION_LOG);
+        List<ValidationStopping.Point> out = new ArrayList<>();
+        if (!Files.exists(f)) return out;
+        for (JsonNode n : JsonlReader.readTree(f).records())
+            out.add(new ValidationStopping.Point(n.path("step").asLong(), n.path("chair_s").asDouble(), n.path("chair_i").asDouble(), n.path("recall").asDouble()));
+        return out;
     }
 
     private void checkGranularity(Ablation ab) {
@@ -273,7 +382,7 @@ public final class UnlearningTrainer {
     private static long stepOf(Path p) { return Long.parseLong(p.getFileName().toString().substring("step-".length())); }
 
     /** Written to a temporary directory and renamed, so a crash mid-save leaves the previous checkpoint intact. */
-    private void save(Path dir, long step, Map<String, Parameter> trainable, AdamW opt, Guard guard) {
+    private void save(Path dir, long step, Map<String, Parameter> trainable, AdamW opt, Guard guard, Validation validation) {
         try {
             Files.createDirectories(dir);
             Path tmp = dir.resolve(".tmp-step-" + step);
@@ -288,6 +397,10 @@ public final class UnlearningTrainer {
             state.put("guard_start", guard.start);
             state.put("guard_running", guard.running);
             state.put("guard_seen", guard.seen);
+            if (validation != null && validation.best != null) {
+                SafetensorsWriter.write(tmp.resolve("validation-best.safetensors"), validation.best);
+                state.put("validation_best_step", validation.bestStep);
+            }
             Files.writeString(tmp.resolve("state.json"), state.toString());
             Path target = dir.resolve("step-" + step);
             if (Files.exists(target)) deleteTree(target);
@@ -301,7 +414,7 @@ public final class UnlearningTrainer {
         }
     }
 
-    private int restore(Path checkpoint, Map<String, Parameter> trainable, AdamW opt, Guard guard) {
+    private int restore(Path checkpoint, Map<String, Parameter> trainable, AdamW opt, Guard guard, Validation validation) {
         Path weights = checkpoint.resolve("trainable.safetensors");
         Map<String, Tensor> saved = SafetensorsFile.open(weights).tensors();
         if (!saved.keySet().equals(trainable.keySet()))
@@ -317,15 +430,21 @@ public final class UnlearningTrainer {
             guard.start = state.path("guard_start").asDouble();
             guard.running = state.path("guard_running").asDouble();
             guard.seen = state.path("guard_seen").asInt();
+            if (validation != null && state.has("validation_best_step")) {
+                validation.bestStep = state.path("validation_best_step").asLong();
+                validation.best = new LinkedHashMap<>();
+                SafetensorsFile.open(checkpoint.resolve("validation-best.safetensors")).tensors()
+                        .forEach((k, t) -> validation.best.put(k, Tensor.of(t.toFloatArray(), t.shape())));
+            }
             return state.path("step").asInt();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + checkpoint.resolve("state.json") + ": " + e.getMessage(), e);
         }
     }
 
-    /** Keeps the loss lines of steps up to the checkpoint; later ones were lost with the crash and are redone. */
-    private void truncateLossLog(long step) {
-        Path f = runDir.resolve(LOSS_LOG);
+    /** Keeps a log's lines of steps up to the checkpoint; later ones were lost with the crash and are redone. */
+    private void truncateLog(String name, long step) {
+        Path f = runDir.resolve(name);
         if (!Files.exists(f)) return;
         StringBuilder keep = new StringBuilder();
         for (JsonNode n : JsonlReader.readTree(f).records()) if (n.path("step").asLong() <= step) keep.append(n).append('\n');
@@ -348,6 +467,21 @@ public final class UnlearningTrainer {
             }
         }
         Figures.installed().curves("EFUF unlearning losses", steps, series, runDir.resolve("loss.png"));
+    }
+
+    private void plotValidation() {
+        List<ValidationStopping.Point> points = readPoints();
+        long[] steps = new long[points.size()];
+        Map<String, double[]> series = new LinkedHashMap<>();
+        for (String k : List.of("CHAIR_s", "CHAIR_i", "recall")) series.put(k, new double[points.size()]);
+        for (int i = 0; i < points.size(); i++) {
+            ValidationStopping.Point p = points.get(i);
+            steps[i] = p.step();
+            series.get("CHAIR_s")[i] = p.chairS();
+            series.get("CHAIR_i")[i] = p.chairI();
+            series.get("recall")[i] = p.recall();
+        }
+        Figures.installed().curves("CHAIR and recall on the validation images", steps, series, runDir.resolve("validation.png"));
     }
 
     private static void deleteTree(Path p) throws IOException {

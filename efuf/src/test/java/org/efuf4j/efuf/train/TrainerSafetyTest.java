@@ -33,7 +33,7 @@ class TrainerSafetyTest {
         TrainerSettings p = TrainerSettings.paper();
         assertEquals(0.3, p.lambda1At(0.9), 0);
         assertEquals(1.0, p.positiveWeightAt(0.9), 0);
-        TrainerSettings s = new TrainerSettings(0.3, 0.2, 1e-5, 0.05, TrainableSet.PROJECTOR, Ablation.FULL, false, true, 15, 1, 3, 4, 10, 0, 0, "p", "USER: <image>\n{prompt} ASSISTANT:");
+        TrainerSettings s = p.toBuilder().implementationSchedules(true).build();
         assertEquals(0.3, s.lambda1At(0.4), 1e-12, "held for the first 40%");
         assertEquals(0.15, s.lambda1At(0.7), 1e-12, "halfway down the linear decay");
         assertEquals(0.0, s.lambda1At(1.0), 1e-12);
@@ -42,12 +42,24 @@ class TrainerSafetyTest {
     }
 
     @Test
+    void everyAblationHasOneSpellingPerPlaceAndTheWordsRoundTrip() {
+        java.util.Set<String> words = new java.util.HashSet<>(), keys = new java.util.HashSet<>(), labels = new java.util.HashSet<>();
+        for (Ablation a : Ablation.values()) {
+            assertEquals(a, Ablation.ofWord(a.word));
+            assertTrue(words.add(a.word) && keys.add(a.key) && labels.add(a.label), a + " shares a name");
+            assertTrue(a.positives || a.negatives || a.sentences, a + " trains some term");
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> Ablation.ofWord("ful"));
+        assertTrue(e.getMessage().contains("full, no-sentence") && e.getMessage().contains("got ful"), e.getMessage());
+        assertEquals("negative", Ablation.ASCENT_ONLY.driver());
+        assertEquals("sentence", Ablation.NO_ASCENT.driver());
+    }
+
+    @Test
     void settingsRejectUnboundedAscent() {
         TrainerSettings p = TrainerSettings.paper();
-        var e = assertThrows(IllegalArgumentException.class, () -> new TrainerSettings(0.3, 0.2, 1e-5, 0.05, TrainableSet.PROJECTOR, Ablation.FULL,
-                false, false, 15, 4, 3, 4, 10, 0, 0, p.prompt(), p.template()));
+        var e = assertThrows(IllegalArgumentException.class, () -> p.toBuilder().epochs(4).build());
         assertTrue(e.getMessage().contains("passes over D-"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new TrainerSettings(0.3, 0.2, 1e-5, 0.05, TrainableSet.PROJECTOR, Ablation.FULL,
-                false, false, 0, 1, 3, 4, 10, 0, 0, p.prompt(), p.template()));
+        assertThrows(IllegalArgumentException.class, () -> p.toBuilder().negativeCap(0).build());
     }
 }

@@ -348,8 +348,9 @@ public final class Demo {
 
     /** Null when the variant could not be trained; the reason is in {@code node.status}. */
     private Path unlearn(Path base, Path dataset, Path images, Path runDir, Ablation ablation, int seed, ObjectNode node) {
-        TrainerSettings ts = new TrainerSettings(settings.lambda1(), settings.lambda2(), settings.lr(), 0.05, settings.trainable(), ablation,
-                false, false, settings.negativeCap(), 1, 3, 4.0, 1_000_000, 0, seed, World.CAPTION_PROMPT, Captioner.LLAVA_TEMPLATE);
+        TrainerSettings ts = TrainerSettings.paper().toBuilder().lambda1(settings.lambda1()).lambda2(settings.lambda2()).lr(settings.lr())
+                .trainable(settings.trainable()).ablation(ablation).negativeCap(settings.negativeCap()).checkpointEvery(1_000_000).seed(seed)
+                .prompt(World.CAPTION_PROMPT).build();
         try {
             UnlearningTrainer.Result r = new UnlearningTrainer(ts, base, dataset, new ImageFolder(images), runDir, device).train();
             node.put("status", "trained");

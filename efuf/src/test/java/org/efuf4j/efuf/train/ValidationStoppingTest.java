@@ -1,0 +1,55 @@
+package org.efuf4j.efuf.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.efuf4j.efuf.train.ValidationStopping.Point;
+import org.junit.jupiter.api.Test;
+
+/** The stopping rule of the validation-stopped schedule on hand-made validation curves. */
+class ValidationStoppingTest {
+    private static Point p(long step, double chairS, double chairI, double recall) { return new Point(step, chairS, chairI, recall); }
+
+    @Test
+    void choosesTheLowestChairWhoseRecallStaysWithinTheLimit() {
+        // the prototype's shape: CHAIR falls, then recall collapses as unlearning overshoots
+        List<Point> curve = List.of(p(0, 0.60, 0.16, 0.97), p(20, 0.40, 0.10, 0.965), p(40, 0.19, 0.06, 0.955),
+                p(60, 0.05, 0.02, 0.90), p(80, 0.02, 0.01, 0.82));
+        assertEquals(2, ValidationStopping.choose(curve, 0.03), "step 60 lowers CHAIR more but loses 7 points of recall");
+        assertEquals(4, ValidationStopping.choose(curve, 0.20), "a loose limit lets the run go to the end");
+        assertEquals(1, ValidationStopping.choose(curve, 0.005 + 1e-9), "recall 0.965 is within half a point of 0.97");
+    }
+
+    @Test
+    void theStartingModelWinsWhenUnlearningOnlyHurts() {
+        List<Point> worse = List.of(p(0, 0.30, 0.10, 0.80), p(10, 0.35, 0.12, 0.80), p(20, 0.10, 0.05, 0.60));
+        assertEquals(0, ValidationStopping.choose(worse, 0.03));
+    }
+
+    @Test
+    void tiesGoToTheLowerChairIThenTheEarlierStep() {
+        List<Point> tied = List.of(p(0, 0.5, 0.2, 0.9), p(5, 0.3, 0.10, 0.9), p(10, 0.3, 0.08, 0.9), p(15, 0.3, 0.08, 0.9));
+        assertEquals(2, ValidationStopping.choose(tied, 0.03));
+    }
+
+    @Test
+    void dueEveryIntervalAndAtTheEnd() {
+        ValidationStopping v = new ValidationStopping((c, s) -> null, 4, 0.03);
+        assertTrue(v.due(4, 10));
+        assertTrue(v.due(8, 10));
+        assertTrue(v.due(10, 10), "the last step is always measured");
+        assertFalse(v.due(5, 10));
+    }
+
+    @Test
+    void badSettingsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> ValidationStopping.choose(List.of(), 0.03));
+        var e = assertThrows(IllegalArgumentException.class, () -> new ValidationStopping((c, s) -> null, 0, 0.03));
+        assertTrue(e.getMessage().contains("validation interval"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ValidationStopping((c, s) -> null, 5, -0.1));
+    }
+}
