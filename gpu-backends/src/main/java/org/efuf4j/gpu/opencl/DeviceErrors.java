@@ -47,14 +47,16 @@ final class DeviceErrors {
 
     /** Reads every flag (the queue is already drained by the transfer that calls this) and throws for a raised one. */
     void throwIfRaised(Device device) {
-        for (Kind k : Kind.values()) {
-            // read into native memory: a Java array handed to the driver is only guaranteed to see the result when the
-            // JVM pins it in place (with -Xcheck:jni it gets a copy, and a raised flag read as 0)
-            java.nio.IntBuffer v = java.nio.ByteBuffer.allocateDirect(Sizeof.cl_int).order(java.nio.ByteOrder.nativeOrder()).asIntBuffer();
-            clEnqueueReadBuffer(rt.queue, flags.get(k), CL_TRUE, 0, Sizeof.cl_int, Pointer.to(v), 0, null, null);
-            if (v.get(0) != 0) {
-                reset(k);
-                throw new IndexOutOfBoundsException("on " + device + ": " + k.message + " since the last transfer to the host");
+        synchronized (rt) {
+            for (Kind k : Kind.values()) {
+                // read into native memory: a Java array handed to the driver is only guaranteed to see the result when the
+                // JVM pins it in place (with -Xcheck:jni it gets a copy, and a raised flag read as 0)
+                java.nio.IntBuffer v = java.nio.ByteBuffer.allocateDirect(Sizeof.cl_int).order(java.nio.ByteOrder.nativeOrder()).asIntBuffer();
+                clEnqueueReadBuffer(rt.queue, flags.get(k), CL_TRUE, 0, Sizeof.cl_int, Pointer.to(v), 0, null, null);
+                if (v.get(0) != 0) {
+                    reset(k);
+                    throw new IndexOutOfBoundsException("on " + device + ": " + k.message + " since the last transfer to the host");
+                }
             }
         }
     }

@@ -9,6 +9,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import org.efuf4j.tensor.BinaryOp;
@@ -27,11 +29,20 @@ import org.jocl.cl_program;
 /**
  * One selected OpenCL device: its context, in-order queue, the per-process program cache (kernels
  * compiled at run time from the {@code .cl} resources with per-device parameters) and a caching buffer
- * allocator. Not thread-safe: the backend serialises calls.
+ * allocator.
+ *
+ * <p>Thread safety, the one rule of the backend: every command reaches the queue through this class while holding its
+ * monitor: a kernel's arguments are set and the kernel enqueued in one step ({@link Launch#run}), and so are fills,
+ * transfers and error-flag reads. A {@code cl_kernel} keeps the arguments last set on it until it is enqueued, so two
+ * threads setting arguments on the same kernel would launch each other's; under the monitor they cannot. The kernel
+ * families above hold no state of their own, and the buffer pool has its own lock (its Cleaner returns buffers from
+ * another thread). The queue is in order, so a thread's commands run in the order it issued them.
  */
 final class OpenClRuntime {
     private static final Cleaner CLEANER = Cleaner.create();
-    private static final String[] SOURCES = {"common.cl", "layout.cl", "matmul.cl", "elementwise.cl", "reduce.cl", "attention.cl", "backward.cl"};
+    /** One file per operation family, forward and backward together; later files use helpers of earlier ones. */
+    private static final String[] SOURCES = {"common.cl", "layout.cl", "matmul.cl", "elementwise.cl", "reduce.cl", "norms.cl",
+            "cross_entropy.cl", "attention.cl", "embedding.cl", "optim.cl"};
 
     final OpenClDevice device;
     final cl_context context;
@@ -93,38 +104,42 @@ final class OpenClRuntime {
         return new String(buf, StandardCharsets.UTF_8).trim();
     }
 
-    /** Starts a kernel launch; arguments are appended in declaration order. */
-    Launch kernel(String name) {
-        cl_kernel k = kernels.computeIfAbsent(name, n -> clCreateKernel(program, n, null));
-        return new Launch(name, k);
-    }
+    /** Starts a kernel launch; arguments are appended in declaration order and handed to the kernel by {@link Launch#run}. */
+    Launch kernel(String name) { return new Launch(name); }
 
     final class Launch {
         private final String name;
-        private final cl_kernel kernel;
-        private int index;
+        private final List<Long> sizes = new ArrayList<>();
+        private final List<Pointer> values = new ArrayList<>();
 
-        Launch(String name, cl_kernel kernel) {
-            this.name = name;
-            this.kernel = kernel;
+        Launch(String name) { this.name = name; }
+
+        private Launch arg(long size, Pointer value) {
+            sizes.add(size);
+            values.add(value);
+            return this;
         }
 
-        Launch i(int v) { clSetKernelArg(kernel, index++, Sizeof.cl_int, Pointer.to(new int[] {v})); return this; }
-        Launch l(long v) { clSetKernelArg(kernel, index++, Sizeof.cl_long, Pointer.to(new long[] {v})); return this; }
-        Launch f(float v) { clSetKernelArg(kernel, index++, Sizeof.cl_float, Pointer.to(new float[] {v})); return this; }
-        Launch mem(cl_mem m) { clSetKernelArg(kernel, index++, Sizeof.cl_mem, Pointer.to(m)); return this; }
-        Launch i8(int[] v) { clSetKernelArg(kernel, index++, Sizeof.cl_int * 8L, Pointer.to(v)); return this; }
-        Launch l8(long[] v) { clSetKernelArg(kernel, index++, Sizeof.cl_long * 8L, Pointer.to(v)); return this; }
+        Launch i(int v) { return arg(Sizeof.cl_int, Pointer.to(new int[] {v})); }
+        Launch l(long v) { return arg(Sizeof.cl_long, Pointer.to(new long[] {v})); }
+        Launch f(float v) { return arg(Sizeof.cl_float, Pointer.to(new float[] {v})); }
+        Launch mem(cl_mem m) { return arg(Sizeof.cl_mem, Pointer.to(m)); }
+        Launch i8(int[] v) { return arg(Sizeof.cl_int * 8L, Pointer.to(v)); }
+        Launch l8(long[] v) { return arg(Sizeof.cl_long * 8L, Pointer.to(v)); }
 
-        /** Enqueues over {@code global} work-items (rounded up to the local size), local size optional. */
+        /** Sets the arguments and enqueues over {@code global} work-items (rounded up to the local size), local size optional. */
         void run(long[] global, long[] local) {
             long[] g = global.clone();
             if (local != null) for (int d = 0; d < g.length; d++) g[d] = (g[d] + local[d] - 1) / local[d] * local[d];
             for (long x : g) if (x == 0) return;
-            try {
-                clEnqueueNDRangeKernel(queue, kernel, g.length, null, g, local, 0, null, null);
-            } catch (CLException e) {
-                throw new OpenClException("kernel " + name + " failed to launch on " + device.name() + ": " + e.getMessage(), e);
+            synchronized (OpenClRuntime.this) {
+                cl_kernel k = kernels.computeIfAbsent(name, n -> clCreateKernel(program, n, null));
+                for (int a = 0; a < sizes.size(); a++) clSetKernelArg(k, a, sizes.get(a), values.get(a));
+                try {
+                    clEnqueueNDRangeKernel(queue, k, g.length, null, g, local, 0, null, null);
+                } catch (CLException e) {
+                    throw new OpenClException("kernel " + name + " failed to launch on " + device.name() + ": " + e.getMessage(), e);
+                }
             }
         }
     }
@@ -152,14 +167,14 @@ final class OpenClRuntime {
         return m;
     }
 
-    void fillZero(cl_mem m, long bytes) {
+    synchronized void fillZero(cl_mem m, long bytes) {
         clEnqueueFillBuffer(queue, m, Pointer.to(new byte[] {0}), 1, 0, bytes, 0, null, null);
     }
 
     private static final long CHUNK = 1L << 26;
 
     /** Host segment to device buffer, in chunks through direct memory (heap segments cannot be handed to the driver). */
-    void write(cl_mem m, long deviceOffset, MemorySegment src) {
+    synchronized void write(cl_mem m, long deviceOffset, MemorySegment src) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment stage = src.isNative() ? null : arena.allocate(Math.min(CHUNK, Math.max(1, src.byteSize())), 64);
             for (long off = 0; off < src.byteSize(); off += CHUNK) {
@@ -174,7 +189,7 @@ final class OpenClRuntime {
         }
     }
 
-    void read(cl_mem m, long deviceOffset, MemorySegment dst) {
+    synchronized void read(cl_mem m, long deviceOffset, MemorySegment dst) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment stage = dst.isNative() ? null : arena.allocate(Math.min(CHUNK, Math.max(1, dst.byteSize())), 64);
             for (long off = 0; off < dst.byteSize(); off += CHUNK) {
@@ -186,7 +201,7 @@ final class OpenClRuntime {
         }
     }
 
-    void finish() { clFinish(queue); }
+    synchronized void finish() { clFinish(queue); }
 
     /** Size-bucketed free lists, so step-to-step training reuses the same buffers instead of reallocating. */
     private static final class BufferPool {

@@ -1,6 +1,8 @@
 // Shared helpers: element load/store for every storage dtype (compute is float), strided indexing.
 // dtype codes: 0 F32, 1 F16, 2 BF16, 3 I64, 4 I32, 5 U8/BOOL. OpenCL C 1.2 without cl_khr_fp16:
 // halves go through vload_half/vstore_half, bfloat16 through bit shifts.
+// Gradient kernels that would need float atomics (weight gradients, attention dk/dv, embedding scatter-add) are
+// organised so each work-item owns its output elements: deterministic, and OpenCL 1.2 has no float atomics.
 
 inline float ld(__global const uchar* p, int dt, long i) {
     switch (dt) {

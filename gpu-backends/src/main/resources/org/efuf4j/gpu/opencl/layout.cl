@@ -1,4 +1,4 @@
-// Strided copies with dtype conversion (contiguous, cast, copyInto, patches) and embedding gathers.
+// Strided copies with dtype conversion (contiguous, cast, copyInto, patches).
 
 __kernel void copy_strided(long n, int rank, int8 shape8,
                            __global const uchar* src, int sdt, long soff, long8 sstride8,
@@ -11,14 +11,4 @@ __kernel void copy_strided(long n, int rank, int8 shape8,
     long dof = doff + strided_offset(i, rank, shape, ds);
     if (integral) stl(dst, ddt, dof, ldl(src, sdt, so));
     else st(dst, ddt, dof, ld(src, sdt, so));
-}
-
-// out[r, :] = table[ids[r], :]; an out-of-range id writes NaN and raises *bad, reported at the next transfer to the host.
-__kernel void embedding(int rows, int dim, __global const uchar* table, int tdt, long toff, long trow, long tcol, int vocab,
-                        __global const uchar* ids, int idt, long ioff, __global float* out, __global int* bad) {
-    int c = get_global_id(0), r = get_global_id(1);
-    if (c >= dim || r >= rows) return;
-    long id = ldl(ids, idt, ioff + r);
-    if (id < 0 || id >= vocab) { out[(long) r * dim + c] = NAN; *bad = 1; return; }
-    out[(long) r * dim + c] = ld(table, tdt, toff + id * trow + c * tcol);
 }

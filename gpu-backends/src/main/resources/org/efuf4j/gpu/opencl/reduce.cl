@@ -82,35 +82,16 @@ __kernel void softmax_rows(int n, int log_out, __global const float* x, __global
     else { float iz = 1.0f / z; for (int i = t; i < n; i += WG) q[i] = exp(p[i] - m) * iz; }
 }
 
-// Mean (0 for RMSNorm) and 1/sqrt(variance + eps) of a row over a work-group: shared by forward and backward.
-inline float2 row_mean_rstd(__local float* s, __global const float* p, int n, int rms, float eps) {
-    int t = get_local_id(0);
-    float mean = 0.0f;
-    if (!rms) {
-        float acc = 0.0f;
-        for (int i = t; i < n; i += WG) acc += p[i];
-        mean = wg_sum(s, acc) / n;
-    }
-    float acc2 = 0.0f;
-    for (int i = t; i < n; i += WG) { float d = p[i] - mean; acc2 += d * d; }
-    return (float2) (mean, rsqrt(wg_sum(s, acc2) / n + eps));
-}
-
-// LayerNorm (rms == 0) or RMSNorm (rms != 0) of each row; weight/bias optional, any float dtype.
-__kernel void norm_rows(int n, int rms, float eps, __global const float* x,
-                        __global const uchar* w, int wdt, long woff, int has_w,
-                        __global const uchar* b, int bdt, long boff, int has_b, __global float* out) {
+// softmax (log_in == 0): dx = y (dy - sum(dy y)); log-softmax: dx = dy - exp(y) sum(dy). One work-group per row.
+__kernel void softmax_backward_rows(int n, int log_in, __global const float* y, __global const float* dy, __global float* dx) {
     __local float s[WG];
     long r = get_group_id(0);
     int t = get_local_id(0);
-    __global const float* p = x + r * n;
-    __global float* q = out + r * n;
-    float2 stats = row_mean_rstd(s, p, n, rms, eps);
-    float mean = stats.x, inv = stats.y;
-    for (int i = t; i < n; i += WG) {
-        float v = (p[i] - mean) * inv;
-        if (has_w) v *= ld(w, wdt, woff + i);
-        if (has_b) v += ld(b, bdt, boff + i);
-        q[i] = v;
-    }
+    __global const float* yr = y + r * n;
+    __global const float* gr = dy + r * n;
+    __global float* o = dx + r * n;
+    float acc = 0.0f;
+    for (int i = t; i < n; i += WG) acc += log_in ? gr[i] : gr[i] * yr[i];
+    float tot = wg_sum(s, acc);
+    for (int i = t; i < n; i += WG) o[i] = log_in ? gr[i] - exp(yr[i]) * tot : yr[i] * (gr[i] - tot);
 }

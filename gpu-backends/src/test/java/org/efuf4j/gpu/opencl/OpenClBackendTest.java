@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.efuf4j.tensor.AttentionMask;
 import org.efuf4j.tensor.Backend;
 import org.efuf4j.tensor.Backends;
@@ -146,5 +151,49 @@ class OpenClBackendTest {
             AttentionMask dm = mask.keyPadding() == null ? mask : new AttentionMask(mask.causal(), dev(keep), mask.queryOffset());
             close(Backends.cpu().attention(q, k, v, mask, 0.25f), cl.attention(dev(q), dev(k), dev(v), dm, 0.25f), 1e-5, "attention " + mask);
         }
+    }
+
+    /**
+     * Threads launch the same kernels with arguments of their own, interleaved: a kernel's arguments are state of the
+     * shared {@code cl_kernel} until it is enqueued, so without the runtime's discipline one thread's launch would run
+     * with another's buffers or sizes.
+     */
+    @Test
+    void callersOnSeveralThreadsGetTheirOwnResults() throws Exception {
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                done.add(pool.submit(() -> {
+                    SplittableRandom r = new SplittableRandom(100 + id);
+                    for (int round = 0; round < 4; round++) {
+                        int rows = 3 + id, cols = 5 + round;
+                        Tensor a = randomFrom(r, rows, cols), b = randomFrom(r, cols, 2 + id);
+                        // a chain of launches with no transfer between them keeps the threads' launches interleaving
+                        Tensor host = a, device = dev(a);
+                        for (int i = 0; i < 200; i++) {
+                            float scale = 1f - 0.001f * (id + 1), shift = 0.01f * id;
+                            host = Backends.cpu().affine(host, scale, shift);
+                            device = cl.affine(device, scale, shift);
+                        }
+                        close(host, device, 1e-5, "thread " + id + " affine chain");
+                        close(Backends.cpu().matmul(a, b), cl.matmul(dev(a), dev(b)), 1e-5, "thread " + id + " matmul");
+                        close(Backends.cpu().softmax(a), cl.softmax(dev(a)), 1e-5, "thread " + id + " softmax");
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) f.get();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Tensor randomFrom(SplittableRandom r, int... shape) {
+        float[] d = new float[(int) org.efuf4j.tensor.Shapes.numel(shape)];
+        for (int i = 0; i < d.length; i++) d[i] = (float) (r.nextDouble() * 2 - 1);
+        return Tensor.of(d, shape);
     }
 }
