@@ -14,14 +14,8 @@ import org.efuf4j.tensor.Tensor;
  * Rotary position embedding (its backward is the inverse rotation) and scaled-dot-product attention with online
  * softmax, forward and backward in two passes that recompute probabilities ({@code attention.cl}).
  */
-final class ClAttention {
-    private final ClMemory m;
-    private final OpenClRuntime rt;
-
-    ClAttention(ClMemory memory) {
-        this.m = memory;
-        this.rt = memory.rt;
-    }
+final class ClAttention extends ClFamily {
+    ClAttention(ClMemory memory) { super(memory); }
 
     Tensor rope(Tensor x, Tensor positions, float theta, boolean inverse) {
         m.own(x);

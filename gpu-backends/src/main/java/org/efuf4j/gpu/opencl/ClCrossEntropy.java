@@ -12,14 +12,8 @@ import org.efuf4j.tensor.Tensor;
  * Fused softmax cross-entropy per row, forward and backward ({@code cross_entropy.cl}); a target outside the
  * vocabulary raises a device flag reported at the next transfer to the host.
  */
-final class ClCrossEntropy {
-    private final ClMemory m;
-    private final OpenClRuntime rt;
-
-    ClCrossEntropy(ClMemory memory) {
-        this.m = memory;
-        this.rt = memory.rt;
-    }
+final class ClCrossEntropy extends ClFamily {
+    ClCrossEntropy(ClMemory memory) { super(memory); }
 
     CrossEntropy crossEntropy(Tensor logits, Tensor targets) {
         Tensor lc = checkLogits(logits, targets);

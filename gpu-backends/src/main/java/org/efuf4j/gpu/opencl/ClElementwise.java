@@ -19,14 +19,8 @@ import org.efuf4j.tensor.UnaryOp;
  * Elementwise kernels ({@code elementwise.cl}) over strided, broadcast views: unary functions and their derivatives,
  * binary ops, affine maps, and the dropout mask (a pure function of seed and element index).
  */
-final class ClElementwise {
-    private final ClMemory m;
-    private final OpenClRuntime rt;
-
-    ClElementwise(ClMemory memory) {
-        this.m = memory;
-        this.rt = memory.rt;
-    }
+final class ClElementwise extends ClFamily {
+    ClElementwise(ClMemory memory) { super(memory); }
 
     Tensor unary(UnaryOp op, Tensor x) {
         m.own(x);

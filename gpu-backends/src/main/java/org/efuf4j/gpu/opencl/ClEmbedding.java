@@ -12,14 +12,8 @@ import org.efuf4j.tensor.Tensor;
  * Embedding lookup and its backward scatter-add ({@code embedding.cl}); an id outside the table raises a device flag
  * reported at the next transfer to the host.
  */
-final class ClEmbedding {
-    private final ClMemory m;
-    private final OpenClRuntime rt;
-
-    ClEmbedding(ClMemory memory) {
-        this.m = memory;
-        this.rt = memory.rt;
-    }
+final class ClEmbedding extends ClFamily {
+    ClEmbedding(ClMemory memory) { super(memory); }
 
     Tensor embedding(Tensor table, Tensor ids) {
         m.own(table);

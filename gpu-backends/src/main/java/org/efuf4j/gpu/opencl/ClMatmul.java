@@ -13,14 +13,8 @@ import org.efuf4j.tensor.Tensor;
  * Matrix products ({@code matmul.cl}): batched {@code matmul} and {@code linear}, both one tiled GEMM kernel that reads
  * its operands through strides. Their backward passes are matmuls of transposed views, issued by autograd.
  */
-final class ClMatmul {
-    private final ClMemory m;
-    private final OpenClRuntime rt;
-
-    ClMatmul(ClMemory memory) {
-        this.m = memory;
-        this.rt = memory.rt;
-    }
+final class ClMatmul extends ClFamily {
+    ClMatmul(ClMemory memory) { super(memory); }
 
     Tensor matmul(Tensor a, Tensor b) {
         m.own(a);

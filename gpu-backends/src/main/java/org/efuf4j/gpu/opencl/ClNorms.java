@@ -10,14 +10,8 @@ import org.efuf4j.tensor.Shapes;
 import org.efuf4j.tensor.Tensor;
 
 /** LayerNorm ({@code rms} false) and RMSNorm over the last axis, forward and backward ({@code norms.cl}). */
-final class ClNorms {
-    private final ClMemory m;
-    private final OpenClRuntime rt;
-
-    ClNorms(ClMemory memory) {
-        this.m = memory;
-        this.rt = memory.rt;
-    }
+final class ClNorms extends ClFamily {
+    ClNorms(ClMemory memory) { super(memory); }
 
     Tensor norm(Tensor x, Tensor w, Tensor b, float eps, boolean rms) {
         m.own(x);

@@ -9,14 +9,8 @@ import org.efuf4j.tensor.Shapes;
 import org.efuf4j.tensor.Tensor;
 
 /** AdamW and SGD steps in place ({@code optim.cl}), so a training step never leaves the device. */
-final class ClOptimizers {
-    private final ClMemory m;
-    private final OpenClRuntime rt;
-
-    ClOptimizers(ClMemory memory) {
-        this.m = memory;
-        this.rt = memory.rt;
-    }
+final class ClOptimizers extends ClFamily {
+    ClOptimizers(ClMemory memory) { super(memory); }
 
     void adamW(Tensor param, Tensor grad, Tensor mom1, Tensor mom2, float lr, float beta1, float beta2, float eps, float weightDecay, long step) {
         if (step < 1) throw new IllegalArgumentException("AdamW step counts from 1, got " + step);

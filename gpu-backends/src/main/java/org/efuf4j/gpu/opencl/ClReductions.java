@@ -11,34 +11,20 @@ import org.efuf4j.tensor.Shapes;
 import org.efuf4j.tensor.Tensor;
 
 /** Reductions along an axis, argmax, and softmax / log-softmax over rows with their backward ({@code reduce.cl}). */
-final class ClReductions {
-    private final ClMemory m;
-    private final OpenClRuntime rt;
-
-    ClReductions(ClMemory memory) {
-        this.m = memory;
-        this.rt = memory.rt;
-    }
+final class ClReductions extends ClFamily {
+    ClReductions(ClMemory memory) { super(memory); }
 
     Tensor reduce(ReduceOp op, Tensor x, int axis, boolean keepDim) {
-        m.own(x);
-        int a = Shapes.axis(axis, x.rank());
-        Tensor c = m.f32c(x);
-        int[] sh = x.shape();
-        int outer = (int) Shapes.numel(Arrays.copyOfRange(sh, 0, a)), n = sh[a], inner = (int) Shapes.numel(Arrays.copyOfRange(sh, a + 1, sh.length));
-        Tensor out = m.empty(DType.F32, reducedShape(sh, a, keepDim));
-        rt.kernel("reduce_axis").i(outer).i(n).i(inner).i(op.ordinal()).mem(mem(c)).mem(mem(out)).run(new long[] {inner, outer}, null);
+        Axis ax = new Axis(m.own(x), axis);
+        Tensor out = m.empty(DType.F32, reducedShape(x.shape(), ax.axis, keepDim));
+        rt.kernel("reduce_axis").i(ax.outer).i(ax.n).i(ax.inner).i(op.ordinal()).mem(mem(m.f32c(x))).mem(mem(out)).run(new long[] {ax.inner, ax.outer}, null);
         return out;
     }
 
     Tensor argmax(Tensor x, int axis) {
-        m.own(x);
-        int a = Shapes.axis(axis, x.rank());
-        Tensor c = m.f32c(x);
-        int[] sh = x.shape();
-        int outer = (int) Shapes.numel(Arrays.copyOfRange(sh, 0, a)), n = sh[a], inner = (int) Shapes.numel(Arrays.copyOfRange(sh, a + 1, sh.length));
-        Tensor out = m.empty(DType.I64, reducedShape(sh, a, false));
-        rt.kernel("argmax_axis").i(outer).i(n).i(inner).mem(mem(c)).mem(mem(out)).run(new long[] {inner, outer}, null);
+        Axis ax = new Axis(m.own(x), axis);
+        Tensor out = m.empty(DType.I64, reducedShape(x.shape(), ax.axis, false));
+        rt.kernel("argmax_axis").i(ax.outer).i(ax.n).i(ax.inner).mem(mem(m.f32c(x))).mem(mem(out)).run(new long[] {ax.inner, ax.outer}, null);
         return out;
     }
 
@@ -64,5 +50,14 @@ final class ClReductions {
         int wg = rt.params.rowGroup();
         rt.kernel("softmax_backward_rows").i(n).i(log ? 1 : 0).mem(mem(yc)).mem(mem(gc)).mem(mem(out)).run(new long[] {rows * wg}, new long[] {wg});
         return out;
+    }
+
+    /** The tensor seen as contiguous {@code [outer, n, inner]} around the reduced axis. */
+    private record Axis(int axis, int outer, int n, int inner) {
+        Axis(Tensor x, int axis) { this(Shapes.axis(axis, x.rank()), x.shape()); }
+
+        private Axis(int a, int[] sh) {
+            this(a, (int) Shapes.numel(Arrays.copyOfRange(sh, 0, a)), sh[a], (int) Shapes.numel(Arrays.copyOfRange(sh, a + 1, sh.length)));
+        }
     }
 }
