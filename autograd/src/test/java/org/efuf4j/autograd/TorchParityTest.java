@@ -18,14 +18,12 @@ import org.efuf4j.autograd.nn.PatchEmbedding;
 import org.efuf4j.autograd.nn.PreLnLanguageModel;
 import org.efuf4j.autograd.optim.AdamW;
 import org.efuf4j.tensor.AttentionMask;
-import org.efuf4j.tensor.Backends;
 import org.efuf4j.tensor.DType;
 import org.efuf4j.tensor.Device;
 import org.efuf4j.tensor.Tensor;
 import org.efuf4j.tensor.UnaryOp;
 import org.efuf4j.tensor.reference.ReferenceBackend;
 import org.efuf4j.tensor.safetensors.SafetensorsFile;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,7 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The key-projection biases are frozen on both sides: their exact gradient is zero (softmax ignores adding
  * q.b to a whole row of scores), so AdamW would turn F32 rounding noise into lr-sized steps; freezing them
  * also checks that frozen parameters get no gradient and stay put.
- * Runs on the double reference device and on the CPU backend (skipped there until its forward kernels exist).
+ * Runs on the double reference device and on the CPU backend; a missing fixture fails the test.
  */
 class TorchParityTest {
     private static final double TOL = 1e-4;
@@ -80,26 +78,17 @@ class TorchParityTest {
         return Tensor.ofLongs(a, 1, t);
     }
 
+    /** A golden fixture is part of the test: a missing one fails, it never skips. */
     private static Path fixture(String name) {
+        String resource = "/parity/" + name + ".safetensors";
+        java.net.URL url = TorchParityTest.class.getResource(resource);
+        if (url == null) throw new AssertionError("golden fixture " + resource + " is missing from autograd/src/test/resources; "
+                + "regenerate it with scripts/fixtures/gen_autograd_parity.py");
         try {
-            return Path.of(TorchParityTest.class.getResource("/parity/" + name + ".safetensors").toURI());
+            return Path.of(url.toURI());
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Device device(String name) {
-        Device d = Device.parse(name);
-        if (d.isCpu()) {
-            try {
-                Backends.cpu().matmul(Tensor.zeros(DType.F32, 1, 1), Tensor.zeros(DType.F32, 1, 1));
-                Backends.cpu().layerNorm(Tensor.zeros(DType.F32, 1, 2), null, null, 1e-5f);
-                Backends.cpu().attention(Tensor.zeros(DType.F32, 1, 1, 1, 2), Tensor.zeros(DType.F32, 1, 1, 1, 2), Tensor.zeros(DType.F32, 1, 1, 1, 2), AttentionMask.NONE, 1f);
-            } catch (UnsupportedOperationException e) {
-                Assumptions.abort("CPU forward kernels not merged yet: " + e.getMessage());
-            }
-        }
-        return d;
     }
 
     private static double[] values(Tensor t) {
@@ -148,7 +137,7 @@ class TorchParityTest {
     @ParameterizedTest
     @ValueSource(strings = {"ref64", "cpu"})
     void tinyLanguageModel(String deviceName) {
-        Device d = device(deviceName);
+        Device d = Device.parse(deviceName);
         PreLnLanguageModel m = new PreLnLanguageModel(13, 6, 16, 4, 32, 2, UnaryOp.GELU_ERF, new Random(0));
         run(m, d, "tiny_lm", all -> m.loss(all.get("inputs"), all.get("labels"), Losses.Reduction.MEAN_PER_SAMPLE));
     }
@@ -156,7 +145,7 @@ class TorchParityTest {
     @ParameterizedTest
     @ValueSource(strings = {"ref64", "cpu"})
     void tinyVisionTransformer(String deviceName) {
-        Device d = device(deviceName);
+        Device d = Device.parse(deviceName);
         TinyVit m = new TinyVit(new Random(0));
         run(m, d, "tiny_vit", all -> m.loss(all.get("inputs").to(d), all.get("labels")));
     }
