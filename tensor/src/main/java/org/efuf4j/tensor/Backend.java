@@ -4,7 +4,11 @@ package org.efuf4j.tensor;
  * The primitive kernels that autograd and the models call. Every tensor argument lives on this
  * backend's {@link #device()}; results are new tensors on the same device, so a device backend keeps
  * whole forward and backward passes resident with transfers only through {@link #fromHost}/{@link #toHost}.
- * Inputs may be strided views; results are contiguous F32 unless stated otherwise.
+ * Inputs may be strided views; results are contiguous F32 unless stated otherwise (the double-precision reference
+ * backend, {@code ref64}, keeps every tensor as F64 and rounds casts to the target's precision). A call refuses
+ * shapes outside its contract with an {@link IllegalArgumentException} naming them; an index outside its range (a
+ * token id, a target label) is an {@link IndexOutOfBoundsException}, on a device at the latest at the next
+ * {@link #toHost}. {@code BackendConformanceTest} (tests module) checks every backend against these contracts.
  */
 public interface Backend {
     Device device();
@@ -32,7 +36,9 @@ public interface Backend {
     // ------------------------------------------------------------ linear algebra
 
     /**
-     * Batched matrix product {@code a @ b}: {@code a [..., M, K]}, {@code b [..., K, N]}, leading dims broadcast.
+     * Batched matrix product {@code a @ b} as {@code torch.matmul}: {@code a [..., M, K]}, {@code b [..., K, N]}, leading
+     * dims broadcast; a 1-D {@code a [K]} is a row and a 1-D {@code b [K]} a column whose added dimension the result
+     * drops ({@code [K] @ [K]} is a 0-d scalar); rank 0 and unequal inner dims are refused ({@link MatmulContract}).
      * A transposed operand is a transposed view ({@code w.transpose(-1, -2)}); {@code b} may be BF16/F16,
      * widened inside the kernel.
      */
@@ -74,7 +80,8 @@ public interface Backend {
 
     /**
      * Rotary position embedding in the Hugging Face rotate-half layout: {@code x [B, H, T, hd]},
-     * {@code positions [B, T]} (I64 or I32). {@code inverse} rotates by the negative angle (the backward pass).
+     * {@code positions [B, T]} or {@code [1, T]} shared by the batch (I64 or I32). {@code inverse} rotates by the negative
+     * angle (the backward pass).
      */
     Tensor rope(Tensor x, Tensor positions, float theta, boolean inverse);
 

@@ -23,8 +23,9 @@ final class ClAttention extends ClFamily {
         if (x.rank() != 4) throw new IllegalArgumentException("rope expects x [B, H, T, hd], got " + Shapes.str(x.shape()));
         int b = x.dim(0), h = x.dim(1), t = x.dim(2), d = x.dim(3);
         if (d % 2 != 0) throw new IllegalArgumentException("rope needs an even head dim, got " + d);
-        if (positions.rank() != 2 || positions.dim(0) != b || positions.dim(1) != t)
-            throw new IllegalArgumentException("rope positions " + Shapes.str(positions.shape()) + " for x " + Shapes.str(x.shape()) + ": expected [" + b + ", " + t + "]");
+        if (positions.rank() != 2 || (positions.dim(0) != b && positions.dim(0) != 1) || positions.dim(1) != t)
+            throw new IllegalArgumentException("rope: positions must be [" + b + ", " + t + "] (or [1, " + t + "]) for x " + Shapes.str(x.shape()) + ", got " + Shapes.str(positions.shape()));
+        positions = positions.expand(b, t);
         Tensor c = m.f32c(x);
         Tensor out = m.empty(DType.F32, x.shape());
         rt.kernel("rope").i(b).i(h).i(t).i(d).f(theta).f(inverse ? -1f : 1f).mem(mem(c))

@@ -6,6 +6,7 @@ import static org.efuf4j.gpu.opencl.ClViews.concat;
 
 import java.util.Arrays;
 import org.efuf4j.tensor.DType;
+import org.efuf4j.tensor.MatmulContract;
 import org.efuf4j.tensor.Shapes;
 import org.efuf4j.tensor.Tensor;
 
@@ -19,10 +20,11 @@ final class ClMatmul extends ClFamily {
     Tensor matmul(Tensor a, Tensor b) {
         m.own(a);
         m.own(b);
-        if (a.rank() < 2 || b.rank() < 2)
-            throw new IllegalArgumentException("matmul needs rank >= 2, got " + Shapes.str(a.shape()) + " @ " + Shapes.str(b.shape()));
+        return MatmulContract.apply(a, b, this::matrices);
+    }
+
+    private Tensor matrices(Tensor a, Tensor b) {
         int rows = a.dim(-2), k = a.dim(-1), n = b.dim(-1);
-        if (b.dim(-2) != k) throw new IllegalArgumentException("matmul shapes " + Shapes.str(a.shape()) + " @ " + Shapes.str(b.shape()) + ": inner dims " + k + " vs " + b.dim(-2));
         int[] lead = Shapes.broadcast(Arrays.copyOf(a.shape(), a.rank() - 2), Arrays.copyOf(b.shape(), b.rank() - 2));
         Tensor a3 = batched(m.f32(a), lead, rows, k), b3 = batched(b, lead, k, n);
         int batch = a3.dim(0);

@@ -22,12 +22,13 @@ final class CpuBackwardOptim {
 
     private CpuBackwardOptim() {}
 
-    private static MemorySegment writable(String what, Tensor t, long n) {
+    private static MemorySegment writable(String what, Tensor t, Tensor like) {
         if (t.dtype() != DType.F32 || !t.isContiguous())
             throw new IllegalArgumentException(what + " must be contiguous F32 to update in place, got " + t);
         if (t.storage().readOnly()) throw new IllegalArgumentException(what + " is read-only (mapped weights): freeze it instead of optimizing it");
-        if (t.numel() != n) throw new IllegalArgumentException(what + " has " + t.numel() + " elements, expected " + n);
-        return t.hostSegment().asSlice(t.offset() * 4, n * 4);
+        if (!java.util.Arrays.equals(t.shape(), like.shape()))
+            throw new IllegalArgumentException(what + " shape " + Shapes.str(t.shape()) + " differs from parameter " + Shapes.str(like.shape()));
+        return t.hostSegment().asSlice(t.offset() * 4, t.numel() * 4);
     }
 
     private static MemorySegment readable(String what, Tensor t, Tensor like) {
@@ -40,7 +41,7 @@ final class CpuBackwardOptim {
     static void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, float weightDecay, long step) {
         if (step < 1) throw new IllegalArgumentException("AdamW step counts from 1, got " + step);
         long n = param.numel();
-        MemorySegment p = writable("parameter", param, n), ms = writable("AdamW first moment", m, n), vs = writable("AdamW second moment", v, n);
+        MemorySegment p = writable("parameter", param, param), ms = writable("AdamW first moment", m, param), vs = writable("AdamW second moment", v, param);
         MemorySegment g = readable("gradient", grad, param);
         float decay = 1f - lr * weightDecay;
         float stepSize = (float) (lr / (1.0 - Math.pow(beta1, step)));
@@ -85,10 +86,10 @@ final class CpuBackwardOptim {
 
     static void sgd(Tensor param, Tensor grad, Tensor momentumBuffer, float lr, float momentum, float dampening, float weightDecay, boolean nesterov, boolean firstStep) {
         long n = param.numel();
-        MemorySegment p = writable("parameter", param, n);
+        MemorySegment p = writable("parameter", param, param);
         MemorySegment g = readable("gradient", grad, param);
         if (momentum != 0f && momentumBuffer == null) throw new IllegalArgumentException("SGD with momentum " + momentum + " needs a momentum buffer");
-        MemorySegment buf = momentum == 0f ? null : writable("SGD momentum buffer", momentumBuffer, n);
+        MemorySegment buf = momentum == 0f ? null : writable("SGD momentum buffer", momentumBuffer, param);
         var F = java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
         Parallel.forRange(Math.toIntExact(n), 8192, (s, e) -> {
             for (int i = s; i < e; i++) {

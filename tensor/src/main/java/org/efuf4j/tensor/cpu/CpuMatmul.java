@@ -2,6 +2,7 @@ package org.efuf4j.tensor.cpu;
 
 import java.util.Arrays;
 import org.efuf4j.tensor.DType;
+import org.efuf4j.tensor.MatmulContract;
 import org.efuf4j.tensor.Parallel;
 import org.efuf4j.tensor.Shapes;
 import org.efuf4j.tensor.Tensor;
@@ -18,15 +19,13 @@ final class CpuMatmul {
 
     private CpuMatmul() {}
 
-    static Tensor matmul(Tensor a, Tensor b) {
-        if (a.rank() == 0 || b.rank() == 0)
-            throw new IllegalArgumentException("matmul needs operands of rank >= 1, got a " + Shapes.str(a.shape()) + " and b " + Shapes.str(b.shape()));
-        boolean vectorA = a.rank() == 1, vectorB = b.rank() == 1;
-        Tensor a2 = toF32(vectorA ? a.unsqueeze(0) : a);
-        Tensor b2 = toKernelType(vectorB ? b.unsqueeze(1) : b);
+    static Tensor matmul(Tensor a, Tensor b) { return MatmulContract.apply(a, b, CpuMatmul::matrices); }
+
+    /** Operands of rank >= 2 with equal inner dimensions ({@link MatmulContract}). */
+    private static Tensor matrices(Tensor a, Tensor b) {
+        Tensor a2 = toF32(a);
+        Tensor b2 = toKernelType(b);
         int m = a2.dim(-2), k = a2.dim(-1), n = b2.dim(-1);
-        if (b2.dim(-2) != k)
-            throw new IllegalArgumentException("matmul: a " + Shapes.str(a.shape()) + " has K=" + k + " but b " + Shapes.str(b.shape()) + " has K=" + b2.dim(-2));
         int[] aBatch = Arrays.copyOf(a2.shape(), a2.rank() - 2), bBatch = Arrays.copyOf(b2.shape(), b2.rank() - 2);
         int[] batch = Shapes.broadcast(aBatch, bBatch);
         long items = Shapes.numel(batch);
@@ -35,7 +34,7 @@ final class CpuMatmul {
         outShape[batch.length + 1] = n;
         float[] c = new float[outputSize(outShape, "matmul of a " + Shapes.str(a.shape()) + " and b " + Shapes.str(b.shape()))];
 
-        if (c.length == 0 || k == 0) return shaped(Tensor.of(c, outShape), vectorA, vectorB);
+        if (c.length == 0 || k == 0) return Tensor.of(c, outShape);
         long foldedRowStride = Shapes.numel(bBatch) == 1 ? mergedStride(a2, 0, a2.rank() - 1) : NOT_MERGEABLE;
         if (foldedRowStride != NOT_MERGEABLE) {
             // One weight for every batch item: stack all rows of a into one tall GEMM so B is packed once.
@@ -52,14 +51,7 @@ final class CpuMatmul {
             if (splitItems) Parallel.forRange((int) items, 1, body);
             else body.run(0, (int) items);
         }
-        return shaped(Tensor.of(c, outShape), vectorA, vectorB);
-    }
-
-    /** NumPy drops the dimensions it added to 1-D operands. */
-    private static Tensor shaped(Tensor out, boolean vectorA, boolean vectorB) {
-        if (vectorA) out = out.squeeze(-2);
-        if (vectorB) out = out.squeeze(-1);
-        return out;
+        return Tensor.of(c, outShape);
     }
 
     static Tensor linear(Tensor x, Tensor weight, Tensor bias) {

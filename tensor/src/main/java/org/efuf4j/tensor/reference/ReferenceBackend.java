@@ -5,12 +5,14 @@ import java.util.Arrays;
 
 import org.efuf4j.tensor.AttentionMask;
 import org.efuf4j.tensor.Backend;
+import org.efuf4j.tensor.Backends;
 import org.efuf4j.tensor.BinaryOp;
 import org.efuf4j.tensor.DType;
 import org.efuf4j.tensor.Device;
 import org.efuf4j.tensor.DropoutRng;
 import org.efuf4j.tensor.HostAccess;
 import org.efuf4j.tensor.HostStorage;
+import org.efuf4j.tensor.MatmulContract;
 import org.efuf4j.tensor.ReduceOp;
 import org.efuf4j.tensor.Shapes;
 import org.efuf4j.tensor.Tensor;
@@ -97,6 +99,32 @@ public final class ReferenceBackend implements Backend {
 
     private static int last(Tensor t) { return t.rank() == 0 ? 1 : t.dim(-1); }
 
+    /** A norm's weight or bias: null, or one value per element of a row of {@code x}. */
+    private static void rowParameter(String what, Tensor p, Tensor x) {
+        if (p != null && p.numel() != last(x)) throw new IllegalArgumentException(what + " " + Shapes.str(p.shape()) + " for rows of " + last(x));
+    }
+
+    private static void attentionShapes(Tensor q, Tensor k, Tensor v) {
+        if (q.rank() != 4 || k.rank() != 4 || v.rank() != 4 || k.dim(0) != q.dim(0) || v.dim(0) != q.dim(0) || k.dim(3) != q.dim(3)
+                || v.dim(3) != q.dim(3) || v.dim(1) != k.dim(1) || v.dim(2) != k.dim(2) || q.dim(1) % k.dim(1) != 0)
+            throw new IllegalArgumentException("attention shapes q " + Shapes.str(q.shape()) + ", k " + Shapes.str(k.shape()) + ", v " + Shapes.str(v.shape()));
+    }
+
+    private static void checkLogits(Tensor logits, Tensor targets) {
+        if (logits.rank() != 2) throw new IllegalArgumentException("cross-entropy logits must be [N, V], got " + Shapes.str(logits.shape()));
+        if (targets.numel() != logits.dim(0))
+            throw new IllegalArgumentException("cross-entropy targets hold " + targets.numel() + " labels for " + logits.dim(0) + " logit rows");
+    }
+
+    /** The array an in-place update writes: a whole contiguous reference tensor of the parameter's shape. */
+    private static double[] inPlace(String what, Tensor t, Tensor like) {
+        ReferenceStorage r = storageOf(t, what);
+        if (!t.isContiguous() || t.offset() != 0 || t.numel() != r.data().length)
+            throw new IllegalArgumentException(what + " must be a whole contiguous tensor to update in place, got " + t);
+        sameShape(what + " shape " + Shapes.str(t.shape()) + " differs from parameter " + Shapes.str(like.shape()), t, like.shape());
+        return r.data();
+    }
+
     // ------------------------------------------------------------ memory
 
     @Override public Tensor zeros(DType dtype, int... shape) { return wrap(new double[Math.toIntExact(Shapes.numel(shape))], shape); }
@@ -110,7 +138,11 @@ public final class ReferenceBackend implements Backend {
 
     @Override public Tensor contiguous(Tensor x) { return wrap(read(x), x.shape()); }
 
-    @Override public Tensor cast(Tensor x, DType dtype) { return contiguous(x); }
+    /** Values rounded to {@code dtype} as the CPU backend rounds them, kept in F64 storage. */
+    @Override public Tensor cast(Tensor x, DType dtype) {
+        if (dtype == DType.F64) return contiguous(x);
+        return wrap(read(Backends.cpu().cast(toHost(x), dtype)), x.shape());
+    }
 
     @Override public void copyInto(Tensor src, Tensor dst) {
         sameShape("copyInto destination", dst, src.shape());
@@ -122,10 +154,10 @@ public final class ReferenceBackend implements Backend {
 
     // ------------------------------------------------------------ linear algebra
 
-    @Override public Tensor matmul(Tensor a, Tensor b) {
-        if (a.rank() < 2 || b.rank() < 2) throw new IllegalArgumentException("matmul needs rank >= 2, got " + a + " and " + b);
+    @Override public Tensor matmul(Tensor a, Tensor b) { return MatmulContract.apply(a, b, ReferenceBackend::matrices); }
+
+    private static Tensor matrices(Tensor a, Tensor b) {
         int m = a.dim(-2), k = a.dim(-1), n = b.dim(-1);
-        if (b.dim(-2) != k) throw new IllegalArgumentException("matmul inner dims differ: " + Shapes.str(a.shape()) + " @ " + Shapes.str(b.shape()));
         int[] batch = Shapes.broadcast(Arrays.copyOf(a.shape(), a.rank() - 2), Arrays.copyOf(b.shape(), b.rank() - 2));
         double[] av = read(a.expand(concat(batch, m, k))), bv = read(b.expand(concat(batch, k, n)));
         int nb = Math.toIntExact(Shapes.numel(batch));
@@ -147,6 +179,10 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override public Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        if (weight.rank() != 2 || x.rank() == 0 || weight.dim(1) != x.dim(-1))
+            throw new IllegalArgumentException("linear: weight " + Shapes.str(weight.shape()) + " does not take inputs " + Shapes.str(x.shape()));
+        if (bias != null && (bias.rank() != 1 || bias.dim(0) != weight.dim(0)))
+            throw new IllegalArgumentException("linear: bias " + Shapes.str(bias.shape()) + " for " + weight.dim(0) + " outputs");
         Tensor y = matmul(x, weight.transpose(0, 1));
         return bias == null ? y : binary(BinaryOp.ADD, y, bias);
     }
@@ -251,6 +287,8 @@ public final class ReferenceBackend implements Backend {
     // ------------------------------------------------------------ normalisation and positions
 
     @Override public Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps) {
+        rowParameter("norm weight", weight, x);
+        rowParameter("norm bias", bias, x);
         double[] v = read(x), w = weight == null ? null : read(weight), b = bias == null ? null : read(bias);
         int n = last(x);
         for (int o = 0; o + n <= v.length && n > 0; o += n) {
@@ -265,6 +303,7 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override public Tensor rmsNorm(Tensor x, Tensor weight, float eps) {
+        rowParameter("norm weight", weight, x);
         double[] v = read(x), w = weight == null ? null : read(weight);
         int n = last(x);
         for (int o = 0; o + n <= v.length && n > 0; o += n) {
@@ -279,8 +318,10 @@ public final class ReferenceBackend implements Backend {
     @Override public Tensor rope(Tensor x, Tensor positions, float theta, boolean inverse) {
         if (x.rank() != 4) throw new IllegalArgumentException("rope expects x [B, H, T, hd], got " + Shapes.str(x.shape()));
         int b = x.dim(0), h = x.dim(1), t = x.dim(2), hd = x.dim(3), half = hd / 2;
-        sameShape("rope positions", positions, new int[] {b, t});
-        long[] pos = readIds(positions, "rope positions");
+        if (hd % 2 != 0) throw new IllegalArgumentException("rope needs an even head dim, got " + hd);
+        if (positions.rank() != 2 || (positions.dim(0) != b && positions.dim(0) != 1) || positions.dim(1) != t)
+            throw new IllegalArgumentException("rope: positions must be [" + b + ", " + t + "] (or [1, " + t + "]) for x " + Shapes.str(x.shape()) + ", got " + Shapes.str(positions.shape()));
+        long[] pos = readIds(positions.expand(b, t), "rope positions");
         double[] v = read(x), out = new double[v.length];
         for (int bi = 0; bi < b; bi++)
             for (int hi = 0; hi < h; hi++)
@@ -300,6 +341,7 @@ public final class ReferenceBackend implements Backend {
     // ------------------------------------------------------------ lookups and layout
 
     @Override public Tensor embedding(Tensor table, Tensor ids) {
+        if (table.rank() != 2) throw new IllegalArgumentException("embedding table must be [vocab, dim], got " + Shapes.str(table.shape()));
         long[] id = readIds(ids, "embedding ids");
         int vocab = table.dim(0), dim = table.dim(1);
         double[] t = read(table), out = new double[id.length * dim];
@@ -311,6 +353,7 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override public Tensor patches(Tensor images, int patch) {
+        if (images.rank() != 4) throw new IllegalArgumentException("patches expects images [B, C, H, W], got " + Shapes.str(images.shape()));
         int b = images.dim(0), c = images.dim(1), h = images.dim(2), w = images.dim(3), gh = h / patch, gw = w / patch;
         if (h % patch != 0 || w % patch != 0) throw new IllegalArgumentException("image " + h + "x" + w + " is not divisible into " + patch + "x" + patch + " patches");
         Tensor view = images.reshape(b, c, gh, patch, gw, patch).permute(0, 2, 4, 1, 3, 5);
@@ -346,7 +389,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override public Tensor attention(Tensor q, Tensor k, Tensor v, AttentionMask mask, float scale) {
         int b = q.dim(0), hq = q.dim(1), tq = q.dim(2), d = q.dim(3), hkv = k.dim(1), tk = k.dim(2), group = hq / hkv;
-        if (hq % hkv != 0) throw new IllegalArgumentException("query heads " + hq + " not a multiple of kv heads " + hkv);
+        attentionShapes(q, k, v);
         double[] p = probabilities(q, k, mask, scale), vs = read(v), out = new double[b * hq * tq * d];
         for (int bi = 0; bi < b; bi++)
             for (int h = 0; h < hq; h++)
@@ -362,12 +405,14 @@ public final class ReferenceBackend implements Backend {
     // ------------------------------------------------------------ training
 
     @Override public Tensor unaryBackward(UnaryOp op, Tensor x, Tensor dy) {
+        sameShape("unaryBackward gradient " + Shapes.str(dy.shape()) + " for input " + Shapes.str(x.shape()), dy, x.shape());
         double[] v = read(x), g = read(dy);
         for (int i = 0; i < v.length; i++) v[i] = g[i] * UnaryMath.derivative(op, v[i]);
         return wrap(v, x.shape());
     }
 
     @Override public Tensor softmaxBackward(Tensor y, Tensor dy) {
+        sameShape("softmax backward gradient", dy, y.shape());
         double[] p = read(y), g = read(dy);
         int n = last(y);
         for (int o = 0; o + n <= p.length && n > 0; o += n) {
@@ -379,6 +424,7 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override public Tensor logSoftmaxBackward(Tensor y, Tensor dy) {
+        sameShape("softmax backward gradient", dy, y.shape());
         double[] l = read(y), g = read(dy);
         int n = last(y);
         for (int o = 0; o + n <= l.length && n > 0; o += n) {
@@ -398,6 +444,8 @@ public final class ReferenceBackend implements Backend {
     }
 
     private static NormGrads normBackward(Tensor x, Tensor weight, boolean hasBias, float eps, Tensor dy, boolean centered) {
+        sameShape("norm backward gradient", dy, x.shape());
+        rowParameter("norm weight", weight, x);
         double[] v = read(x), g = read(dy), w = weight == null ? null : read(weight);
         int n = last(x);
         double[] dx = new double[v.length], dw = w == null ? null : new double[n], db = hasBias ? new double[n] : null;
@@ -423,6 +471,8 @@ public final class ReferenceBackend implements Backend {
 
     @Override public AttentionGrads attentionBackward(Tensor q, Tensor k, Tensor v, AttentionMask mask, float scale, Tensor out, Tensor dOut) {
         int b = q.dim(0), hq = q.dim(1), tq = q.dim(2), d = q.dim(3), hkv = k.dim(1), tk = k.dim(2), group = hq / hkv;
+        attentionShapes(q, k, v);
+        sameShape("attention backward output gradient", dOut, out.shape());
         double[] p = probabilities(q, k, mask, scale), qs = read(q), ks = read(k), vs = read(v), g = read(dOut);
         double[] dq = new double[qs.length], dk = new double[ks.length], dv = new double[vs.length];
         for (int bi = 0; bi < b; bi++)
@@ -450,6 +500,7 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override public CrossEntropy crossEntropy(Tensor logits, Tensor targets) {
+        checkLogits(logits, targets);
         long[] t = readIds(targets, "cross-entropy targets");
         int rows = logits.dim(0), n = logits.dim(1);
         double[] x = read(logits), loss = new double[rows], valid = new double[rows];
@@ -463,6 +514,9 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override public Tensor crossEntropyBackward(Tensor logits, Tensor targets, Tensor dLoss) {
+        checkLogits(logits, targets);
+        if (dLoss.rank() != 1 || dLoss.dim(0) != logits.dim(0))
+            throw new IllegalArgumentException("crossEntropyBackward upstream gradient " + Shapes.str(dLoss.shape()) + ", expected [" + logits.dim(0) + "]");
         long[] t = readIds(targets, "cross-entropy targets");
         int rows = logits.dim(0), n = logits.dim(1);
         double[] x = read(logits), g = read(dLoss), out = new double[x.length];
@@ -478,6 +532,8 @@ public final class ReferenceBackend implements Backend {
     @Override public Tensor embeddingBackward(Tensor ids, Tensor dy, int vocab) {
         long[] id = readIds(ids, "embedding ids");
         int dim = last(dy);
+        if (dy.numel() != ids.numel() * dim)
+            throw new IllegalArgumentException("embeddingBackward: gradient " + Shapes.str(dy.shape()) + " does not match ids " + Shapes.str(ids.shape()));
         double[] g = read(dy), out = new double[vocab * dim];
         for (int i = 0; i < id.length; i++)
             for (int c = 0; c < dim; c++) out[(int) id[i] * dim + c] += g[i * dim + c];
@@ -485,13 +541,16 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override public Tensor dropoutMask(float p, long seed, int... shape) {
+        if (!(p >= 0f && p < 1f)) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
         double[] out = new double[Math.toIntExact(Shapes.numel(shape))];
         for (int i = 0; i < out.length; i++) out[i] = DropoutRng.maskValue(seed, i, p);
         return wrap(out, shape);
     }
 
     @Override public void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, float weightDecay, long step) {
-        double[] p = storageOf(param, "parameter").data(), ms = storageOf(m, "AdamW first moment").data(), vs = storageOf(v, "AdamW second moment").data();
+        if (step < 1) throw new IllegalArgumentException("AdamW step counts from 1, got " + step);
+        double[] p = inPlace("parameter", param, param), ms = inPlace("AdamW first moment", m, param), vs = inPlace("AdamW second moment", v, param);
+        sameShape("AdamW gradient shape " + Shapes.str(grad.shape()) + " for parameter " + Shapes.str(param.shape()), grad, param.shape());
         double[] g = read(grad);
         double bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
         for (int i = 0; i < g.length; i++) {
@@ -503,8 +562,11 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override public void sgd(Tensor param, Tensor grad, Tensor momentumBuffer, float lr, float momentum, float dampening, float weightDecay, boolean nesterov, boolean firstStep) {
-        double[] p = storageOf(param, "parameter").data(), g = read(grad);
-        double[] buf = momentum == 0 ? null : storageOf(momentumBuffer, "SGD momentum buffer").data();
+        double[] p = inPlace("parameter", param, param);
+        sameShape("SGD gradient shape " + Shapes.str(grad.shape()) + " for parameter " + Shapes.str(param.shape()), grad, param.shape());
+        if (momentum != 0f && momentumBuffer == null) throw new IllegalArgumentException("SGD with momentum " + momentum + " needs a momentum buffer");
+        double[] g = read(grad);
+        double[] buf = momentum == 0 ? null : inPlace("SGD momentum buffer", momentumBuffer, param);
         for (int i = 0; i < g.length; i++) {
             double d = g[i] + weightDecay * p[i];
             if (buf != null) {
