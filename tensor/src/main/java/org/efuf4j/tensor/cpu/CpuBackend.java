@@ -41,7 +41,7 @@ public final class CpuBackend implements Backend {
 
     @Override public Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps) { return CpuNorms.layerNorm(x, weight, bias, eps); }
     @Override public Tensor rmsNorm(Tensor x, Tensor weight, float eps) { return CpuNorms.rmsNorm(x, weight, eps); }
-    @Override public Tensor rope(Tensor x, Tensor positions, float theta, boolean inverse) { return CpuNorms.rope(x, positions, theta, inverse); }
+    @Override public Tensor rope(Tensor x, Tensor positions, float theta, boolean inverse) { return CpuRope.rope(x, positions, theta, inverse); }
 
     @Override public Tensor embedding(Tensor table, Tensor ids) { return CpuLayout.embedding(table, ids); }
     @Override public Tensor patches(Tensor images, int patch) { return CpuLayout.patches(images, patch); }
@@ -54,10 +54,10 @@ public final class CpuBackend implements Backend {
     @Override public NormGrads layerNormBackward(Tensor x, Tensor weight, boolean hasBias, float eps, Tensor dy) { return CpuBackwardNorms.layerNormBackward(x, weight, hasBias, eps, dy); }
     @Override public NormGrads rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) { return CpuBackwardNorms.rmsNormBackward(x, weight, eps, dy); }
     @Override public AttentionGrads attentionBackward(Tensor q, Tensor k, Tensor v, AttentionMask mask, float scale, Tensor out, Tensor dOut) { return CpuBackwardAttention.attentionBackward(q, k, v, mask, scale, out, dOut); }
-    @Override public CrossEntropy crossEntropy(Tensor logits, Tensor targets) { return CpuBackwardRows.crossEntropy(logits, targets); }
-    @Override public Tensor crossEntropyBackward(Tensor logits, Tensor targets, Tensor dLoss) { return CpuBackwardRows.crossEntropyBackward(logits, targets, dLoss); }
+    @Override public CrossEntropy crossEntropy(Tensor logits, Tensor targets) { return CpuCrossEntropy.crossEntropy(logits, targets); }
+    @Override public Tensor crossEntropyBackward(Tensor logits, Tensor targets, Tensor dLoss) { return CpuCrossEntropy.crossEntropyBackward(logits, targets, dLoss); }
     @Override public Tensor embeddingBackward(Tensor ids, Tensor dy, int vocab) { return CpuBackwardElementwise.embeddingBackward(ids, dy, vocab); }
-    @Override public Tensor dropoutMask(float p, long seed, int... shape) { return CpuBackwardElementwise.dropoutMask(p, seed, shape); }
-    @Override public void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, float weightDecay, long step) { CpuBackwardOptim.adamW(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, step); }
-    @Override public void sgd(Tensor param, Tensor grad, Tensor momentumBuffer, float lr, float momentum, float dampening, float weightDecay, boolean nesterov, boolean firstStep) { CpuBackwardOptim.sgd(param, grad, momentumBuffer, lr, momentum, dampening, weightDecay, nesterov, firstStep); }
+    @Override public Tensor dropoutMask(float p, long seed, int... shape) { return CpuDropout.dropoutMask(p, seed, shape); }
+    @Override public void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, float weightDecay, long step) { CpuOptimizers.adamW(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, step); }
+    @Override public void sgd(Tensor param, Tensor grad, Tensor momentumBuffer, float lr, float momentum, float dampening, float weightDecay, boolean nesterov, boolean firstStep) { CpuOptimizers.sgd(param, grad, momentumBuffer, lr, momentum, dampening, weightDecay, nesterov, firstStep); }
 }

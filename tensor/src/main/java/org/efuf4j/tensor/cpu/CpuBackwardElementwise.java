@@ -5,14 +5,13 @@ import static org.efuf4j.tensor.cpu.CpuBackwardArrays.floats;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-import org.efuf4j.tensor.DropoutRng;
 import org.efuf4j.tensor.Parallel;
 import org.efuf4j.tensor.Shapes;
 import org.efuf4j.tensor.Tensor;
 import org.efuf4j.tensor.UnaryMath;
 import org.efuf4j.tensor.UnaryOp;
 
-/** Host backward kernels that work element by element: activation derivatives, embedding scatter-add, dropout masks. */
+/** Host backward kernels that work element by element: activation derivatives and the embedding scatter-add. */
 final class CpuBackwardElementwise {
     private static final VectorSpecies<Float> S = Species.F;
 
@@ -111,14 +110,5 @@ final class CpuBackwardElementwise {
             }
         });
         return CpuBackwardArrays.tensor(out, vocab, dim);
-    }
-
-    static Tensor dropoutMask(float p, long seed, int... shape) {
-        if (!(p >= 0f && p < 1f)) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
-        float[] out = new float[Math.toIntExact(Shapes.numel(shape))];
-        Parallel.forRange(out.length, 4096, (s, e) -> {
-            for (int i = s; i < e; i++) out[i] = DropoutRng.maskValue(seed, i, p);
-        });
-        return CpuBackwardArrays.tensor(out, shape);
     }
 }

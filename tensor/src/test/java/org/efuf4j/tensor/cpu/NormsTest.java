@@ -104,7 +104,7 @@ class NormsTest {
                 for (Tensor pos : positions)
                     for (boolean inverse : new boolean[] {false, true}) {
                         Tensor x = layout.tensor();
-                        assertClose(NormsReference.rope(x, pos, 10000f, inverse), CpuNorms.rope(x, pos, 10000f, inverse), 1e-5, 1e-6,
+                        assertClose(NormsReference.rope(x, pos, 10000f, inverse), CpuRope.rope(x, pos, 10000f, inverse), 1e-5, 1e-6,
                                 "rope inverse=" + inverse + " positions " + pos.dtype() + " on " + layout);
                     }
         }
@@ -117,12 +117,12 @@ class NormsTest {
         Tensor tokenMajor = Tensor.of(TestData.gaussian(r, 2 * 6 * 3 * 16, 1), 2, 6, 3, 16);
         Tensor x = tokenMajor.transpose(1, 2);
         Tensor pos = Tensor.ofLongs(new long[] {3, 4, 5, 6, 7, 8}, 1, 6);
-        assertClose(NormsReference.rope(x, pos, 1e6f, false), CpuNorms.rope(x, pos, 1e6f, false), 1e-5, 1e-6, "rope of transposed heads");
-        Tensor back = CpuNorms.rope(CpuNorms.rope(x, pos, 1e6f, false), pos, 1e6f, true);
+        assertClose(NormsReference.rope(x, pos, 1e6f, false), CpuRope.rope(x, pos, 1e6f, false), 1e-5, 1e-6, "rope of transposed heads");
+        Tensor back = CpuRope.rope(CpuRope.rope(x, pos, 1e6f, false), pos, 1e6f, true);
         assertClose(x.toFloatArray(), back.toFloatArray(), 1e-5, 1e-5, "inverse rope undoes rope");
-        var e = assertThrows(IllegalArgumentException.class, () -> CpuNorms.rope(x, Tensor.ofLongs(new long[5], 1, 5), 1e4f, false));
+        var e = assertThrows(IllegalArgumentException.class, () -> CpuRope.rope(x, Tensor.ofLongs(new long[5], 1, 5), 1e4f, false));
         assertTrue(e.getMessage().contains("positions") && e.getMessage().contains("[1, 5]"), e.getMessage());
-        var odd = assertThrows(IllegalArgumentException.class, () -> CpuNorms.rope(Tensor.zeros(DType.F32, 1, 1, 2, 5), Tensor.ofLongs(new long[2], 1, 2), 1e4f, false));
+        var odd = assertThrows(IllegalArgumentException.class, () -> CpuRope.rope(Tensor.zeros(DType.F32, 1, 1, 2, 5), Tensor.ofLongs(new long[2], 1, 2), 1e4f, false));
         assertTrue(odd.getMessage().contains("even"), odd.getMessage());
     }
 
@@ -134,9 +134,9 @@ class NormsTest {
             Tensor x = Tensor.of(TestData.floats(f.get("x")), shape);
             Tensor pos = Tensor.ofLongs(TestData.longs(f.get("positions")), shape[0], shape[2]);
             // inv_freq: one pow and one division, each within an ulp of torch's
-            assertClose(TestData.floats(f.get("inv_freq")), CpuNorms.inverseFrequencies(theta, shape[3]), 2.5e-7, 0, "inv_freq theta " + theta);
-            assertClose(TestData.floats(f.get("out")), CpuNorms.rope(x, pos, theta, false).toFloatArray(), 1e-5, 1e-6, "rope vs HF theta " + theta);
-            assertClose(TestData.floats(f.get("inverse")), CpuNorms.rope(x, pos, theta, true).toFloatArray(), 1e-5, 1e-6, "inverse rope vs HF theta " + theta);
+            assertClose(TestData.floats(f.get("inv_freq")), CpuRope.inverseFrequencies(theta, shape[3]), 2.5e-7, 0, "inv_freq theta " + theta);
+            assertClose(TestData.floats(f.get("out")), CpuRope.rope(x, pos, theta, false).toFloatArray(), 1e-5, 1e-6, "rope vs HF theta " + theta);
+            assertClose(TestData.floats(f.get("inverse")), CpuRope.rope(x, pos, theta, true).toFloatArray(), 1e-5, 1e-6, "inverse rope vs HF theta " + theta);
         }
     }
 }

@@ -54,6 +54,6 @@ class ParallelSplitTest {
         long[] pos = new long[2 * 300];
         for (int i = 0; i < pos.length; i++) pos[i] = i % 300 + 5L * (i / 300);
         Tensor p = Tensor.ofLongs(pos, 2, 300);
-        assertClose(NormsReference.rope(heads, p, 1e4f, false), CpuNorms.rope(heads, p, 1e4f, false), 1e-5, 1e-6, "rope");
+        assertClose(NormsReference.rope(heads, p, 1e4f, false), CpuRope.rope(heads, p, 1e4f, false), 1e-5, 1e-6, "rope");
     }
 }

@@ -16,11 +16,11 @@ import org.efuf4j.tensor.Tensor;
  * In-place optimizer steps on host F32 parameters. The vector loops and the scalar tails compute the same
  * expressions in the same order; {@link #adamWScalar} is the plain twin the tests compare with.
  */
-final class CpuBackwardOptim {
+final class CpuOptimizers {
     private static final VectorSpecies<Float> S = Species.F;
     private static final ByteOrder LE = ByteOrder.nativeOrder();
 
-    private CpuBackwardOptim() {}
+    private CpuOptimizers() {}
 
     private static MemorySegment writable(String what, Tensor t, Tensor like) {
         if (t.dtype() != DType.F32 || !t.isContiguous())
