@@ -8,7 +8,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.efuf4j.efuf.io.AtomicFiles;
+import org.efuf4j.tensor.io.AtomicFiles;
 import org.efuf4j.efuf.io.Json;
 
 /** The models' metrics side by side (base vs unlearned, the paper's Table 2 columns and more), as Markdown and JSON. */

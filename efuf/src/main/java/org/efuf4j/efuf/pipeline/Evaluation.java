@@ -23,7 +23,7 @@ import org.efuf4j.efuf.eval.GroundTruth;
 import org.efuf4j.efuf.eval.PopeMetrics;
 import org.efuf4j.efuf.eval.PopeQuestion;
 import org.efuf4j.efuf.eval.PopeSampler;
-import org.efuf4j.efuf.io.AtomicFiles;
+import org.efuf4j.tensor.io.AtomicFiles;
 import org.efuf4j.efuf.io.Json;
 import org.efuf4j.efuf.io.JsonlReader;
 import org.efuf4j.efuf.io.JsonlWriter;

@@ -20,7 +20,7 @@ import org.efuf4j.autograd.nn.Parameter;
 import org.efuf4j.autograd.optim.AdamW;
 import org.efuf4j.efuf.dataset.DatasetFiles;
 import org.efuf4j.efuf.dataset.UnlearningSample;
-import org.efuf4j.efuf.io.AtomicFiles;
+import org.efuf4j.tensor.io.AtomicFiles;
 import org.efuf4j.efuf.io.Json;
 import org.efuf4j.efuf.io.JsonlReader;
 import org.efuf4j.efuf.io.JsonlWriter;
