@@ -49,6 +49,21 @@ public final class ComparisonTable {
         return n.isNumber() ? n : null;
     }
 
+    /**
+     * The rows of an earlier {@code comparison.json} (if any) followed by, or replaced by, {@code now}'s: evaluating one
+     * more model into a folder adds its row without losing the others.
+     */
+    public static Map<String, JsonNode> merge(Path json, Map<String, JsonNode> now) {
+        Map<String, JsonNode> rows = new LinkedHashMap<>();
+        if (java.nio.file.Files.isRegularFile(json)) {
+            JsonNode before = org.efuf4j.tensor.io.JsonFiles.read(json);
+            if (!before.isObject()) throw new IllegalArgumentException(json + ": expected an object of rows by model label, got " + before.getNodeType());
+            before.fields().forEachRemaining(e -> rows.put(e.getKey(), e.getValue()));
+        }
+        rows.putAll(now);
+        return rows;
+    }
+
     public static void write(Map<String, JsonNode> models, Path markdown, Path json) {
         AtomicFiles.writeString(markdown, markdown(models));
         ObjectNode root = Json.MAPPER.createObjectNode();

@@ -29,6 +29,7 @@ public final class StageRecord {
 
     private final String stage;
     private final Map<String, String> inputs = new LinkedHashMap<>();
+    private String elsewhere = "give another --out";
 
     private StageRecord(String stage) { this.stage = stage; }
 
@@ -38,6 +39,12 @@ public final class StageRecord {
     /** One input: its name as the user knows it (an option, "model weights") and its value or digest. */
     public StageRecord with(String name, Object value) {
         inputs.put(name, String.valueOf(value));
+        return this;
+    }
+
+    /** What else the user can do than restart, e.g. "give this model another --label". */
+    public StageRecord orElse(String alternative) {
+        this.elsewhere = alternative;
         return this;
     }
 
@@ -78,7 +85,7 @@ public final class StageRecord {
             for (String k : recorded.keySet()) if (!inputs.containsKey(k)) differences.add(k + " (recorded " + shorten(recorded.get(k)) + ", now absent)");
             sb.append(String.join("; ", differences));
         }
-        return sb.append(". Run the same command with ").append(RESTART_OPTION).append(" to discard them and start this stage over, or give another --out")
+        return sb.append(". Run the same command with ").append(RESTART_OPTION).append(" to discard them and start this stage over, or ").append(elsewhere)
                 .toString();
     }
 
