@@ -19,7 +19,6 @@ import picocli.CommandLine.Option;
 /** {@code efuf caption}: a LLaVA model describes an image (or answers a question about it). */
 @Command(name = "caption", mixinStandardHelpOptions = true, description = "Generate a caption (or answer) for an image with a LLaVA model.")
 final class CaptionCommand implements Callable<Integer> {
-    static final String TEMPLATE = Captioner.LLAVA_TEMPLATE;
     static final String IMAGE_TOKEN = Captioner.IMAGE_TOKEN;
 
     @Option(names = "--model", required = true, description = "LLaVA directory (config.json, weights, tokenizer.json, optional preprocessor_config.json)")
@@ -28,9 +27,11 @@ final class CaptionCommand implements Callable<Integer> {
     @Option(names = "--image", required = true, description = "image file")
     Path image;
 
-    @Option(names = "--prompt", defaultValue = "Describe this image in detail.",
-            description = "question; wrapped as \"" + "USER: <image>\\n{prompt} ASSISTANT:\" unless it contains <image> itself (default: ${DEFAULT-VALUE})")
+    @Option(names = "--prompt", description = "question, put into the model's chat template unless it contains <image> itself"
+            + " (default: the prompt the --model directory records, else \"" + DEFAULT_PROMPT + "\")")
     String prompt;
+
+    static final String DEFAULT_PROMPT = "Describe this image in detail.";
 
     @Option(names = "--max-new-tokens", defaultValue = "64", description = "default: ${DEFAULT-VALUE}")
     int maxNewTokens;
@@ -46,16 +47,12 @@ final class CaptionCommand implements Callable<Integer> {
         Tokenizer tokenizer = ModelFiles.tokenizer(model);
         Tensor pixels = ModelFiles.pixels(image, ModelFiles.imagePreprocessor(model, llava.config().visionConfig()));
         Decoding decoding = decodingOptions.decoding(DecodingOptions.Kind.greedy);
-        System.out.println(caption(llava, tokenizer, pixels, prompt, new GenerationConfig(maxNewTokens, stopTokens(llava.config(), tokenizer), decoding, true)));
+        String question = org.efuf4j.efuf.pipeline.ModelDirectory.prompt(model, prompt, DEFAULT_PROMPT);
+        String template = org.efuf4j.efuf.pipeline.ModelDirectory.template(model, null);
+        String text = question.contains(IMAGE_TOKEN) ? question : template.replace("{prompt}", question);
+        System.out.println(Captioner.generate(llava, tokenizer, pixels, text, new GenerationConfig(maxNewTokens, stopTokens(llava.config(), tokenizer), decoding, true)));
         return 0;
     }
 
     static Set<Integer> stopTokens(LlavaConfig config, Tokenizer tokenizer) { return Captioner.stopTokens(config, tokenizer); }
-
-    static String caption(LlavaForConditionalGeneration llava, Tokenizer tokenizer, Tensor pixels, String prompt, GenerationConfig config) {
-        String text = prompt.contains(IMAGE_TOKEN) ? prompt : TEMPLATE.replace("{prompt}", prompt);
-        return Captioner.generate(llava, tokenizer, pixels, text, config);
-    }
-
-    static long[] promptIds(LlavaConfig config, Tokenizer tokenizer, String text) { return Captioner.promptIds(config, tokenizer, text); }
 }

@@ -2,6 +2,7 @@ package org.efuf4j.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.efuf4j.efuf.eval.Chair;
@@ -25,12 +26,26 @@ final class ChairCommand implements Callable<Integer> {
     @Option(names = "--out", description = "JSON report (default: CAPTIONS with extension .chair.json)") Path out;
     @Option(names = "--image-id-key", defaultValue = "image_id") String idKey;
     @Option(names = "--caption-key", defaultValue = "caption") String captionKey;
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override public Integer call() {
         ModelFiles.existingFile(captions, "--captions");
+        for (Path a : annotations) ModelFiles.existingFile(a, "--annotations");
+        if (out != null) OutputFolder.checkFile(out, "--out");
         ObjectExtractor extractor = new ObjectExtractor(synonyms == null ? ObjectVocabulary.coco() : ObjectVocabulary.fromChairSynonyms(synonyms));
         GroundTruth truth = AnnotationFiles.load(extractor, annotations.toArray(Path[]::new));
         List<GeneratedCaption> list = GeneratedCaption.read(captions, idKey, captionKey);
+        Map<String, Integer> repeated = GeneratedCaption.duplicates(list);
+        if (!repeated.isEmpty()) {
+            StringBuilder ids = new StringBuilder();
+            int shown = 0;
+            for (var e : repeated.entrySet()) {
+                if (shown++ == 5) { ids.append(", ..."); break; }
+                ids.append(shown == 1 ? "" : ", ").append(e.getKey()).append(" (").append(e.getValue()).append("x)");
+            }
+            spec.commandLine().getErr().println("efuf: warning: " + repeated.size() + " image id(s) in " + captions + " have more than one caption: "
+                    + ids + "; every caption is counted, so these images weigh more in CHAIR. Keep one caption per image to compare with published CHAIR");
+        }
         ChairReport r = new Chair(extractor, truth).evaluate(list);
         Path file = out != null ? out : captions.resolveSibling(captions.getFileName().toString().replaceFirst("\\.[^.]*$", "") + ".chair.json");
         ChairJson.write(r, file);

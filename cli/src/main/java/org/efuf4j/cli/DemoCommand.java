@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
 
 /** {@code efuf demo}: the whole method on the embedded synthetic world, from an empty cache to a report. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Builds the synthetic world, pretrains (or reuses) the scorer CLIP and captioner LLaVA, forms the EFUF dataset,",
-                "calibrates thresholds, unlearns with EFUF and its ablations, evaluates base and variants, and writes OUT/report.html."})
+        description = {"Run EFUF end to end on the embedded synthetic world and write OUT/report.html.",
+                "Builds the world, pretrains (or reuses) the scorer CLIP and captioner LLaVA, forms the EFUF dataset with calibrated thresholds,"
+                        + " unlearns with EFUF and its ablations, and evaluates the base model and every variant."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", description = "output folder (default: runs/demo-<timestamp>)") Path out;
     @Option(names = "--cache", defaultValue = ".efuf/cache", description = "world and base-model cache (default: ${DEFAULT-VALUE})") Path cache;
@@ -28,7 +29,9 @@ final class DemoCommand implements Callable<Integer> {
         Device d = device.device();
         DemoSettings s = (quick ? DemoSettings.reduced() : DemoSettings.standard()).withSeeds(seeds);
         if (worldSeed != null) s = s.withWorldSeed(worldSeed);
-        Path dir = out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (seeds < 1) throw new IllegalArgumentException("--seeds must be at least 1, got " + seeds);
+        Path dir = OutputFolder.check(out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), "--out");
+        OutputFolder.check(cache, "--cache");
         System.err.println("efuf demo: output " + dir.toAbsolutePath() + ", cache " + cache.toAbsolutePath());
         new Demo(s, cache, dir, d, System.err::println).run();
         System.out.println(dir.resolve("report.html"));

@@ -6,12 +6,15 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.efuf4j.efuf.dataset.SampleSelector;
 import org.efuf4j.efuf.eval.GroundTruth;
+import org.efuf4j.efuf.io.Digests;
+import org.efuf4j.efuf.io.StageRecord;
 import org.efuf4j.efuf.objects.ObjectExtractor;
 import org.efuf4j.efuf.pipeline.CaptionScoringStage;
 import org.efuf4j.efuf.pipeline.Captioner;
 import org.efuf4j.efuf.pipeline.ClipObjectScorer;
 import org.efuf4j.efuf.pipeline.DatasetFormation;
 import org.efuf4j.efuf.pipeline.ImageFolder;
+import org.efuf4j.efuf.pipeline.ModelDirectory;
 import org.efuf4j.efuf.pipeline.ObjectScorer;
 import org.efuf4j.efuf.pipeline.ThresholdChoice;
 import org.efuf4j.models.generate.Decoding;
@@ -33,25 +36,41 @@ final class FormDatasetCommand implements Callable<Integer> {
     @Mixin FormationOptions formation;
     @Mixin DecodingOptions decoding;
     @Mixin VocabularyOptions vocabulary;
+    @Mixin RestartOption restart;
     @Mixin DeviceOption device;
 
     @Override public Integer call() {
-        run(model, clip, images, out, formation, decoding, vocabulary, device.device());
+        ModelFiles.existingDirectory(model, "--model");
+        ModelFiles.existingDirectory(clip, "--clip");
+        ModelFiles.existingDirectory(images, "--images");
+        for (Path a : vocabulary.annotations) ModelFiles.existingFile(a, "--annotations");
+        OutputFolder.check(out, "--out");
+        formation.settings(!vocabulary.annotations.isEmpty());
+        run(model, clip, images, out, formation, decoding, vocabulary, restart.restart, device.device());
         return 0;
     }
 
     static DatasetFormation.Outcome run(Path model, Path clip, Path images, Path out, FormationOptions f, DecodingOptions d,
-                                        VocabularyOptions v, Device device) {
+                                        VocabularyOptions v, boolean restart, Device device) {
         ObjectExtractor extractor = v.extractor();
         GroundTruth truth = v.groundTruth(extractor);
         DatasetFormation.Settings settings = f.settings(truth != null);
         ImageFolder folder = new ImageFolder(images);
-        Captioner captioner = Captioner.load(model, device, f.template);
+        String prompt = ModelDirectory.prompt(model, f.prompt, Captioner.FORMATION_PROMPT), template = ModelDirectory.template(model, f.template);
+        Captioner captioner = Captioner.load(model, device, template);
         ObjectScorer scorer = f.scorer(clip, device);
         Decoding decoding = d.decoding(DecodingOptions.Kind.greedy);
+        StageRecord record = StageRecord.of("caption and score")
+                .with("--model files", Digests.ofDirectory(model))
+                .with("--clip files", Digests.ofDirectory(clip))
+                .with("--scoring", f.scoring).with("--cell-size", f.cellSize)
+                .with("--prompt", prompt).with("--template", template).with("--max-new-tokens", f.maxNewTokens)
+                .with("decoding", decoding)
+                .with("vocabulary", v.digest());
         CaptionScoringStage.Result r = CaptionScoringStage.run(folder, out.resolve("captions.jsonl"),
-                img -> captioner.generate(img, f.prompt, f.maxNewTokens, decoding), extractor, scorer, "caption+score");
-        if (r.skipped() > 0) System.err.println("efuf: skipped " + r.skipped() + " unreadable image(s); see records with \"skipped\" in " + out.resolve("captions.jsonl"));
+                img -> captioner.generate(img, prompt, f.maxNewTokens, decoding), extractor, scorer, "caption+score", record, restart);
+        if (r.skipped() > 0) System.err.println("efuf: skipped " + r.skipped() + " unreadable image(s) (their reasons are in the \"skipped\" records of "
+                + out.resolve("captions.jsonl") + "); replace or fix them and run the same command again: skipped images are retried");
         DatasetFormation.Outcome o = DatasetFormation.form(r.records(), extractor.vocabulary(), truth, settings, out);
         ObjectNode c = (ObjectNode) o.statistics().get("counts");
         System.out.printf("thresholds T0=%.3f T1=%.3f T2=%.3f%n", o.thresholds().t0(), o.thresholds().t1(), o.thresholds().t2());
@@ -65,8 +84,8 @@ final class FormDatasetCommand implements Callable<Integer> {
 
     /** Prompt, scoring and threshold options of dataset formation. */
     static final class FormationOptions {
-        @Option(names = "--prompt", defaultValue = Captioner.FORMATION_PROMPT, description = "caption prompt (default: ${DEFAULT-VALUE})") String prompt;
-        @Option(names = "--template", defaultValue = Captioner.LLAVA_TEMPLATE, description = "chat template with {prompt} and <image> (default: LLaVA-1.5's)") String template;
+        @Option(names = "--prompt", description = "caption prompt (default: the one the --model directory records, else \"" + Captioner.FORMATION_PROMPT + "\")") String prompt;
+        @Option(names = "--template", description = "chat template with {prompt} and <image> (default: the --model directory's, else LLaVA-1.5's)") String template;
         @Option(names = "--max-new-tokens", defaultValue = "96", description = "default: ${DEFAULT-VALUE}") int maxNewTokens;
         @Option(names = "--scoring", defaultValue = "paper", description = "paper (max over sliding windows), implementation (mean of top-4 cells), whole-image (default: ${DEFAULT-VALUE})") String scoring;
         @Option(names = "--cell-size", description = "window cell side in pixels (default: 48, the authors' value for 224-px CLIP)") Integer cellSize;

@@ -45,6 +45,8 @@ final class ForwardCommand implements Callable<Integer> {
         if (!Files.isRegularFile(inputs)) throw new IllegalArgumentException("--inputs " + inputs + ": no such file");
         if (!Files.isDirectory(model)) throw new IllegalArgumentException("--model " + model + ": not a directory");
         if (generate != null && generate < 1) throw new IllegalArgumentException("--generate must be >= 1, got " + generate);
+        if (weights != null) ModelFiles.existingFile(weights, "--weights");
+        OutputFolder.checkFile(out, "--out");
         Module m = PretrainedModels.load(model, weights, device.device());
         Map<String, Tensor> in = new LinkedHashMap<>(SafetensorsFile.open(inputs).tensors());
         Map<String, Tensor> result = generate != null ? HfOutputs.generate(m, in, generate) : HfOutputs.forward(m, in);

@@ -26,20 +26,31 @@ final class RunCommand implements Callable<Integer> {
     @Mixin UnlearnCommand.TrainOptions train;
     @Mixin EvaluateCommand.EvalOptions eval;
     @Mixin VocabularyOptions vocabulary;
+    @Mixin RestartOption restart;
     @Mixin DeviceOption device;
 
     @Override public Integer call() {
+        // Every argument is checked before hours of captioning and training, not when its stage comes.
         Device d = device.device();
-        train.settings(); // bad training options fail before hours of captioning
-        FormDatasetCommand.run(model, clip, trainImages, out.resolve("dataset"), formation, decoding, vocabulary, d);
-        UnlearningTrainer.Result r = UnlearnCommand.run(model, out.resolve("dataset"), trainImages, out.resolve("unlearn"), train, d);
+        if (evalImages != null && vocabulary.annotations.isEmpty())
+            throw new IllegalArgumentException("--eval-images needs --annotations for CHAIR and POPE");
+        ModelFiles.existingDirectory(model, "--model");
+        ModelFiles.existingDirectory(clip, "--clip");
+        ModelFiles.existingDirectory(trainImages, "--train-images");
+        if (evalImages != null) ModelFiles.existingDirectory(evalImages, "--eval-images");
+        for (Path a : vocabulary.annotations) ModelFiles.existingFile(a, "--annotations");
+        OutputFolder.check(out, "--out");
+        train.settings();
+        eval.settings();
+        formation.settings(!vocabulary.annotations.isEmpty());
+        FormDatasetCommand.run(model, clip, trainImages, out.resolve("dataset"), formation, decoding, vocabulary, restart.restart, d);
+        UnlearningTrainer.Result r = UnlearnCommand.run(model, out.resolve("dataset"), trainImages, out.resolve("unlearn"), train, restart.restart, d);
         if (r.stoppedEarly()) return 0;
         if (evalImages != null) {
-            if (vocabulary.annotations.isEmpty()) throw new IllegalArgumentException("--eval-images needs --annotations for CHAIR and POPE");
             Map<String, Path> models = new LinkedHashMap<>();
             models.put("base", model);
             models.put("efuf", r.model());
-            EvaluateCommand.run(models, evalImages, out.resolve("eval"), eval, vocabulary, d);
+            EvaluateCommand.run(models, evalImages, out.resolve("eval"), eval, vocabulary, restart.restart, d);
         }
         return 0;
     }

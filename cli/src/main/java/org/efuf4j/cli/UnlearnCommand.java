@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 
 import org.efuf4j.efuf.pipeline.Captioner;
 import org.efuf4j.efuf.pipeline.ImageFolder;
+import org.efuf4j.efuf.pipeline.ModelDirectory;
 import org.efuf4j.efuf.train.Ablation;
 import org.efuf4j.efuf.train.TrainableSet;
 import org.efuf4j.efuf.train.TrainerSettings;
@@ -24,17 +25,25 @@ final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--images", required = true, description = "the images the dataset refers to") Path images;
     @Option(names = "--out", required = true, description = "run folder (checkpoints, loss.jsonl, loss.png, model/)") Path out;
     @Mixin TrainOptions train;
+    @Mixin RestartOption restart;
     @Mixin DeviceOption device;
 
     @Override public Integer call() {
-        run(model, data, images, out, train, device.device());
+        train.settings();
+        ModelFiles.existingDirectory(model, "--model");
+        ModelFiles.existingDirectory(data, "--data");
+        ModelFiles.existingDirectory(images, "--images");
+        OutputFolder.check(out, "--out");
+        run(model, data, images, out, train, restart.restart, device.device());
         return 0;
     }
 
-    static UnlearningTrainer.Result run(Path model, Path data, Path images, Path out, TrainOptions t, Device device) {
-        UnlearningTrainer.Result r = new UnlearningTrainer(t.settings(), model, data, new ImageFolder(images), out, device).train();
+    static UnlearningTrainer.Result run(Path model, Path data, Path images, Path out, TrainOptions t, boolean restart, Device device) {
+        UnlearningTrainer.Result r = new UnlearningTrainer(t.settings(model), model, data, new ImageFolder(images), out, device).restart(restart).train();
         if (r.stoppedEarly()) System.out.printf("stopped after step %d of %d (--max-steps); run again to resume%n", r.steps(), r.totalSteps());
-        else System.out.printf("trained %d steps (resumed from step %d); model: %s%n", r.totalSteps(), r.resumedFromStep(), r.model());
+        else if (r.alreadyFinished()) System.out.printf("already finished with these inputs: %d steps; model: %s%n", r.steps(), r.model());
+        else if (r.resumedFromStep() > 0) System.out.printf("trained %d steps (resumed from step %d); model: %s%n", r.totalSteps(), r.resumedFromStep(), r.model());
+        else System.out.printf("trained %d steps; model: %s%n", r.totalSteps(), r.model());
         return r;
     }
 
@@ -50,12 +59,18 @@ final class UnlearnCommand implements Callable<Integer> {
         @Option(names = "--negative-cap", defaultValue = "15", description = "a negative sample whose cross-entropy exceeds this adds no ascent (default: ${DEFAULT-VALUE})") double negativeCap;
         @Option(names = "--epochs", defaultValue = "1", description = "passes over D- (default: ${DEFAULT-VALUE})") int epochs;
         @Option(names = "--max-negative-passes", defaultValue = "3", description = "bound on --epochs (default: ${DEFAULT-VALUE})") int maxPasses;
-        @Option(names = "--divergence-factor", defaultValue = "4", description = "stop when the negatives' running cross-entropy exceeds this multiple of its start (default: ${DEFAULT-VALUE})") double divergence;
+        @Option(names = "--divergence-factor", defaultValue = "4", description = "stop when the running mean of L_pos, L_neg or L_sent exceeds this multiple of its value under the model before any update (default: ${DEFAULT-VALUE})") double divergence;
         @Option(names = "--checkpoint-every", defaultValue = "100", description = "steps between checkpoints (default: ${DEFAULT-VALUE})") int checkpointEvery;
         @Option(names = "--max-steps", defaultValue = "0", description = "stop after this many steps in total, resumable (0: no limit)") long maxSteps;
         @Option(names = "--train-seed", defaultValue = "0", description = "sample order seed") long seed;
-        @Option(names = "--train-prompt", defaultValue = Captioner.FORMATION_PROMPT, description = "prompt the clauses answer (default: ${DEFAULT-VALUE})") String prompt;
-        @Option(names = "--train-template", defaultValue = Captioner.LLAVA_TEMPLATE, description = "chat template (default: LLaVA-1.5's)") String template;
+        @Option(names = "--train-prompt", description = "prompt the clauses answer (default: the one the --model directory records, else \"" + Captioner.FORMATION_PROMPT + "\")") String prompt;
+        @Option(names = "--train-template", description = "chat template (default: the --model directory's, else LLaVA-1.5's)") String template;
+
+        /** The settings for a base model: prompt and template default to the ones its directory records. */
+        TrainerSettings settings(Path model) {
+            return settings().toBuilder().prompt(ModelDirectory.prompt(model, prompt, Captioner.FORMATION_PROMPT))
+                    .template(ModelDirectory.template(model, template)).build();
+        }
 
         TrainerSettings settings() {
             TrainableSet ts = switch (trainable) {
@@ -67,7 +82,8 @@ final class UnlearnCommand implements Callable<Integer> {
             return TrainerSettings.paper().toBuilder().lambda1(lambda1).lambda2(lambda2).lr(lr).weightDecay(weightDecay).trainable(ts)
                     .ablation(Ablation.ofWord(ablation)).sampleWeights(sampleWeights).implementationSchedules(schedules).negativeCap(negativeCap)
                     .epochs(epochs).maxNegativePasses(maxPasses).divergenceFactor(divergence).checkpointEvery(checkpointEvery).maxSteps(maxSteps)
-                    .seed(seed).prompt(prompt).template(template).build();
+                    .seed(seed).prompt(prompt != null ? prompt : Captioner.FORMATION_PROMPT).template(template != null ? template : Captioner.LLAVA_TEMPLATE)
+                    .build();
         }
     }
 }

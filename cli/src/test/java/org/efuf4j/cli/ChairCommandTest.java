@@ -25,7 +25,7 @@ class ChairCommandTest {
 
     static Run efuf(String... args) {
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new EfufCommand());
+        CommandLine cli = EfufCommand.commandLine();
         cli.setErr(new PrintWriter(err));
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("efuf: " + ex.getMessage());
@@ -75,5 +75,21 @@ class ChairCommandTest {
         Run r = efuf("evaluate", "chair", "--captions", captions.toString(), "--annotations", annotations.toString());
         assertEquals(1, r.rc());
         assertTrue(r.err().contains("7"), r.err());
+    }
+
+    /** A caption file with an image twice: CHAIR counts both, and the user is told (it was counted twice silently). */
+    @Test
+    void duplicateImageIdsAreCountedAndReported() throws Exception {
+        Path captions = tmp.resolve("dup.jsonl"), annotations = tmp.resolve("a.jsonl");
+        Files.writeString(captions, """
+                {"image_id": 1, "caption": "A dog and a car."}
+                {"image_id": 2, "caption": "A man."}
+                {"image_id": "1", "caption": "A dog and a car."}
+                """);
+        Files.writeString(annotations, "{\"image_id\": 1, \"objects\": [\"dog\"]}\n{\"image_id\": 2, \"objects\": [\"person\"]}\n");
+        Run r = efuf("evaluate", "chair", "--captions", captions.toString(), "--annotations", annotations.toString(), "--out", tmp.resolve("r.json").toString());
+        assertEquals(0, r.rc(), r.err());
+        assertTrue(r.err().contains("warning: 1 image id(s)") && r.err().contains("1 (2x)") && r.err().contains("one caption per image"), r.err());
+        assertTrue(r.out().contains("captions=3"), "every caption still counts, as CHAIR tools do: " + r.out());
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
 
 import org.efuf4j.efuf.dataset.ScoreHistogram;
 import org.efuf4j.efuf.dataset.ThresholdSet;
-import org.efuf4j.efuf.io.AtomicFiles;
+import org.efuf4j.tensor.io.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;

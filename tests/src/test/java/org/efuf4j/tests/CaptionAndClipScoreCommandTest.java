@@ -46,7 +46,7 @@ class CaptionAndClipScoreCommandTest {
 
     static Run efuf(String... args) {
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new EfufCommand());
+        CommandLine cli = EfufCommand.commandLine();
         cli.setErr(new PrintWriter(err));
         PrintStream old = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -56,7 +56,7 @@ class EfufPipelineEndToEndTest {
 
     static Run efuf(String... args) {
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new EfufCommand());
+        CommandLine cli = EfufCommand.commandLine();
         cli.setErr(new PrintWriter(err));
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             ex.printStackTrace(cmd.getErr());
@@ -203,10 +203,99 @@ class EfufPipelineEndToEndTest {
         // run again: everything is found finished, nothing is redone or duplicated
         Run again = efuf("run", "--model", taughtDir.toString(), "--clip", clipDir.toString(), "--train-images", trainImages.toString(),
                 "--out", out.toString(), "--max-new-tokens", "14", "--calibrate", "percentiles", "--percentiles", "35,65", "--validation-share", "0",
-                "--lr", "1e-3", "--checkpoint-every", "2");
+                "--scoring", "paper", "--cell-size", "8", "--lr", "1e-3", "--checkpoint-every", "2");
         assertEquals(0, again.rc(), again.err());
         assertEquals(7, JsonlReader.readTree(out.resolve("dataset/captions.jsonl")).records().size());
         assertEquals(negatives, JsonlReader.readTree(out.resolve("unlearn/loss.jsonl")).records().size());
+    }
+
+    /**
+     * A rerun resumes only results made the same way: another prompt, learning rate or model stops with what differs
+     * and how to start over; --restart redoes the stage; evaluations of other models add rows to the comparison.
+     */
+    @Test
+    void rerunsWithOtherInputsStopOrRestart() throws Exception {
+        Path data = tmp.resolve("rerun-data");
+        String[] form = {"form-dataset", "--model", taughtDir.toString(), "--clip", clipDir.toString(), "--images", trainImages.toString(),
+                "--out", data.toString(), "--max-new-tokens", "8", "--calibrate", "percentiles", "--percentiles", "35,65", "--validation-share", "0",
+                "--cell-size", "8"};
+        assertEquals(0, efuf(form).rc());
+        String captions = Files.readString(data.resolve("captions.jsonl"));
+        Run otherPrompt = efuf(concat(form, "--prompt", "What is in the picture?"));
+        assertEquals(1, otherPrompt.rc(), otherPrompt.out());
+        assertTrue(otherPrompt.err().contains("--prompt (was \"" + Captioner.FORMATION_PROMPT + "\", now \"What is in the picture?\")")
+                && otherPrompt.err().contains("--restart"), otherPrompt.err());
+        assertEquals(captions, Files.readString(data.resolve("captions.jsonl")), "nothing was touched");
+        String[] otherModelArgs = form.clone();
+        otherModelArgs[2] = baseDir.toString();
+        Run otherModel = efuf(otherModelArgs);
+        assertEquals(1, otherModel.rc());
+        assertTrue(otherModel.err().contains("--model files (was sha256 "), otherModel.err());
+        Run restarted = efuf(concat(form, "--prompt", "What is in the picture?", "--restart"));
+        assertEquals(0, restarted.rc(), restarted.err());
+        assertTrue(Files.readString(data.resolve("captions.provenance.json")).contains("What is in the picture?"));
+        assertEquals(0, efuf(concat(form, "--prompt", "What is in the picture?")).rc(), "the same inputs resume");
+
+        Path run = tmp.resolve("rerun-unlearn");
+        String[] unlearn = {"unlearn", "--model", taughtDir.toString(), "--data", data.toString(), "--images", trainImages.toString(),
+                "--out", run.toString(), "--lr", "1e-3"};
+        Run trained = efuf(unlearn);
+        assertEquals(0, trained.rc(), trained.err());
+        long steps = JsonlReader.readTree(run.resolve("loss.jsonl")).records().size();
+        Run same = efuf(unlearn);
+        assertTrue(same.out().contains("already finished with these inputs: " + steps + " steps"), same.out());
+        String[] faster = unlearn.clone();
+        faster[faster.length - 1] = "2e-3";
+        Run otherLr = efuf(faster);
+        assertEquals(1, otherLr.rc());
+        assertTrue(otherLr.err().contains("--lr (was \"0.001\", now \"0.002\")"), otherLr.err());
+        Run relearned = efuf(concat(faster, "--restart"));
+        assertEquals(0, relearned.rc(), relearned.err());
+        assertTrue(relearned.out().contains("trained " + steps + " steps; model"), relearned.out());
+
+        Path eval = tmp.resolve("rerun-eval");
+        String[] evaluate = {"evaluate", "--images", evalImages.toString(), "--annotations", annotations.toString(), "--out", eval.toString(),
+                "--eval-beams", "1", "--eval-max-new-tokens", "6", "--pope", "none"};
+        assertEquals(0, efuf(concat(evaluate, "--model", taughtDir.toString(), "--label", "base")).rc());
+        Run relabelled = efuf(concat(evaluate, "--model", baseDir.toString(), "--label", "base"));
+        assertEquals(1, relabelled.rc());
+        assertTrue(relabelled.err().contains("model files (was sha256") && relabelled.err().contains("another --label"), relabelled.err());
+        Run second = efuf(concat(evaluate, "--model", baseDir.toString(), "--label", "untaught"));
+        assertEquals(0, second.rc(), second.err());
+        String table = Files.readString(eval.resolve("comparison.md"));
+        assertTrue(table.contains("| base |") && table.contains("| untaught |"), "rows are added, not replaced: " + table);
+    }
+
+    /**
+     * A model directory carries the prompt it was trained on (tokenizer_config.json, beside Hugging Face's chat
+     * template), and the commands ask it by default; an explicit --prompt still wins.
+     */
+    @Test
+    void commandsAskTheModelsOwnPromptByDefault() throws Exception {
+        Path model = tmp.resolve("prompted");
+        Files.createDirectories(model);
+        try (var files = Files.list(taughtDir)) {
+            for (Path f : files.toList()) Files.copy(f, model.resolve(f.getFileName()));
+        }
+        var config = org.efuf4j.models.config.ModelConfigs.load(model);
+        org.efuf4j.models.pretrained.HfTokenizerFiles.write(model, config,
+                new org.efuf4j.models.pretrained.HfTokenizerFiles.ChatPrompt("USER: <image>\n{prompt} ASSISTANT:", "Name the objects."));
+        String[] evaluate = {"evaluate", "--images", evalImages.toString(), "--annotations", annotations.toString(),
+                "--eval-beams", "1", "--eval-max-new-tokens", "4", "--pope", "none"};
+        Run r = efuf(concat(evaluate, "--model", model.toString(), "--out", tmp.resolve("prompted-eval").toString()));
+        assertEquals(0, r.rc(), r.err());
+        JsonNode inputs = Json.MAPPER.readTree(tmp.resolve("prompted-eval/prompted/evaluation.provenance.json").toFile()).get("inputs");
+        assertEquals("Name the objects.", inputs.get("prompt").asText());
+        assertEquals("USER: <image>\n{prompt} ASSISTANT:", inputs.get("template").asText());
+        Run explicit = efuf(concat(evaluate, "--model", model.toString(), "--out", tmp.resolve("explicit-eval").toString(), "--eval-prompt", "What is here?"));
+        assertEquals(0, explicit.rc(), explicit.err());
+        assertEquals("What is here?", Json.MAPPER.readTree(tmp.resolve("explicit-eval/prompted/evaluation.provenance.json").toFile()).at("/inputs/prompt").asText());
+        Run caption = efuf("caption", "--model", model.toString(), "--image", trainImages.resolve("train0.png").toString(), "--max-new-tokens", "3");
+        assertEquals(0, caption.rc(), caption.err());
+        // without a recorded prompt, the paper's evaluation prompt
+        assertEquals(0, efuf(concat(evaluate, "--model", taughtDir.toString(), "--out", tmp.resolve("plain-eval").toString())).rc());
+        assertEquals(Captioner.EVALUATION_PROMPT, Json.MAPPER.readTree(tmp.resolve("plain-eval/" + taughtDir.getFileName() + "/evaluation.provenance.json")
+                .toFile()).at("/inputs/prompt").asText());
     }
 
     /** A run stopped after 2 steps and resumed ends with the same weights as one that ran straight through. */
@@ -330,6 +419,28 @@ class EfufPipelineEndToEndTest {
         assertEquals(1, nanRun.rc(), nanRun.out() + nanRun.err());
         assertTrue(nanRun.err().contains("loss is NaN at step 1") && nanRun.err().contains("train0.png"), nanRun.err());
         assertFalse(Files.exists(tmp.resolve("nan-run/model")));
+    }
+
+    /**
+     * The issue's run on small models: --lr 0.3 --lambda1 3 --trainable all blew the losses up within the first steps
+     * and exited 0 with a model that wrote "A A A ...". It must stop with the step, the terms and the remedy.
+     */
+    @Test
+    void anEarlyBlowUpStopsWithStepTermsAndRemedy() throws Exception {
+        Path data = tmp.resolve("blowup-data");
+        List<UnlearningSample> neg = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) neg.add(new UnlearningSample(Kind.NEGATIVE, "train" + i + ".png", "bus", 20, "a dog", " a bus"));
+        writeSamples(data.resolve("train/positive.jsonl"), List.of(new UnlearningSample(Kind.POSITIVE, "train0.png", "dog", 35, "", "a dog"),
+                new UnlearningSample(Kind.POSITIVE, "train1.png", "cat", 34, "a dog", " a cat")));
+        writeSamples(data.resolve("train/negative.jsonl"), neg);
+        writeSamples(data.resolve("train/sentence.jsonl"), List.of(new UnlearningSample(Kind.SENTENCE, "train2.png", null, 33, "", "a dog and a cat.")));
+        Path out = tmp.resolve("blowup-run");
+        Run r = efuf("unlearn", "--model", taughtDir.toString(), "--data", data.toString(), "--images", trainImages.toString(),
+                "--out", out.toString(), "--lr", "0.3", "--lambda1", "3", "--trainable", "all");
+        assertEquals(1, r.rc(), "a blown-up run must not exit 0: " + r.out() + r.err());
+        assertTrue(r.err().contains("unlearning diverged at step ") && r.err().contains("L_neg") && r.err().contains("L_pos")
+                && r.err().contains("Lower --lr (now 0.3)") && r.err().contains("--restart"), r.err());
+        assertFalse(Files.exists(out.resolve("model")), "no model is written from a diverged run");
     }
 
     static String[] concat(String[] a, String... b) {

@@ -50,7 +50,7 @@ class HfForwardCommandTest {
     /** Runs {@code efuf args...}; returns the outputs file's tensors. */
     static Map<String, Tensor> efuf(Path out, String... args) {
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new EfufCommand());
+        CommandLine cli = EfufCommand.commandLine();
         cli.setErr(new PrintWriter(err));
         int rc = cli.execute(args);
         assertEquals(0, rc, "efuf " + String.join(" ", args) + " failed: " + err);
@@ -136,7 +136,7 @@ class HfForwardCommandTest {
     void clearErrors() {
         Path dir = shared("llama");
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new EfufCommand());
+        CommandLine cli = EfufCommand.commandLine();
         cli.setErr(new PrintWriter(err));
         int rc = cli.execute("forward", "--model", dir.toString(), "--inputs", tmp.resolve("nope.safetensors").toString(),
                 "--out", tmp.resolve("o.safetensors").toString());

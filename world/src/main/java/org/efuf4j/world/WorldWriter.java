@@ -11,7 +11,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.efuf4j.efuf.eval.PopeFiles;
 import org.efuf4j.efuf.eval.PopeSampler;
-import org.efuf4j.efuf.io.AtomicFiles;
+import org.efuf4j.tensor.io.AtomicFiles;
 import org.efuf4j.efuf.io.Json;
 
 /** Writes a world in the layout {@link WorldFiles} describes; world.json goes last. */

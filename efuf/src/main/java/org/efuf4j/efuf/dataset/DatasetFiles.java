@@ -17,15 +17,23 @@ public final class DatasetFiles {
         }
     }
 
+    /** Every record checked against the schema; errors name the file, the line and the field. */
     public static List<UnlearningSample> read(Path file) {
-        List<UnlearningSample> samples = JsonlReader.read(file, UnlearningSample.class).records();
-        for (int i = 0; i < samples.size(); i++) {
-            UnlearningSample s = samples.get(i);
-            if (s.kind() == null || s.image() == null || s.target() == null || s.context() == null) {
-                throw new IllegalArgumentException(file + " record " + (i + 1)
-                        + ": fields kind, image, context and target are required, got " + s);
-            }
-        }
-        return samples;
+        return JsonlReader.read(file, UnlearningSample.class, DatasetFiles::check).records();
+    }
+
+    private static void check(UnlearningSample s, String where) {
+        List<String> missing = new java.util.ArrayList<>();
+        if (s.kind() == null) missing.add("kind");
+        if (s.image() == null) missing.add("image");
+        if (s.context() == null) missing.add("context");
+        if (s.target() == null) missing.add("target");
+        if (!missing.isEmpty())
+            throw new IllegalArgumentException(where + ": a dataset record needs kind, image, context and target; "
+                    + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are") + " missing or null");
+        if (s.target().isBlank()) throw new IllegalArgumentException(where + ": field 'target' is empty: there is no text to learn or unlearn");
+        if (s.kind() != UnlearningSample.Kind.SENTENCE && (s.object() == null || s.object().isBlank()))
+            throw new IllegalArgumentException(where + ": a " + s.kind().name().toLowerCase() + " record needs its 'object'");
+        if (Double.isNaN(s.score())) throw new IllegalArgumentException(where + ": field 'score' must be a number, got NaN");
     }
 }

@@ -3,7 +3,7 @@ package org.efuf4j.efuf.eval;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
-import org.efuf4j.efuf.io.AtomicFiles;
+import org.efuf4j.tensor.io.AtomicFiles;
 import org.efuf4j.efuf.io.Json;
 import org.efuf4j.efuf.objects.Mention;
 

@@ -8,7 +8,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.efuf4j.efuf.io.AtomicFiles;
+import org.efuf4j.tensor.io.AtomicFiles;
 import org.efuf4j.efuf.io.Json;
 
 /** The models' metrics side by side (base vs unlearned, the paper's Table 2 columns and more), as Markdown and JSON. */
@@ -47,6 +47,21 @@ public final class ComparisonTable {
             if (n == null || n.isNull()) return null;
         }
         return n.isNumber() ? n : null;
+    }
+
+    /**
+     * The rows of an earlier {@code comparison.json} (if any) followed by, or replaced by, {@code now}'s: evaluating one
+     * more model into a folder adds its row without losing the others.
+     */
+    public static Map<String, JsonNode> merge(Path json, Map<String, JsonNode> now) {
+        Map<String, JsonNode> rows = new LinkedHashMap<>();
+        if (java.nio.file.Files.isRegularFile(json)) {
+            JsonNode before = org.efuf4j.tensor.io.JsonFiles.read(json);
+            if (!before.isObject()) throw new IllegalArgumentException(json + ": expected an object of rows by model label, got " + before.getNodeType());
+            before.fields().forEachRemaining(e -> rows.put(e.getKey(), e.getValue()));
+        }
+        rows.putAll(now);
+        return rows;
     }
 
     public static void write(Map<String, JsonNode> models, Path markdown, Path json) {

@@ -42,4 +42,15 @@ public record GeneratedCaption(String imageId, String caption) {
         }
         return captions;
     }
+
+    /**
+     * Image ids that appear more than once, with their counts, in file order. CHAIR counts every caption, so such an
+     * image weighs twice; a file meant to hold one caption per image then gives a different CHAIR than published tools.
+     */
+    public static java.util.Map<String, Integer> duplicates(List<GeneratedCaption> captions) {
+        java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        for (GeneratedCaption c : captions) counts.merge(c.imageId(), 1, Integer::sum);
+        counts.values().removeIf(n -> n < 2);
+        return counts;
+    }
 }

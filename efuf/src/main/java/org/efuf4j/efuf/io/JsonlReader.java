@@ -2,6 +2,7 @@ package org.efuf4j.efuf.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
+
+import org.efuf4j.tensor.io.JsonFiles;
 
 /**
  * Reads JSON-lines files, tolerating exactly one kind of damage: a last line cut short by a crash
@@ -30,6 +34,14 @@ public final class JsonlReader {
     }
 
     public static <T> Content<T> read(Path path, Class<T> type) {
+        return read(path, type, (record, where) -> {});
+    }
+
+    /**
+     * Reads and checks every record: {@code check} gets the record and where it came from ("file line N") and throws
+     * what the schema requires beyond types (required fields, ranges).
+     */
+    public static <T> Content<T> read(Path path, Class<T> type, BiConsumer<T, String> check) {
         String text;
         try {
             text = Files.readString(path, StandardCharsets.UTF_8);
@@ -50,28 +62,56 @@ public final class JsonlReader {
             if (line.isEmpty()) {
                 continue;
             }
+            String where = path + " line " + lineNumber;
+            JsonNode node;
             try {
-                records.add(parse(line, type));
+                node = tree(line);
             } catch (JsonProcessingException e) {
                 if (!terminated) {
                     LOG.log(System.Logger.Level.WARNING,
                             "{0}: dropping partial last line {1} (file ends mid-record, probably an interrupted write)",
                             path, lineNumber);
                     dropped = true;
-                } else {
-                    throw new IllegalArgumentException(path + " line " + lineNumber + ": not a valid "
-                            + type.getSimpleName() + " JSON record: " + e.getOriginalMessage(), e);
+                    continue;
                 }
+                throw new IllegalArgumentException(where + ": " + (looksWhole(line) ? "not valid JSON" + columnFree(JsonFiles.describe(e))
+                        : line.startsWith("{") || line.startsWith("[") ? "the record is cut off (it does not end with its closing "
+                        + (line.startsWith("{") ? "'}'" : "']'") + "); the line was truncated or split"
+                        : "each line must hold one JSON object, found " + abbreviate(line)), e);
             }
+            T record = convert(node, type, where);
+            check.accept(record, where);
+            records.add(record);
         }
         return new Content<>(List.copyOf(records), dropped);
     }
 
-    private static <T> T parse(String line, Class<T> type) throws JsonProcessingException {
-        if (!looksWhole(line)) {
-            throw new JsonProcessingException("a record must be a JSON object or array") {};
+    private static JsonNode tree(String line) throws JsonProcessingException {
+        if (!looksWhole(line)) throw new JsonProcessingException("not a whole record") {};
+        return Json.MAPPER.readTree(line);
+    }
+
+    /** The record as {@code type}, strictly: a number where text belongs (or the reverse) is an error, not coerced. */
+    private static <T> T convert(JsonNode node, Class<T> type, String where) {
+        if (type == JsonNode.class) return type.cast(node);
+        try {
+            return Json.STRICT.treeToValue(node, type);
+        } catch (MismatchedInputException e) {
+            throw new IllegalArgumentException(where + ": " + Json.describeMismatch(e), e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(where + ": " + columnFree(JsonFiles.describe(e)), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }
-        return Json.MAPPER.readValue(line, type);
+    }
+
+    /** Within one line, "line 1, column 7" adds nothing to the file's own line number. */
+    private static String columnFree(String described) {
+        return described.replaceFirst("^, line 1, column \\d+: ", ": ").replaceFirst("^: ", "");
+    }
+
+    private static String abbreviate(String line) {
+        return line.length() > 40 ? "'" + line.substring(0, 37) + "...'" : "'" + line + "'";
     }
 
     /** A truncated object is never valid JSON, but a truncated scalar may be ("12" of "123"). */

@@ -1,2 +1,2 @@
-/** Crash-tolerant files: append-only JSONL with partial-line recovery, and atomic whole-file writes. */
+/** Crash-tolerant files: append-only JSONL with partial-line recovery, and the records of what produced a result (atomic whole-file writes live in tensor.io). */
 package org.efuf4j.efuf.io;

@@ -9,11 +9,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
+import org.efuf4j.efuf.io.Digests;
+import org.efuf4j.efuf.io.Json;
 import org.efuf4j.efuf.io.JsonlReader;
 import org.efuf4j.efuf.io.JsonlWriter;
+import org.efuf4j.efuf.io.StageRecord;
 import org.efuf4j.efuf.objects.Mention;
 import org.efuf4j.efuf.objects.ObjectExtractor;
 import org.efuf4j.models.image.RgbImage;
+import org.efuf4j.tensor.io.AtomicFiles;
 
 /**
  * Stage 1 of dataset formation, image by image: caption, extract the mentioned objects, score each against the
@@ -33,12 +37,29 @@ public final class CaptionScoringStage {
      */
     public static Result run(ImageFolder images, Path out, Function<RgbImage, String> captioner, ObjectExtractor extractor,
                              ObjectScorer scorer, String progressName) {
+        return run(images, out, captioner, extractor, scorer, progressName, null, false);
+    }
+
+    /**
+     * @param record  what produces the captions (model and scorer digests, prompt, decoding, ...), kept beside
+     *                {@code out}: a rerun resumes only when it matches; null to skip the check (callers that own
+     *                {@code out} outright)
+     * @param restart discard captions made with other inputs instead of stopping with an error
+     */
+    public static Result run(ImageFolder images, Path out, Function<RgbImage, String> captioner, ObjectExtractor extractor,
+                             ObjectScorer scorer, String progressName, StageRecord record, boolean restart) {
+        if (record != null) {
+            record.with("images", Digests.ofListing(images.dir(), images.names()));
+            record.claim(out.toAbsolutePath().getParent(), recordFile(out), restart, List.of(out));
+        }
         List<CaptionRecord> records = new ArrayList<>(Files.exists(out) ? JsonlReader.read(out, CaptionRecord.class).records() : List.of());
+        int retried = dropSkipped(records, out);
         Set<String> done = new HashSet<>();
         for (CaptionRecord r : records) done.add(r.image());
         int resumed = records.size();
         List<String> names = images.names();
         if (resumed > 0) LOG.log(System.Logger.Level.INFO, "{0}: resuming after {1} of {2} images", out, resumed, names.size());
+        if (retried > 0) LOG.log(System.Logger.Level.INFO, "{0}: retrying {1} image(s) that could not be read last time", out, retried);
         try (JsonlWriter writer = JsonlWriter.append(out); Progress bar = new Progress(progressName, names.size(), done.size())) {
             for (String name : names) {
                 if (done.contains(name)) continue;
@@ -68,6 +89,31 @@ public final class CaptionScoringStage {
             if (scorer != null) for (CaptionRecord.ScoredObject o : r.objects()) if (o.score() == null) nan++;
         }
         return new Result(records, skipped, resumed, empty, without, nan);
+    }
+
+    /** The record of what made {@code captions.jsonl}: {@code captions.provenance.json} beside it. */
+    public static Path recordFile(Path out) {
+        String name = out.getFileName().toString();
+        return out.resolveSibling((name.endsWith(".jsonl") ? name.substring(0, name.length() - 6) : name) + ".provenance.json");
+    }
+
+    /**
+     * Images skipped last time (unreadable then) are tried again: the user may have replaced them. Their records are
+     * dropped from the file, which is rewritten whole, so a crash leaves either version.
+     */
+    private static int dropSkipped(List<CaptionRecord> records, Path out) {
+        int before = records.size();
+        if (!records.removeIf(CaptionRecord::isSkipped)) return 0;
+        StringBuilder sb = new StringBuilder();
+        for (CaptionRecord r : records) {
+            try {
+                sb.append(Json.MAPPER.writeValueAsString(r)).append('\n');
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        AtomicFiles.writeString(out, sb.toString());
+        return before - records.size();
     }
 
     private static float[] nanScores(int n) {

@@ -15,7 +15,7 @@ import org.efuf4j.efuf.dataset.ThresholdSet;
 import org.efuf4j.efuf.dataset.UnlearningSample;
 import org.efuf4j.efuf.dataset.ValidationSplit;
 import org.efuf4j.efuf.eval.GroundTruth;
-import org.efuf4j.efuf.io.AtomicFiles;
+import org.efuf4j.tensor.io.AtomicFiles;
 import org.efuf4j.efuf.io.Json;
 import org.efuf4j.efuf.objects.ObjectVocabulary;
 

@@ -23,10 +23,12 @@ import org.efuf4j.efuf.eval.GroundTruth;
 import org.efuf4j.efuf.eval.PopeMetrics;
 import org.efuf4j.efuf.eval.PopeQuestion;
 import org.efuf4j.efuf.eval.PopeSampler;
-import org.efuf4j.efuf.io.AtomicFiles;
+import org.efuf4j.tensor.io.AtomicFiles;
+import org.efuf4j.efuf.io.Digests;
 import org.efuf4j.efuf.io.Json;
 import org.efuf4j.efuf.io.JsonlReader;
 import org.efuf4j.efuf.io.JsonlWriter;
+import org.efuf4j.efuf.io.StageRecord;
 import org.efuf4j.efuf.objects.ObjectExtractor;
 import org.efuf4j.models.generate.Decoding;
 import org.efuf4j.tensor.Device;
@@ -54,6 +56,19 @@ public final class Evaluation {
 
     public static ObjectNode run(Path model, ImageFolder images, GroundTruth truth, ObjectExtractor extractor, Extras extras,
                                  Settings settings, Path outDir, Device device) {
+        return run(model, images, truth, extractor, extras, settings, outDir, device, false);
+    }
+
+    /** The record of what made an evaluation folder's captions and answers. */
+    public static final String RECORD = "evaluation.provenance.json";
+
+    /**
+     * @param restart discard captions and answers in {@code outDir} that another model or other settings made, instead
+     *                of stopping with an error that says what differs
+     */
+    public static ObjectNode run(Path model, ImageFolder images, GroundTruth truth, ObjectExtractor extractor, Extras extras,
+                                 Settings settings, Path outDir, Device device, boolean restart) {
+        claim(model, images, truth, extractor, settings, outDir, restart);
         Captioner captioner = Captioner.load(model, device, settings.template());
         CaptionScoringStage.Result captioned = CaptionScoringStage.run(images, outDir.resolve("captions.jsonl"),
                 img -> captioner.generate(img, settings.prompt(), settings.maxNewTokens(), settings.decoding()), extractor, null,
@@ -131,6 +146,37 @@ public final class Evaluation {
         into.put("hallucinated_in_last_clause", cp.hallucinatedInLast());
         DatasetFormation.putFinite(into, "last_clause_share", cp.lastClauseShare());
         DatasetFormation.putFinite(into, "last_clause_mention_share", cp.lastClauseMentionShare());
+    }
+
+    /**
+     * Captions and POPE answers resume only for the model and settings that made them: another model evaluated under the
+     * same label would otherwise be reported with the old model's metrics.
+     */
+    private static void claim(Path model, ImageFolder images, GroundTruth truth, ObjectExtractor extractor, Settings settings,
+                              Path outDir, boolean restart) {
+        StageRecord record = StageRecord.of("evaluation")
+                .with("model files", Digests.ofDirectory(model))
+                .with("images", Digests.ofListing(images.dir(), images.names()))
+                .with("prompt", settings.prompt())
+                .with("template", settings.template())
+                .with("max new tokens", settings.maxNewTokens())
+                .with("decoding", settings.decoding())
+                .with("POPE splits", settings.popeSplits())
+                .with("POPE max new tokens", settings.popeMaxNewTokens())
+                .with("POPE seed", settings.seed())
+                .with("ground truth", digest(truth))
+                .with("vocabulary", Digests.ofText(extractor.vocabulary().categories().toString()))
+                .orElse("evaluate this model under another --label");
+        List<Path> outputs = new ArrayList<>(List.of(outDir.resolve("captions.jsonl"), outDir.resolve("generated.jsonl"),
+                outDir.resolve("chair.json"), outDir.resolve("metrics.json")));
+        for (PopeSampler.Strategy split : PopeSampler.Strategy.values()) outputs.add(outDir.resolve("pope-" + split.name().toLowerCase() + ".jsonl"));
+        record.claim(outDir, outDir.resolve(RECORD), restart, outputs);
+    }
+
+    private static String digest(GroundTruth truth) {
+        StringBuilder sb = new StringBuilder();
+        for (String id : new java.util.TreeSet<>(truth.imageIds())) sb.append(id).append('\t').append(new java.util.TreeSet<>(truth.require(id, "digest"))).append('\n');
+        return Digests.ofText(sb.toString());
     }
 
     private record PopeAnswer(int questionId, String imageId, String object, boolean present, String answer) {}

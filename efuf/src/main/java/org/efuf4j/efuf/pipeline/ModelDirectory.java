@@ -14,6 +14,7 @@ import org.efuf4j.models.image.ClipImageProcessor;
 import org.efuf4j.models.image.ImagePreprocessor;
 import org.efuf4j.models.image.ImagePreprocessors;
 import org.efuf4j.models.image.SiglipImageProcessor;
+import org.efuf4j.models.pretrained.HfTokenizerFiles;
 import org.efuf4j.models.tokenizer.Tokenizer;
 import org.efuf4j.models.tokenizer.Tokenizers;
 
@@ -65,6 +66,21 @@ public final class ModelDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy tokenizer files from " + from + " to " + to + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The instruction to ask a model: {@code explicit} when given, else the prompt its directory records (the one it was
+     * trained to answer, {@code tokenizer_config.json}), else {@code fallback}.
+     */
+    public static String prompt(Path dir, String explicit, String fallback) {
+        if (explicit != null) return explicit;
+        return HfTokenizerFiles.readPrompt(dir).map(HfTokenizerFiles.ChatPrompt::defaultPrompt).orElse(fallback);
+    }
+
+    /** The conversation format: {@code explicit}, else the directory's own, else LLaVA-1.5's. */
+    public static String template(Path dir, String explicit) {
+        if (explicit != null) return explicit;
+        return HfTokenizerFiles.readPrompt(dir).map(HfTokenizerFiles.ChatPrompt::template).orElse(Captioner.LLAVA_TEMPLATE);
     }
 
     static final List<String> IMAGE_EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp");

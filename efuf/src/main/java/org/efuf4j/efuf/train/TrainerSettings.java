@@ -21,9 +21,12 @@ public record TrainerSettings(double lambda1, double lambda2, double lr, double 
         if (epochs > maxNegativePasses)
             throw new IllegalArgumentException(epochs + " passes over D- exceed the bound of " + maxNegativePasses
                     + ": repeated gradient ascent on the same clauses drives them to zero probability and wrecks fluency; raise --max-negative-passes only deliberately");
-        if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
+        if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("learning rate must be a finite number > 0, got " + lr);
+        if (!(lambda1 >= 0) || !Double.isFinite(lambda1)) throw new IllegalArgumentException("lambda1 must be a finite number >= 0, got " + lambda1);
+        if (!(lambda2 >= 0) || !Double.isFinite(lambda2)) throw new IllegalArgumentException("lambda2 must be a finite number >= 0, got " + lambda2);
+        if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) throw new IllegalArgumentException("weight decay must be a finite number >= 0, got " + weightDecay);
         if (!(negativeCap > 0)) throw new IllegalArgumentException("negative cap must be > 0, got " + negativeCap);
-        if (!(divergenceFactor > 1)) throw new IllegalArgumentException("divergence factor must be > 1, got " + divergenceFactor);
+        if (!(divergenceFactor > 1) || !Double.isFinite(divergenceFactor)) throw new IllegalArgumentException("divergence factor must be > 1, got " + divergenceFactor);
         if (checkpointEvery < 1) throw new IllegalArgumentException("checkpoint interval must be >= 1 step, got " + checkpointEvery);
     }
 

@@ -14,16 +14,19 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.efuf4j.autograd.NoGrad;
 import org.efuf4j.autograd.Variable;
 import org.efuf4j.autograd.nn.Module;
 import org.efuf4j.autograd.nn.Parameter;
 import org.efuf4j.autograd.optim.AdamW;
 import org.efuf4j.efuf.dataset.DatasetFiles;
 import org.efuf4j.efuf.dataset.UnlearningSample;
-import org.efuf4j.efuf.io.AtomicFiles;
+import org.efuf4j.tensor.io.AtomicFiles;
+import org.efuf4j.efuf.io.Digests;
 import org.efuf4j.efuf.io.Json;
 import org.efuf4j.efuf.io.JsonlReader;
 import org.efuf4j.efuf.io.JsonlWriter;
+import org.efuf4j.efuf.io.StageRecord;
 import org.efuf4j.efuf.pipeline.Captioner;
 import org.efuf4j.efuf.pipeline.Figures;
 import org.efuf4j.efuf.pipeline.ImageFolder;
@@ -50,15 +53,15 @@ import org.efuf4j.tensor.safetensors.SafetensorsWriter;
 public final class UnlearningTrainer {
     private static final System.Logger LOG = System.getLogger(UnlearningTrainer.class.getName());
     public static final String MODEL_DIR = "model", LOSS_LOG = "loss.jsonl", FINISHED = "finished.json";
-    /** Steps whose negative loss defines the starting level the divergence guard compares with. */
-    static final int GUARD_WARMUP = 5;
 
     /**
-     * @param stoppedEarly  true when {@code maxSteps} ended the run before the epoch(s) finished
-     * @param stoppedModel  with a {@link ValidationStopping}: the model at the chosen step (null otherwise)
-     * @param stoppedAtStep the chosen step (0: the starting model), -1 without validation
+     * @param stoppedEarly    true when {@code maxSteps} ended the run before the epoch(s) finished
+     * @param stoppedModel    with a {@link ValidationStopping}: the model at the chosen step (null otherwise)
+     * @param stoppedAtStep   the chosen step (0: the starting model), -1 without validation
+     * @param alreadyFinished true when an earlier run with the same inputs had finished: nothing was trained now
      */
-    public record Result(long steps, long totalSteps, boolean stoppedEarly, Path model, int resumedFromStep, Path stoppedModel, long stoppedAtStep) {}
+    public record Result(long steps, long totalSteps, boolean stoppedEarly, Path model, int resumedFromStep, Path stoppedModel, long stoppedAtStep,
+                         boolean alreadyFinished) {}
 
     public static final String STOPPED_MODEL_DIR = "model-stopped", VALIDATION_LOG = "validation.jsonl";
 
@@ -67,6 +70,8 @@ public final class UnlearningTrainer {
     private final ImageFolder images;
     private final Device device;
     private final ValidationStopping stopping;
+
+    private boolean restart;
 
     public UnlearningTrainer(TrainerSettings settings, Path baseModel, Path dataDir, ImageFolder images, Path runDir, Device device) {
         this(settings, baseModel, dataDir, images, runDir, device, null);
@@ -82,6 +87,43 @@ public final class UnlearningTrainer {
         this.runDir = runDir;
         this.device = device;
         this.stopping = stopping;
+    }
+
+    /** Discard checkpoints and a model that other inputs made, instead of stopping with an error that says what differs. */
+    public UnlearningTrainer restart(boolean restart) {
+        this.restart = restart;
+        return this;
+    }
+
+    /** The record of what made the run directory's checkpoints, losses and model. */
+    public static final String RECORD = "unlearning.provenance.json";
+
+    /**
+     * Resuming (or reporting "finished") is right only for the same base model, dataset, images and settings; the step
+     * limit and checkpoint interval change when a run stops, not what it computes, so they may differ.
+     */
+    private void claim() {
+        List<Path> sets = new ArrayList<>();
+        for (String kind : List.of("positive", "negative", "sentence")) {
+            Path f = dataDir.resolve("train").resolve(kind + ".jsonl");
+            if (Files.isRegularFile(f)) sets.add(f);
+        }
+        if (settings.sampleWeights() && Files.isRegularFile(dataDir.resolve("statistics.json"))) sets.add(dataDir.resolve("statistics.json"));
+        StageRecord.of("unlearning")
+                .with("base model files", Digests.ofDirectory(baseModel))
+                .with("dataset", Digests.ofFiles(sets))
+                .with("images", Digests.ofListing(images.dir(), images.names()))
+                .with("--lambda1", settings.lambda1()).with("--lambda2", settings.lambda2()).with("--lr", settings.lr())
+                .with("--weight-decay", settings.weightDecay()).with("--trainable", settings.trainable())
+                .with("--ablation", settings.ablation()).with("--sample-weights", settings.sampleWeights())
+                .with("--implementation-schedules", settings.implementationSchedules())
+                .with("--negative-cap", settings.negativeCap()).with("--epochs", settings.epochs())
+                .with("--divergence-factor", settings.divergenceFactor()).with("--train-seed", settings.seed())
+                .with("--train-prompt", settings.prompt()).with("--train-template", settings.template())
+                .with("validation stopping", stopping == null ? "none" : "every " + stopping.every() + " steps, recall limit " + stopping.recallLimit())
+                .claim(runDir, runDir.resolve(RECORD), restart, List.of(runDir.resolve("checkpoints"), runDir.resolve(LOSS_LOG),
+                        runDir.resolve("loss.png"), runDir.resolve(FINISHED), runDir.resolve(MODEL_DIR), runDir.resolve(STOPPED_MODEL_DIR),
+                        runDir.resolve(VALIDATION_LOG), runDir.resolve("validation.png")));
     }
 
     private List<UnlearningSample> load(String kind, boolean needed) {
@@ -119,9 +161,11 @@ public final class UnlearningTrainer {
         double[] t0t1 = thresholds();
 
         Path model = runDir.resolve(MODEL_DIR);
+        claim();
         if (Files.isRegularFile(runDir.resolve(FINISHED))) {
-            LOG.log(System.Logger.Level.INFO, "{0} already finished; nothing to do", runDir);
-            return finishedResult(totalSteps, model);
+            Result r = finishedResult(model);
+            LOG.log(System.Logger.Level.INFO, "{0} already finished after {1} steps; nothing to do", runDir, r.steps());
+            return r;
         }
         Captioner captioner = Captioner.load(baseModel, device, settings.template());
         LlavaForConditionalGeneration llava = captioner.model();
@@ -136,9 +180,12 @@ public final class UnlearningTrainer {
         Guard guard = new Guard();
         Validation validation = stopping == null ? null : new Validation();
         int resumed = 0;
+        String chat = captioner.chatText(settings.prompt());
         if (latest != null) {
             resumed = restore(latest, trainable, opt, guard, validation);
             LOG.log(System.Logger.Level.INFO, "resuming {0} from step {1}", runDir, resumed);
+        } else {
+            guard.setBaseline(baseline(captioner, chat, sets.positives(), sets.negatives(), sets.sentences(), ab));
         }
         truncateLog(LOSS_LOG, resumed);
         if (validation != null) {
@@ -148,7 +195,6 @@ public final class UnlearningTrainer {
             if (resumed == 0) validation.observe(captioner, 0, trainable);
         }
         long end = settings.maxSteps() > 0 ? Math.min(totalSteps, settings.maxSteps()) : totalSteps;
-        String chat = captioner.chatText(settings.prompt());
         long step = resumed;
         try (JsonlWriter log = JsonlWriter.append(runDir.resolve(LOSS_LOG)); Progress bar = new Progress("unlearn", totalSteps, resumed)) {
             for (; step < end; step++) {
@@ -164,13 +210,17 @@ public final class UnlearningTrainer {
                 line.put("negative_capped", l.negativeCapped());
                 log.write(line);
                 bar.step();
-                if (l.negative() != null) {
-                    String why = guard.observe(l.negative().value, step + 1, settings.divergenceFactor());
-                    if (why != null) {
-                        save(checkpoints, step + 1, trainable, opt, guard, validation);
-                        throw new TrainingDivergedException(why + "; lower --lambda1 (now " + settings.lambda1() + ") or --lr (now " + settings.lr()
-                                + "), or tighten --negative-cap (now " + settings.negativeCap() + "). Checkpoint saved at step " + (step + 1));
-                    }
+                Map<String, Double> terms = new LinkedHashMap<>();
+                terms.put("L_pos", val(l.positive()));
+                terms.put("L_neg", val(l.negative()));
+                terms.put("L_sent", val(l.sentence()));
+                String why = guard.observe(terms, step + 1, settings.divergenceFactor());
+                if (why != null) {
+                    // No checkpoint: resuming a broken model helps nobody; the remedy is other settings from the start.
+                    throw new TrainingDivergedException(why + ". Lower --lr (now " + settings.lr() + ") or --lambda1 (now " + settings.lambda1()
+                            + "), train fewer weights (--trainable projector; now " + switch (settings.trainable()) {
+                                case PROJECTOR -> "projector"; case PROJECTOR_AND_LM -> "projector-lm"; case ALL -> "all"; }
+                            + "), or tighten --negative-cap (now " + settings.negativeCap() + "), and run again with " + StageRecord.RESTART_OPTION);
                 }
                 if (validation != null && stopping.due(step + 1, totalSteps)) validation.observe(captioner, step + 1, trainable);
                 if ((step + 1) % settings.checkpointEvery() == 0 && step + 1 < end) save(checkpoints, step + 1, trainable, opt, guard, validation);
@@ -179,7 +229,7 @@ public final class UnlearningTrainer {
         plotLosses();
         if (step < totalSteps) {
             save(checkpoints, step, trainable, opt, guard, validation);
-            return new Result(step, totalSteps, true, null, resumed, null, -1);
+            return new Result(step, totalSteps, true, null, resumed, null, -1, false);
         }
         saveModel(llava, model);
         Path stoppedModel = null;
@@ -194,7 +244,7 @@ public final class UnlearningTrainer {
             saveModel(llava, stoppedModel);
         }
         AtomicFiles.writeString(runDir.resolve(FINISHED), "{\"steps\": " + step + (stoppedAt >= 0 ? ", \"stopped_at_step\": " + stoppedAt : "") + "}\n");
-        return new Result(step, totalSteps, false, model, resumed, stoppedModel, stoppedAt);
+        return new Result(step, totalSteps, false, model, resumed, stoppedModel, stoppedAt, false);
     }
 
     /**
@@ -223,15 +273,16 @@ public final class UnlearningTrainer {
         return new StepLosses(value, pos, neg, sent, lambda1, capped);
     }
 
-    private Result finishedResult(long totalSteps, Path model) {
-        long stoppedAt = -1;
-        Path stopped = runDir.resolve(STOPPED_MODEL_DIR);
+    /** The finished run as {@code finished.json} records it: its steps and, with validation, the chosen step. */
+    private Result finishedResult(Path model) {
+        JsonNode f;
         try {
-            stoppedAt = Json.MAPPER.readTree(runDir.resolve(FINISHED).toFile()).path("stopped_at_step").asLong(-1);
+            f = Json.MAPPER.readTree(runDir.resolve(FINISHED).toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + runDir.resolve(FINISHED) + ": " + e.getMessage(), e);
         }
-        return new Result(totalSteps, totalSteps, false, model, (int) totalSteps, stoppedAt >= 0 ? stopped : null, stoppedAt);
+        long steps = f.path("steps").asLong(), stoppedAt = f.path("stopped_at_step").asLong(-1);
+        return new Result(steps, steps, false, model, (int) steps, stoppedAt >= 0 ? runDir.resolve(STOPPED_MODEL_DIR) : null, stoppedAt, true);
     }
 
     private void saveModel(LlavaForConditionalGeneration llava, Path dir) {
@@ -349,24 +400,79 @@ public final class UnlearningTrainer {
         else n.putNull(k);
     }
 
-    /** Watches L_ft of the negatives: gradient ascent that runs away shows as this number growing without bound. */
+    /**
+     * Watches every loss term against the model before any update: gradient ascent that runs away shows as L_neg
+     * growing without bound, and it drags L_pos and L_sent up with it (a model that writes "A A A ..."). The baseline
+     * is the terms' mean over the first samples under the untouched model, so a blow-up in the first steps is caught
+     * too; each term's running mean (0.8 old, 0.2 new) is compared with {@code factor} times its baseline.
+     */
     static final class Guard {
-        double start, running;
-        int seen;
+        final Map<String, Double> baseline = new LinkedHashMap<>(), running = new LinkedHashMap<>();
 
-        String observe(double negCe, long step, double factor) {
-            seen++;
-            if (seen <= GUARD_WARMUP) {
-                start += (negCe - start) / seen;
-                running = start;
-                return null;
-            }
-            running = 0.8 * running + 0.2 * negCe;
-            if (running > factor * start)
-                return String.format(java.util.Locale.ROOT, "L_neg diverges: the negatives' cross-entropy rose from %.3f (first %d steps) to %.3f (running mean) at step %d, more than %.1fx",
-                        start, GUARD_WARMUP, running, step, factor);
-            return null;
+        void setBaseline(Map<String, Double> terms) {
+            baseline.clear();
+            running.clear();
+            terms.forEach((k, v) -> {
+                if (Double.isFinite(v)) {
+                    baseline.put(k, v);
+                    running.put(k, v);
+                }
+            });
         }
+
+        /** The reason to stop after {@code step}, or null; {@code terms} are this step's values (absent or NaN: not used). */
+        String observe(Map<String, Double> terms, long step, double factor) {
+            List<String> risen = new ArrayList<>();
+            for (var e : terms.entrySet()) {
+                Double base = baseline.get(e.getKey());
+                if (base == null || !Double.isFinite(e.getValue())) continue;
+                double r = 0.8 * running.get(e.getKey()) + 0.2 * e.getValue();
+                running.put(e.getKey(), r);
+                if (r > factor * Math.max(base, 0.05)) risen.add(e.getKey());
+            }
+            if (risen.isEmpty()) return null;
+            StringBuilder sb = new StringBuilder("unlearning diverged at step " + step + ": ");
+            for (String k : baseline.keySet())
+                sb.append(String.format(java.util.Locale.ROOT, "%s %.3f -> %.3f%s, ", k, baseline.get(k), running.get(k), risen.contains(k) ? " (risen)" : ""));
+            sb.append(String.format(java.util.Locale.ROOT, "from the model before any update to the running mean; more than %.1fx", factor));
+            return sb.toString();
+        }
+
+        ObjectNode toJson() {
+            ObjectNode n = Json.MAPPER.createObjectNode();
+            baseline.forEach(n.putObject("baseline")::put);
+            running.forEach(n.putObject("running")::put);
+            return n;
+        }
+
+        void fromJson(JsonNode n) {
+            baseline.clear();
+            running.clear();
+            n.path("baseline").fields().forEachRemaining(e -> baseline.put(e.getKey(), e.getValue().asDouble()));
+            n.path("running").fields().forEachRemaining(e -> running.put(e.getKey(), e.getValue().asDouble()));
+        }
+    }
+
+    /** Samples per kind whose losses under the untouched model make the guard's baseline. */
+    static final int BASELINE_SAMPLES = 8;
+
+    /** The mean loss of each term over the first samples the run will see, before any update. */
+    private Map<String, Double> baseline(Captioner captioner, String chat, List<UnlearningSample> pos, List<UnlearningSample> neg,
+                                         List<UnlearningSample> sent, Ablation ab) {
+        Map<String, Double> b = new LinkedHashMap<>();
+        try (NoGrad scope = NoGrad.enter()) {
+            if (ab.positives) b.put("L_pos", meanLoss(captioner, chat, pos, 1, false));
+            if (ab.negatives) b.put("L_neg", meanLoss(captioner, chat, neg, 0, false));
+            if (ab.sentences) b.put("L_sent", meanLoss(captioner, chat, sent, ab.negatives ? 2 : 0, true));
+        }
+        return b;
+    }
+
+    private double meanLoss(Captioner captioner, String chat, List<UnlearningSample> set, int stream, boolean whole) {
+        int n = Math.min(BASELINE_SAMPLES, set.size());
+        double sum = 0;
+        for (int k = 0; k < n; k++) sum += term(captioner, chat, pick(set, k, stream), whole, null).value;
+        return sum / n;
     }
 
     private static Path latestCheckpoint(Path dir) {
@@ -394,9 +500,7 @@ public final class UnlearningTrainer {
             opt.save(tmp.resolve("optimizer.safetensors"));
             ObjectNode state = Json.MAPPER.createObjectNode();
             state.put("step", step);
-            state.put("guard_start", guard.start);
-            state.put("guard_running", guard.running);
-            state.put("guard_seen", guard.seen);
+            state.set("guard", guard.toJson());
             if (validation != null && validation.best != null) {
                 SafetensorsWriter.write(tmp.resolve("validation-best.safetensors"), validation.best);
                 state.put("validation_best_step", validation.bestStep);
@@ -427,9 +531,7 @@ public final class UnlearningTrainer {
         opt.load(checkpoint.resolve("optimizer.safetensors"));
         try {
             JsonNode state = Json.MAPPER.readTree(checkpoint.resolve("state.json").toFile());
-            guard.start = state.path("guard_start").asDouble();
-            guard.running = state.path("guard_running").asDouble();
-            guard.seen = state.path("guard_seen").asInt();
+            guard.fromJson(state.path("guard"));
             if (validation != null && state.has("validation_best_step")) {
                 validation.bestStep = state.path("validation_best_step").asLong();
                 validation.best = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package org.efuf4j.efuf.io;
 
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -117,35 +118,4 @@ class JsonlIoTest {
         assertTrue(e.getMessage().startsWith(file + " line 2:"), e.getMessage());
     }
 
-    @Test
-    void atomicWriteReplacesWholeFileAndLeavesNoTemporaries() throws IOException {
-        Path file = dir.resolve("report.json");
-        AtomicFiles.writeString(file, "old");
-        AtomicFiles.writeString(file, "new content");
-        assertEquals("new content", Files.readString(file));
-        // same permissions as a file created the ordinary way (temp files are owner-only by default)
-        Path ordinary = Files.createFile(dir.resolve("ordinary"));
-        if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
-            assertEquals(Files.getPosixFilePermissions(ordinary), Files.getPosixFilePermissions(file));
-        }
-        Files.delete(ordinary);
-        try (var listing = Files.list(dir)) {
-            assertEquals(List.of(file), listing.toList());
-        }
-    }
-
-    @Test
-    void failedAtomicWriteKeepsTheOldFile() throws IOException {
-        Path file = dir.resolve("report.json");
-        AtomicFiles.writeString(file, "complete old report");
-        var e = assertThrows(RuntimeException.class, () -> AtomicFiles.write(file, out -> {
-            out.write("half of the new".getBytes(StandardCharsets.UTF_8));
-            throw new IOException("disk full");
-        }));
-        assertTrue(e.getMessage().contains("disk full"), e.getMessage());
-        assertEquals("complete old report", Files.readString(file));
-        try (var listing = Files.list(dir)) {
-            assertEquals(List.of(file), listing.toList());
-        }
-    }
 }

@@ -162,8 +162,8 @@ class DatasetFormationTest {
         Files.writeString(file, lines.get(0) + "\n" + lines.get(1) + "\n" + lines.get(2) + "\n" + lines.get(3).substring(0, lines.get(3).length() / 2));
         AtomicInteger captioned = new AtomicInteger();
         var r = CaptionScoringStage.run(folder, file, img -> { captioned.incrementAndGet(); return caption(img); }, EXTRACTOR, DatasetFormationTest::score, "test");
-        assertEquals(3, r.resumed());
-        assertEquals(1, r.skipped(), "read back from the file, the corrupt image is still the only skipped one");
+        assertEquals(2, r.resumed(), "three whole records, less the skipped image, which is tried again (it may have been replaced)");
+        assertEquals(1, r.skipped(), "still unreadable, the corrupt image is still the only skipped one");
         assertEquals(1, r.nanScores(), "and the NaN score survives the round trip as null");
         assertEquals(5, r.records().size());
         List<JsonNode> again = JsonlReader.readTree(file).records();
@@ -173,6 +173,23 @@ class DatasetFormationTest {
         assertEquals(folder.names().size(), names.size());
         assertTrue(captioned.get() <= 2, "only the unfinished images are captioned again, got " + captioned.get());
         assertFalse(Files.readString(file).contains("\n\n"));
+    }
+
+    /** An image that could not be read is tried again on a rerun: once replaced, it is captioned, not skipped forever. */
+    @Test
+    void aFixedImageIsCaptionedOnTheRerun() throws Exception {
+        Path dir = images();
+        Path file = tmp.resolve("retry.jsonl");
+        var first = CaptionScoringStage.run(new ImageFolder(dir), file, DatasetFormationTest::caption, EXTRACTOR, DatasetFormationTest::score, "test");
+        assertEquals(1, first.skipped());
+        BufferedImage img = new BufferedImage(8, 6, BufferedImage.TYPE_INT_RGB);
+        ImageIO.write(img, "jpg", dir.resolve("broken.jpg").toFile());
+        AtomicInteger captioned = new AtomicInteger();
+        var second = CaptionScoringStage.run(new ImageFolder(dir), file, i -> { captioned.incrementAndGet(); return caption(i); }, EXTRACTOR,
+                DatasetFormationTest::score, "test");
+        assertEquals(0, second.skipped());
+        assertEquals(1, captioned.get(), "only the fixed image is captioned");
+        assertEquals(5, JsonlReader.readTree(file).records().size());
     }
 
     static Set<String> objects(List<UnlearningSample> s) {

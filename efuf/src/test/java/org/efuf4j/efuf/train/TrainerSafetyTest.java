@@ -10,22 +10,60 @@ import org.junit.jupiter.api.Test;
 
 /** The gradient-ascent safety rails and the authors' schedules. */
 class TrainerSafetyTest {
+    private static java.util.Map<String, Double> terms(double pos, double neg, double sent) {
+        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+        m.put("L_pos", pos);
+        m.put("L_neg", neg);
+        m.put("L_sent", sent);
+        return m;
+    }
+
     @Test
-    void guardStaysQuietWhileTheNegativeLossIsBoundedAndStopsWhenItRunsAway() {
+    void guardStaysQuietWhileTheLossesAreBoundedAndStopsWhenOneRunsAway() {
         UnlearningTrainer.Guard quiet = new UnlearningTrainer.Guard();
-        for (int s = 1; s <= 200; s++) assertNull(quiet.observe(2.0 + 0.5 * Math.sin(s), s, 4.0), "step " + s);
+        quiet.setBaseline(terms(1.2, 2.0, 1.5));
+        for (int s = 1; s <= 200; s++) assertNull(quiet.observe(terms(1.2, 2.0 + 0.5 * Math.sin(s), 1.5), s, 4.0), "step " + s);
 
         UnlearningTrainer.Guard runaway = new UnlearningTrainer.Guard();
+        runaway.setBaseline(terms(1.2, 2.0, 1.5));
         String why = null;
         int stoppedAt = 0;
         for (int s = 1; s <= 100 && why == null; s++) {
-            why = runaway.observe(s <= 5 ? 2.0 : 2.0 * Math.pow(1.2, s - 5), s, 4.0);
+            why = runaway.observe(terms(1.2, 2.0 * Math.pow(1.2, s), 1.5), s, 4.0);
             stoppedAt = s;
         }
         assertNotNull(why, "a loss growing 20% a step must be stopped");
-        assertTrue(why.contains("L_neg diverges") && why.contains("2.000"), why);
-        // running mean r_t = 0.8 r_{t-1} + 0.2 x_t first exceeds 8 (4 x 2.0) a few steps after x does (step 13: 2 x 1.2^8 = 8.6)
-        assertTrue(stoppedAt > 13 && stoppedAt < 25, "stopped at " + stoppedAt);
+        assertTrue(why.contains("L_neg 2.000 -> ") && why.contains("(risen)") && why.contains("step " + stoppedAt), why);
+        // running mean r_t = 0.8 r_{t-1} + 0.2 x_t from r_0 = 2 first exceeds 8 a few steps after x does (step 8: 2 x 1.2^8 = 8.6)
+        assertTrue(stoppedAt > 8 && stoppedAt < 20, "stopped at " + stoppedAt);
+    }
+
+    /**
+     * The issue's run (--lr 0.3 --lambda1 3 --trainable all): L_pos 1.25 -> 22 and L_neg 1.14 -> 28.8 within the first
+     * steps. A baseline averaged over the first 5 steps already holds the blow-up and never fires; the model before any
+     * update gives the real start, and a blow-up of L_pos alone is caught as well.
+     */
+    @Test
+    void anEarlyBlowUpOfAnyTermIsCaught() {
+        UnlearningTrainer.Guard g = new UnlearningTrainer.Guard();
+        g.setBaseline(terms(1.25, 1.14, 1.3));
+        String why = null;
+        double[] neg = {1.14, 9.0, 20.0, 26.0, 28.8}, pos = {1.25, 6.0, 15.0, 20.0, 22.0};
+        int step = 0;
+        while (why == null && step < neg.length) {
+            why = g.observe(terms(pos[step], neg[step], 1.3), step + 1, 4.0);
+            step++;
+        }
+        assertNotNull(why, "a 25x rise within 5 steps is divergence");
+        assertTrue(step <= 3, "stopped at step " + step);
+        assertTrue(why.contains("L_pos") && why.contains("L_neg") && why.contains("L_sent"), why);
+
+        UnlearningTrainer.Guard posOnly = new UnlearningTrainer.Guard();
+        posOnly.setBaseline(terms(1.0, 2.0, 1.0));
+        String pw = null;
+        for (int s = 1; s <= 10 && pw == null; s++) pw = posOnly.observe(terms(12.0, 2.0, 1.0), s, 4.0);
+        assertNotNull(pw);
+        assertTrue(pw.contains("L_pos 1.000 -> ") && pw.contains("(risen)") && !pw.contains("L_neg 2.000 -> 2.000 (risen)"), pw);
     }
 
     @Test
@@ -61,5 +99,10 @@ class TrainerSafetyTest {
         var e = assertThrows(IllegalArgumentException.class, () -> p.toBuilder().epochs(4).build());
         assertTrue(e.getMessage().contains("passes over D-"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> p.toBuilder().negativeCap(0).build());
+        // Infinity and NaN pass "> 0" comparisons the wrong way: lr Infinity is > 0, lambda1 NaN fails no "<" test
+        var lr = assertThrows(IllegalArgumentException.class, () -> p.toBuilder().lr(Double.POSITIVE_INFINITY).build());
+        assertTrue(lr.getMessage().contains("learning rate") && lr.getMessage().contains("Infinity"), lr.getMessage());
+        var l1 = assertThrows(IllegalArgumentException.class, () -> p.toBuilder().lambda1(Double.NaN).build());
+        assertTrue(l1.getMessage().contains("lambda1") && l1.getMessage().contains("NaN"), l1.getMessage());
     }
 }

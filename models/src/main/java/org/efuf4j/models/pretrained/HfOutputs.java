@@ -16,6 +16,7 @@ import org.efuf4j.models.generate.GenerationResult;
 import org.efuf4j.models.generate.Generator;
 import org.efuf4j.models.llama.DecoderOutput;
 import org.efuf4j.models.llama.LlamaForCausalLM;
+import org.efuf4j.models.llava.ImageTokens;
 import org.efuf4j.models.llava.LlavaForConditionalGeneration;
 import org.efuf4j.models.llava.LlavaOutput;
 import org.efuf4j.models.vision.VisionOutput;
@@ -51,7 +52,8 @@ public final class HfOutputs {
                     hidden(out, "hidden_states.", o.hiddenStates());
                 }
                 case LlavaForConditionalGeneration llava -> {
-                    LlavaOutput o = llava.forward(need(inputs, "input_ids"), inputs.get("attention_mask"), inputs.get("pixel_values"));
+                    ImageTokens.Expanded in = expanded(llava, inputs);
+                    LlavaOutput o = llava.forward(in.ids(), in.attentionMask(), inputs.get("pixel_values"));
                     put(out, "logits", o.logits());
                     hidden(out, "hidden_states.", o.hiddenStates());
                     if (o.imageHiddenStates() != null) put(out, "image_hidden_states", o.imageHiddenStates());
@@ -70,21 +72,35 @@ public final class HfOutputs {
         GenerationConfig config = GenerationConfig.greedy(newTokens, Set.of());
         GenerationResult r = switch (model) {
             case LlamaForCausalLM lm -> Generator.generate(lm, need(inputs, "input_ids"), inputs.get("attention_mask"), config);
-            case LlavaForConditionalGeneration llava ->
-                    Generator.generate(llava, need(inputs, "input_ids"), inputs.get("attention_mask"), inputs.get("pixel_values"), config);
+            case LlavaForConditionalGeneration llava -> {
+                ImageTokens.Expanded in = expanded(llava, inputs);
+                yield Generator.generate(llava, in.ids(), in.attentionMask(), inputs.get("pixel_values"), config);
+            }
             default -> throw new IllegalArgumentException("--generate needs a causal LM (llama, qwen2, llava), not " + model.getClass().getSimpleName());
         };
-        int batch = r.sequences().size(), length = r.sequences().get(0).length, vocab = r.stepLogits().get(0).get(0).length;
+        // As transformers' generate: the prompt as given (one <image> stays one), then the new tokens.
+        Tensor prompt = need(inputs, "input_ids").toHost();
+        int batch = r.sequences().size(), promptLength = prompt.dim(1), length = promptLength + newTokens;
+        int vocab = r.stepLogits().get(0).get(0).length;
         long[] seq = new long[batch * length];
         float[] logits = new float[batch * newTokens * vocab];
         for (int b = 0; b < batch; b++) {
-            System.arraycopy(r.sequences().get(b), 0, seq, b * length, length);
+            long[] generated = r.sequences().get(b);
+            for (int t = 0; t < promptLength; t++) seq[b * length + t] = prompt.getLong(b, t);
+            System.arraycopy(generated, generated.length - newTokens, seq, b * length + promptLength, newTokens);
             for (int s = 0; s < newTokens; s++) System.arraycopy(r.stepLogits().get(b).get(s), 0, logits, (b * newTokens + s) * vocab, vocab);
         }
         Map<String, Tensor> out = new LinkedHashMap<>();
         out.put("sequences", Tensor.ofLongs(seq, batch, length));
         out.put("step_logits", Tensor.of(logits, batch, newTokens, vocab));
         return out;
+    }
+
+    /** One {@code <image>} per image in the ids widens to the feature rows, as transformers 4.45 does. */
+    private static ImageTokens.Expanded expanded(LlavaForConditionalGeneration llava, Map<String, Tensor> inputs) {
+        Tensor pixels = inputs.get("pixel_values");
+        Tensor ids = need(inputs, "input_ids"), mask = inputs.get("attention_mask");
+        return pixels == null ? new ImageTokens.Expanded(ids, mask) : ImageTokens.expand(llava.config(), ids, mask, pixels.dim(0));
     }
 
     private static Tensor need(Map<String, Tensor> inputs, String name) {

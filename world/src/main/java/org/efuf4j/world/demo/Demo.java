@@ -28,7 +28,7 @@ import org.efuf4j.efuf.eval.Chair;
 import org.efuf4j.efuf.eval.GeneratedCaption;
 import org.efuf4j.efuf.eval.GroundTruth;
 import org.efuf4j.efuf.eval.PopeSampler;
-import org.efuf4j.efuf.io.AtomicFiles;
+import org.efuf4j.tensor.io.AtomicFiles;
 import org.efuf4j.efuf.io.Json;
 import org.efuf4j.efuf.io.JsonlReader;
 import org.efuf4j.efuf.io.JsonlWriter;

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 import javax.imageio.ImageIO;
 
-import org.efuf4j.efuf.io.AtomicFiles;
+import org.efuf4j.tensor.io.AtomicFiles;
 import org.efuf4j.world.WorldImage;
 
 /** Gallery thumbnails: the world's small images scaled up without smoothing, so objects stay crisp. */

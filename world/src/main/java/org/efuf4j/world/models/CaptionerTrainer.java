@@ -26,6 +26,7 @@ import org.efuf4j.models.config.LlamaConfig;
 import org.efuf4j.models.config.LlavaConfig;
 import org.efuf4j.models.image.ImagePreprocessor;
 import org.efuf4j.models.llava.LlavaForConditionalGeneration;
+import org.efuf4j.models.pretrained.HfTokenizerFiles;
 import org.efuf4j.models.pretrained.PretrainedModels;
 import org.efuf4j.models.tokenizer.BpeTrainer;
 import org.efuf4j.models.tokenizer.Tokenizer;
@@ -171,6 +172,7 @@ public final class CaptionerTrainer {
             Files.createDirectories(dir);
             PretrainedModels.save(model, dir);
             tokenizer.save(dir);
+            HfTokenizerFiles.write(dir, model.config(), new HfTokenizerFiles.ChatPrompt(WorldTokenizer.TEMPLATE, World.CAPTION_PROMPT));
             PreprocessorConfig.write(WorldPixels.processor(imageSize), dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the captioner to " + dir + ": " + e.getMessage(), e);

@@ -20,6 +20,7 @@ import org.efuf4j.models.clip.ClipModel;
 import org.efuf4j.models.config.ClipConfig;
 import org.efuf4j.models.config.ClipTextConfig;
 import org.efuf4j.models.config.ClipVisionConfig;
+import org.efuf4j.models.pretrained.HfTokenizerFiles;
 import org.efuf4j.models.pretrained.PretrainedModels;
 import org.efuf4j.models.tokenizer.BpeTrainer;
 import org.efuf4j.models.tokenizer.Tokenizer;
@@ -261,6 +262,7 @@ public final class WorldClipTrainer {
             Files.createDirectories(dir);
             PretrainedModels.save(model, dir);
             tokenizer.save(dir);
+            HfTokenizerFiles.write(dir, model.config(), null);
             PreprocessorConfig.write(WorldPixels.processor(imageSize), dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the CLIP model to " + dir + ": " + e.getMessage(), e);

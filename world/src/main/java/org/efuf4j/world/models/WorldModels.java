@@ -27,7 +27,7 @@ import org.efuf4j.efuf.eval.CaptionChair;
 import org.efuf4j.efuf.eval.Chair;
 import org.efuf4j.efuf.eval.ChairReport;
 import org.efuf4j.efuf.eval.GeneratedCaption;
-import org.efuf4j.efuf.io.AtomicFiles;
+import org.efuf4j.tensor.io.AtomicFiles;
 import org.efuf4j.efuf.io.Json;
 import org.efuf4j.efuf.objects.Mention;
 import org.efuf4j.efuf.objects.ObjectExtractor;

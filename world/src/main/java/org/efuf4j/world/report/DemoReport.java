@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.efuf4j.efuf.io.AtomicFiles;
+import org.efuf4j.tensor.io.AtomicFiles;
 import org.efuf4j.plots.Charts;
 import org.efuf4j.world.demo.Demo;
 import org.efuf4j.world.demo.Summary;

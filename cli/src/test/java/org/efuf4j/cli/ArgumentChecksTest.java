@@ -1,0 +1,87 @@
+package org.efuf4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Arguments are checked before any work, with the option's name and what is wrong. */
+class ArgumentChecksTest {
+    @TempDir Path tmp;
+
+    private Path folder(String name) throws IOException { return Files.createDirectories(tmp.resolve(name)); }
+
+    @Test
+    void infinityAndNanAreRefusedForEveryNumber() throws IOException {
+        String[] unlearn = {"unlearn", "--model", folder("m").toString(), "--data", folder("d").toString(), "--images", folder("i").toString(),
+                "--out", tmp.resolve("o").toString()};
+        for (String[] bad : new String[][] {{"--lr", "Infinity"}, {"--lambda1", "NaN"}, {"--lambda2", "-Infinity"}, {"--weight-decay", "nan"}}) {
+            String[] args = java.util.Arrays.copyOf(unlearn, unlearn.length + 2);
+            args[unlearn.length] = bad[0];
+            args[unlearn.length + 1] = bad[1];
+            ChairCommandTest.Run r = ChairCommandTest.efuf(args);
+            assertEquals(2, r.rc(), "usage error for " + String.join(" ", bad));
+            assertTrue(r.err().contains(bad[0]) && (r.err().contains("not a finite number") || r.err().contains("is not a number")), r.err());
+        }
+        ChairCommandTest.Run t0 = ChairCommandTest.efuf("form-dataset", "--model", "m", "--clip", "c", "--images", "i", "--out", "o", "--t0", "Infinity");
+        assertTrue(t0.rc() == 2 && t0.err().contains("--t0"), t0.err());
+        assertFalse(Files.exists(tmp.resolve("o")), "nothing was written");
+    }
+
+    @Test
+    void outputPathsAreCheckedBeforeAnyWork() throws IOException {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        ChairCommandTest.Run r = ChairCommandTest.efuf("unlearn", "--model", folder("m").toString(), "--data", folder("d").toString(),
+                "--images", folder("i").toString(), "--out", file.toString());
+        assertEquals(1, r.rc());
+        assertTrue(r.err().contains("--out " + file + " is a file; give a folder"), r.err());
+        Path under = file.resolve("sub");
+        ChairCommandTest.Run below = ChairCommandTest.efuf("evaluate", "--model", folder("m").toString(), "--images", folder("i").toString(),
+                "--annotations", file.toString(), "--out", under.toString());
+        assertTrue(below.rc() == 1 && below.err().contains("is a file, so no folder can be made under it"), below.err());
+        assertFalse(below.err().contains("Exception"), below.err());
+        ChairCommandTest.Run forward = ChairCommandTest.efuf("forward", "--model", folder("m").toString(), "--inputs", file.toString(),
+                "--out", folder("a-folder").toString());
+        assertTrue(forward.rc() == 1 && forward.err().contains("is a folder; give the name of the file to write"), forward.err());
+        ChairCommandTest.Run missing = ChairCommandTest.efuf("form-dataset", "--model", tmp.resolve("nowhere").toString(), "--clip", "c",
+                "--images", "i", "--out", "o");
+        assertTrue(missing.rc() == 1 && missing.err().contains("--model " + tmp.resolve("nowhere") + ": not a directory"), missing.err());
+    }
+
+    @Test
+    void runChecksTheAnnotationsBeforeFormingTheDataset() throws IOException {
+        ChairCommandTest.Run r = ChairCommandTest.efuf("run", "--model", folder("m").toString(), "--clip", folder("c").toString(),
+                "--train-images", folder("t").toString(), "--eval-images", folder("e").toString(), "--out", tmp.resolve("o").toString());
+        assertEquals(1, r.rc());
+        assertTrue(r.err().contains("--eval-images needs --annotations"), r.err());
+        assertFalse(Files.exists(tmp.resolve("o")), "no stage started");
+    }
+
+    @Test
+    void anInterruptedResumableCommandSaysHowToResume() {
+        assertEquals("efuf unlearn: interrupted; what was finished is kept: run the same command again to resume", EfufCommand.interruptNotice("unlearn"));
+        assertFalse(EfufCommand.interruptNotice("bench").contains("resume"));
+    }
+
+    /** Every command's summary (the first description line, shown by 'efuf --help') is a whole sentence. */
+    @Test
+    void helpSummariesEndTheirSentences() {
+        CommandLine cli = EfufCommand.commandLine();
+        for (var e : cli.getSubcommands().entrySet()) {
+            String[] description = e.getValue().getCommandSpec().usageMessage().description();
+            if (e.getKey().equals("help")) continue;
+            assertTrue(description.length > 0, e.getKey());
+            for (String line : description) {
+                String l = line.strip();
+                assertTrue(l.endsWith(".") || l.endsWith(":"), e.getKey() + ": description line does not end a sentence: " + l);
+            }
+        }
+    }
+}
