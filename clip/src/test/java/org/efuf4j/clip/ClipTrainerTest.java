@@ -21,6 +21,7 @@ import org.efuf4j.models.image.RgbImage;
 import org.efuf4j.models.tokenizer.Tokenizer;
 import org.efuf4j.models.pretrained.PretrainedModels;
 import org.efuf4j.tensor.Device;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,15 @@ class ClipTrainerTest {
     private static final int[][] RGB = {{220, 30, 30}, {30, 190, 40}, {40, 50, 225}, {235, 220, 35}, {150, 40, 180}};
 
     @TempDir Path dir;
+    private ClipVocabulary vocab;
+    private Tokenizer tok;
+    private final ClipImageProcessor pre = ClipImageProcessor.clip(TinyClip.IMAGE_SIZE);
+
+    @BeforeEach
+    void tinyVocabulary() {
+        vocab = vocabulary();
+        tok = vocab.tokenizer(dir.resolve("tok"));
+    }
 
     /** A coloured square of random size and place on a noisy grey background. */
     private static RgbImage square(int colour, Random r) {
@@ -64,10 +74,7 @@ class ClipTrainerTest {
 
     @Test
     void trainingOnColouredSquaresSeparatesPresentFromAbsentColours() throws Exception {
-        ClipVocabulary vocab = vocabulary();
-        Tokenizer tok = vocab.tokenizer(dir.resolve("tok"));
         ClipModel model = ClipTrainer.newModel(TinyClip.config(vocab), 21);
-        ClipImageProcessor pre = ClipImageProcessor.clip(TinyClip.IMAGE_SIZE);
         Path checkpoint = dir.resolve("ckpt");
         ClipTrainer.Options options = ClipTrainer.Options.defaults(60).withLearningRate(3e-3).withLogEvery(10)
                 .withHardNegatives(true, 2).withCheckpoints(checkpoint, 25);
@@ -113,10 +120,7 @@ class ClipTrainerTest {
 
     @Test
     void lossIsClipsSymmetricInfoNceAndHardNegativesJoinTheImageSide() {
-        ClipVocabulary vocab = vocabulary();
-        Tokenizer tok = vocab.tokenizer(dir.resolve("tok"));
         ClipModel model = ClipTrainer.newModel(TinyClip.config(vocab), 5);
-        ClipImageProcessor pre = ClipImageProcessor.clip(TinyClip.IMAGE_SIZE);
         ClipTrainer trainer = new ClipTrainer(model, tok, pre, ClipTrainer.Options.defaults(1));
         // Four distinct colours, so every caption has exactly one right image.
         Random r = new Random(2);
@@ -153,10 +157,7 @@ class ClipTrainerTest {
 
     @Test
     void textsNamingAnImagesObjectsShareItsTargetAndSoDoHardNegativesItShows() {
-        ClipVocabulary vocab = vocabulary();
-        Tokenizer tok = vocab.tokenizer(dir.resolve("tok"));
         ClipModel model = ClipTrainer.newModel(TinyClip.config(vocab), 6);
-        ClipImageProcessor pre = ClipImageProcessor.clip(TinyClip.IMAGE_SIZE);
         // caption = the first colour's prompt; image 0 shows red and blue, so the blue caption of image 2 fits it too,
         // and the negative "purple" (wrong for images 0-2) is what image 3 shows
         String[] named = {"red", "green", "blue", "purple"};
@@ -258,10 +259,7 @@ class ClipTrainerTest {
      */
     @Test
     void objectLossIsSigLipsSigmoidLossWithExactMultiLabelTargets() {
-        ClipVocabulary vocab = vocabulary();
-        Tokenizer tok = vocab.tokenizer(dir.resolve("tok"));
         ClipModel model = ClipTrainer.newModel(TinyClip.config(vocab), 9);
-        ClipImageProcessor pre = ClipImageProcessor.clip(TinyClip.IMAGE_SIZE);
         ClipTrainer.ObjectLoss objectsOnly = ClipTrainer.ObjectLoss.siglip(colourPrompts(), 1.0, 0.0);
         ClipTrainer.ObjectLoss both = new ClipTrainer.ObjectLoss(colourPrompts(), 0.7, 0.4, 0.5, -2.0);
         Random r = new Random(3);
@@ -308,10 +306,7 @@ class ClipTrainerTest {
     /** The object loss alone teaches a scorer which colours an image of one or two squares shows. */
     @Test
     void objectLossTrainsAScorerOfEachObjectOnItsOwn() {
-        ClipVocabulary vocab = vocabulary();
-        Tokenizer tok = vocab.tokenizer(dir.resolve("tok"));
         ClipModel model = ClipTrainer.newModel(TinyClip.config(vocab), 23);
-        ClipImageProcessor pre = ClipImageProcessor.clip(TinyClip.IMAGE_SIZE);
         ClipTrainer.Options options = ClipTrainer.Options.defaults(80).withLearningRate(3e-3).withHardNegatives(false, 0).withBatchSize(16);
         ClipTrainer trainer = new ClipTrainer(model, tok, pre, options, ClipTrainer.TextObjects.UNKNOWN,
                 ClipTrainer.ObjectLoss.siglip(colourPrompts(), 1.0, 0.0));
@@ -334,9 +329,6 @@ class ClipTrainerTest {
     /** Two trainings from the same seeds give the same losses and weights, bit for bit. */
     @Test
     void objectLossTrainingIsDeterministic() {
-        ClipVocabulary vocab = vocabulary();
-        Tokenizer tok = vocab.tokenizer(dir.resolve("tok"));
-        ClipImageProcessor pre = ClipImageProcessor.clip(TinyClip.IMAGE_SIZE);
         List<ClipTrainer.Example> data = multiColourExamples(40, new Random(6));
         float[][] losses = new float[2][];
         List<List<float[]>> weights = List.of(new ArrayList<>(), new ArrayList<>());
@@ -415,8 +407,6 @@ class ClipTrainerTest {
 
     @Test
     void continuesTrainingALoadedCheckpointWithoutTouchingItsFiles() throws Exception {
-        ClipVocabulary vocab = vocabulary();
-        Tokenizer tok = vocab.tokenizer(dir.resolve("tok"));
         Path saved = dir.resolve("saved");
         PretrainedModels.save(ClipTrainer.newModel(TinyClip.config(vocab), 3), saved);
         byte[] before = Files.readAllBytes(saved.resolve(PretrainedModels.WEIGHTS_FILE));
@@ -433,8 +423,6 @@ class ClipTrainerTest {
 
     @Test
     void rejectsDataWithNothingToContrast() {
-        ClipVocabulary vocab = vocabulary();
-        Tokenizer tok = vocab.tokenizer(dir.resolve("tok"));
         ClipTrainer trainer = new ClipTrainer(ClipTrainer.newModel(TinyClip.config(vocab), 1), tok,
                 ClipImageProcessor.clip(TinyClip.IMAGE_SIZE), ClipTrainer.Options.defaults(1));
         RgbImage img = RgbImage.filled(32, 32, 1, 2, 3);
