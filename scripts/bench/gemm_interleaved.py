@@ -17,18 +17,29 @@ minutes apart compare the neighbours as much as the kernels. Here each round run
 burst (org.efuf4j.tensor.cpu.GemmBursts, a long-lived JVM) back to back for every size; the report gives the
 median over rounds of each side and the median of the per-round ratios.
 
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 /usr/bin/python3 scripts/bench/gemm_interleaved.py
-Needs the tensor module built (bin/efuf or mvn package). Prints, per size:
-    gemm-interleaved n=1024 layout=rows threads=2 output=fresh rounds=9 numpy_gflops=110.2 efuf4j_gflops=101.7 ratio=0.92
+NumPy also runs once more in its own process, with no JVM beside it (numpy_alone_gflops): a reference slowed by the
+interleaving would flatter the ratio.
+
+    /usr/bin/python3 scripts/bench/gemm_interleaved.py [--threads 2]
+(the script unsets OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE itself and prints the OpenBLAS core; see reference_env.py).
+Needs the tensor module packaged (mvn -pl tensor -am package). Prints a header, then per size:
+    gemm-interleaved n=1024 layout=rows threads=2 output=fresh rounds=9 numpy_gflops=110.2 efuf4j_gflops=101.7 ratio=0.92 ... numpy_alone_gflops=112.0
 """
 import argparse
 import glob
+import json
 import os
 import statistics
 import subprocess
+import sys
 import time
 
-import numpy as np
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import reference_env  # noqa: E402
+
+if __name__ == "__main__":
+    reference_env.honest()
+import numpy as np  # noqa: E402
 
 
 def burst(call, seconds):
@@ -83,17 +94,12 @@ def main():
                    help="a new output array per call, one kept across calls, or both (see above)")
     p.add_argument("--layout", choices=["rows", "weight"], default="rows",
                    help="B row-major [k, n], or the transpose of a row-major [n, k] weight (a linear layer, as decoding uses)")
+    p.add_argument("--alone", action="store_true", help="(internal) time NumPy only, in this process, and print JSON")
     args = p.parse_args()
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    jars = glob.glob(os.path.join(root, "tensor", "target", "efuf4j-tensor-*.jar"))
-    jars = [j for j in jars if not j.endswith(("-sources.jar", "-tests.jar"))]
-    if not jars:
-        raise SystemExit("build the project first (bin/efuf --help): no tensor/target/efuf4j-tensor-*.jar")
-    jvm = start_bursts_jvm(jars[0], "org.efuf4j.tensor.cpu.GemmBursts", str(args.threads))
-
-    def java_burst(shape, output, seconds):
-        return 2.0 * shape[0] * shape[1] * shape[2] / request_burst(jvm, [*shape, output, args.layout], seconds) / 1e9
-
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(args.threads)  # OpenBLAS's pool size, whatever OPENBLAS_NUM_THREADS said at load
+    if not args.alone:
+        reference_env.describe()
     sizes = [tuple(int(d) for d in s.split("x")) if "x" in s else (int(s),) * 3 for s in args.sizes.split(",")]
     outputs = ["fresh", "existing"] if args.output == "both" else [args.output]
     rng = np.random.default_rng(1)
@@ -110,6 +116,24 @@ def main():
         n, output = case
         return 2.0 * n[0] * n[1] * n[2] / numpy_burst(*mats[n], kept[n] if output == "existing" else None, seconds) / 1e9
 
+    if args.alone:
+        alone = {}
+        for case in cases:
+            numpy_case(case, 0.3)
+            alone[f"{case[0]}/{case[1]}"] = statistics.median(numpy_case(case, args.seconds) for _ in range(args.rounds))
+        print(json.dumps(alone))
+        return
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    jars = glob.glob(os.path.join(root, "tensor", "target", "efuf4j-tensor-*.jar"))
+    jars = [j for j in jars if not j.endswith(("-sources.jar", "-tests.jar"))]
+    if not jars:
+        raise SystemExit("package the tensor module first (mvn -pl tensor -am package -DskipTests): no tensor/target/efuf4j-tensor-*.jar")
+    jvm = start_bursts_jvm(jars[0], "org.efuf4j.tensor.cpu.GemmBursts", str(args.threads))
+
+    def java_burst(shape, output, seconds):
+        return 2.0 * shape[0] * shape[1] * shape[2] / request_burst(jvm, [*shape, output, args.layout], seconds) / 1e9
+
     for case in cases:  # warm both sides
         numpy_case(case, 0.3)
         java_burst(*case, 0.3)
@@ -124,13 +148,18 @@ def main():
                 results[case][1].append(java_burst(*case, args.seconds))
                 results[case][0].append(numpy_case(case, args.seconds))
     stop_bursts_jvm(jvm)
+    # the reference alone, in a process of its own with no JVM running beside it
+    alone_run = subprocess.run([sys.executable, os.path.abspath(__file__), "--alone", "--sizes", args.sizes, "--output", args.output,
+                                "--layout", args.layout, "--threads", str(args.threads), "--rounds", "3", "--seconds", str(args.seconds)],
+                               capture_output=True, text=True, check=True)
+    alone = json.loads(alone_run.stdout.strip().splitlines()[-1])
     for (n, output) in cases:
         npy, ours = results[(n, output)]
         ratios = [o / q for o, q in zip(ours, npy)]
         size = f"n={n[0]}" if n[0] == n[1] == n[2] else f"m={n[0]} k={n[1]} n={n[2]}"
         print(f"gemm-interleaved {size} layout={args.layout} threads={args.threads} output={output} rounds={args.rounds} numpy_gflops={statistics.median(npy):.1f} "
               f"efuf4j_gflops={statistics.median(ours):.1f} ratio={statistics.median(ratios):.3f} "
-              f"ratio_min={min(ratios):.3f} ratio_max={max(ratios):.3f}", flush=True)
+              f"ratio_min={min(ratios):.3f} ratio_max={max(ratios):.3f} numpy_alone_gflops={alone[f'{n}/{output}']:.1f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,20 +1,26 @@
 #!/usr/bin/python3
 """numpy (OpenBLAS sgemm) reference numbers in the line format of the Java `gemm` bench suite.
 
-Run with the BLAS tuning variables unset so OpenBLAS picks its own kernel, e.g.
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 /usr/bin/python3 scripts/bench/numpy_gemm.py
+OpenBLAS picks its own kernel: the script re-runs itself without OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE (reference_env),
+and prints the core it ran first, e.g.
+    OPENBLAS_NUM_THREADS=2 /usr/bin/python3 scripts/bench/numpy_gemm.py
 Prints one line per size:  numpy-gemm n=1024 dtype=f32 threads=2 gflops=201.3 cpu_gflops=100.2
 gflops is from the median wall time per call (as BenchContext.time), cpu_gflops from process CPU time per
 call: on a shared, overloaded machine only the latter compares kernels fairly.
-Debian's /usr/bin/python3 numpy links the reference BLAS (libblas3, ~2 GFLOP/s); the OpenBLAS numbers come from
-a numpy wheel that bundles OpenBLAS (here: the pyenv `python3`).
+Debian's /usr/bin/python3 numpy links whichever BLAS the alternatives name: install libopenblas0-pthread (without it,
+the reference BLAS runs at ~2 GFLOP/s); the printed header says which core ran.
 """
 import argparse
 import os
 import statistics
+import sys
 import time
 
-import numpy as np
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import reference_env  # noqa: E402
+
+reference_env.honest()
+import numpy as np  # noqa: E402
 
 
 def timing(body, seconds):
@@ -43,6 +49,7 @@ def main():
     p.add_argument("--seconds", type=float, default=1.5, help="timed budget per size")
     args = p.parse_args()
     threads = os.environ.get("OPENBLAS_NUM_THREADS", str(os.cpu_count()))
+    reference_env.describe()
     rng = np.random.default_rng(0)
     for n in (int(s) for s in args.sizes.split(",")):
         a = rng.standard_normal((n, n), dtype=np.float32)

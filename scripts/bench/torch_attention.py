@@ -7,15 +7,19 @@ softmax(q k^T * scale + causal mask) v that eager code would run. GFLOP/s count 
 directly (torch itself computes the full T x T scores). Prints lines like
   torch-attention b=16 h=4 t=64 d=64 threads=2 ms=1.23 gflops=45.6
 
-Run:  OMP_WAIT_POLICY=PASSIVE python3 scripts/bench/torch_attention.py
+Run:  /usr/bin/python3 scripts/bench/torch_attention.py  (unsets the OpenBLAS pinning variables itself: reference_env.py)
 """
 import math
 import os
 import statistics
+import sys
 import time
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-import torch  # noqa: E402  (after OMP_WAIT_POLICY, which OpenMP reads at load)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import reference_env  # noqa: E402
+
+reference_env.honest()
+import torch  # noqa: E402  (after honest(): OpenMP and OpenBLAS read their variables at load)
 
 THREADS = 2
 SHAPES = [(16, 4, 64, 64), (1, 32, 600, 128)]  # batch, heads, sequence, head dim
@@ -44,6 +48,7 @@ def median_seconds(body, seconds=2.0):
 
 def main():
     torch.set_num_threads(THREADS)
+    reference_env.describe()
     torch.manual_seed(1)
     with torch.no_grad():
         for b, h, t, d in SHAPES:
