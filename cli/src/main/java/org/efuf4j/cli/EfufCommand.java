@@ -6,7 +6,7 @@ import picocli.CommandLine;
 /** The {@code efuf} command line: one subcommand per job. */
 @Command(name = "efuf", mixinStandardHelpOptions = true, version = "efuf4j 0.1.0",
         description = "EFUF hallucination unlearning for multimodal LLMs, on a pure-Java engine.",
-        subcommands = {BenchCommand.class, GpuCheckCommand.class, ForwardCommand.class, CaptionCommand.class, ClipScoreCommand.class, FormDatasetCommand.class, UnlearnCommand.class, EvaluateCommand.class, RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BenchCommand.class, GpuCheckCommand.class, ForwardCommand.class, CaptionCommand.class, ClipScoreCommand.class, FormDatasetCommand.class, UnlearnCommand.class, EvaluateCommand.class, RunCommand.class, DemoCommand.class, WorldCommand.class, CommandLine.HelpCommand.class})
 public final class EfufCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
