@@ -88,7 +88,7 @@ public final class CaptionerTrainer {
 
         /** The embedded default's captioner (a frozen tower comes from {@link WorldModels}). */
         public static Options small() {
-            return new Options(64, 2, 4, 16, 128, 2, 4, 700, 300, 150, 700, 32, 2e-3, 0.05, 0.4, 9001, null, false);
+            return new Options(64, 2, 4, 16, 128, 2, 4, 700, 250, 100, 800, 32, 2e-3, 0.05, 0.4, 9001, null, false);
         }
 
         /** Seconds: for tests. */
@@ -249,7 +249,9 @@ public final class CaptionerTrainer {
             schedule.apply(opt);
             opt.zeroGrad();
             Variable logits = model.forward(seq.ids(), seq.mask(), pixels).logits();
-            Variable loss = Losses.tokenCrossEntropy(logits, seq.targets(), Losses.Reduction.TOKEN_MEAN);
+            // per example, not per token: a yes/no answer (two target tokens) weighs as much as a 50-token description; by
+            // tokens the questions had 1% of the gradient and the captioner answered at chance (POPE F1 0.50-0.55)
+            Variable loss = Losses.tokenCrossEntropy(logits, seq.targets(), Losses.Reduction.MEAN_PER_SAMPLE);
             loss.backward();
             GradClip.clipGlobalNorm(model.trainableParameters(), 1.0);
             opt.step();

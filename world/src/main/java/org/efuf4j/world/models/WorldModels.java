@@ -85,6 +85,10 @@ public final class WorldModels {
      */
     public record Config(WorldClipTrainer.Options scorer, WorldClipTrainer.Options captionerVision, CaptionerTrainer.Options captioner,
                          int evalImages, int popeImages, int probeTrainImages, int maxNewTokens, boolean useShipped) {
+        /**
+         * The shipped base models ({@code efuf world pretrain}). Sized to the budget one pretraining had on a shared
+         * 2-core machine: the captioner 250 + 100 + 800 steps.
+         */
         public static Config small() {
             return new Config(WorldClipTrainer.Options.small(), WorldClipTrainer.Options.captionerTower(), CaptionerTrainer.Options.small(),
                     500, 200, 1000, 80, true);
