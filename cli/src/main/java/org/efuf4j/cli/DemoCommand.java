@@ -22,6 +22,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--cache", defaultValue = ".efuf/cache", description = "world and base-model cache (default: ${DEFAULT-VALUE})") Path cache;
     @Option(names = "--seeds", defaultValue = "1", description = "unlearning seeds; the report gives mean and spread (default: ${DEFAULT-VALUE})") int seeds;
     @Option(names = "--quick", description = "tiny world and few steps: checks the machinery in about a minute (CI)") boolean quick;
+    @Option(names = "--train-base", description = "train the base models from scratch (cached) even where the repository ships them")
+    boolean trainBase;
     @Option(names = "--world-seed", description = "seed of the synthetic world (default: 1)") Long worldSeed;
     @Mixin DeviceOption device;
 
@@ -29,6 +31,7 @@ final class DemoCommand implements Callable<Integer> {
         Device d = device.device();
         DemoSettings s = (quick ? DemoSettings.reduced() : DemoSettings.standard()).withSeeds(seeds);
         if (worldSeed != null) s = s.withWorldSeed(worldSeed);
+        if (trainBase) s = s.withModels(s.models().withShipped(false));
         if (seeds < 1) throw new IllegalArgumentException("--seeds must be at least 1, got " + seeds);
         Path dir = OutputFolder.check(out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), "--out");
         OutputFolder.check(cache, "--cache");

@@ -13,7 +13,7 @@ import picocli.CommandLine;
 /** The {@code efuf} command line: one subcommand per job. */
 @Command(name = "efuf", mixinStandardHelpOptions = true, version = "efuf4j 0.1.0",
         description = "EFUF hallucination unlearning for multimodal LLMs, on a pure-Java engine.",
-        subcommands = {BenchCommand.class, GpuCheckCommand.class, ForwardCommand.class, CaptionCommand.class, ClipScoreCommand.class, FormDatasetCommand.class, UnlearnCommand.class, EvaluateCommand.class, RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BenchCommand.class, GpuCheckCommand.class, ForwardCommand.class, CaptionCommand.class, ClipScoreCommand.class, FormDatasetCommand.class, UnlearnCommand.class, EvaluateCommand.class, RunCommand.class, DemoCommand.class, WorldCommand.class, CommandLine.HelpCommand.class})
 public final class EfufCommand implements Runnable {
     /** Commands that keep their progress in --out and pick it up when run again. */
     static final Set<String> RESUMABLE = Set.of("form-dataset", "unlearn", "evaluate", "run");

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.efuf4j.efuf.eval.GroundTruth;
+import org.efuf4j.efuf.objects.ObjectVocabulary;
 
 /**
  * A generated synthetic world: images with exact ground truth, captions and questions, in three
@@ -70,7 +71,8 @@ public final class World {
 
     /**
      * Every present category (yes) and as many absent ones (no): half of them group-mates from
-     * the image's scene, the hard negatives, the rest from other scenes.
+     * the image's scene, the hard negatives, the rest from other scenes; and one more "no" about a
+     * COCO category the world never draws, since POPE's random split asks mostly about those.
      */
     private static List<QaPair> questions(WorldConfig config, SceneType scene, Set<String> present, Rng r) {
         List<String> mates = new ArrayList<>();
@@ -98,6 +100,13 @@ public final class World {
         }
         for (int i = 0; i < wanted - fromMates && i < others.size(); i++) {
             qa.add(new QaPair(others.get(i), false));
+        }
+        List<String> outside = new ArrayList<>(new java.util.TreeSet<>(ObjectVocabulary.coco().names()));
+        for (String s : config.scenes()) {
+            outside.removeAll(Catalogue.scene(s).categories());
+        }
+        if (!outside.isEmpty()) {
+            qa.add(new QaPair(r.pick(outside), false));
         }
         r.shuffle(qa);
         return qa;

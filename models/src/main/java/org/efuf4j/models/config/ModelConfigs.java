@@ -107,9 +107,15 @@ public final class ModelConfigs {
 
     /** The config as Hugging Face's {@code from_pretrained} reads it: model_type, architectures, every field. */
     public static String toJson(ModelConfig config) {
+        return toJson(config, null);
+    }
+
+    /** With {@code torch_dtype} naming the stored weights' type ("bfloat16"), as transformers' save_pretrained writes it; null: none. */
+    public static String toJson(ModelConfig config, String torchDtype) {
         ObjectNode root = ConfigReader.MAPPER.createObjectNode();
         root.putArray("architectures").add(config.architecture());
         root.setAll(config.toJson());
+        if (torchDtype != null) root.put("torch_dtype", torchDtype);
         root.put("transformers_version", TRANSFORMERS_VERSION);
         try {
             return ConfigReader.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
@@ -120,8 +126,13 @@ public final class ModelConfigs {
 
     /** Writes {@code dir/config.json}, through a temporary file renamed into place so no half-written file remains. */
     public static Path save(ModelConfig config, Path dir) {
+        return save(config, dir, null);
+    }
+
+    /** As {@link #save(ModelConfig, Path)}, naming the weights' {@code torch_dtype} (null: none). */
+    public static Path save(ModelConfig config, Path dir, String torchDtype) {
         Path file = dir.resolve(FILE_NAME);
-        AtomicFiles.writeString(file, toJson(config));
+        AtomicFiles.writeString(file, toJson(config, torchDtype));
         return file;
     }
 }

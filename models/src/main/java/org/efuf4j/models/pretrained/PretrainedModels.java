@@ -148,6 +148,26 @@ public final class PretrainedModels {
         SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), host, Map.of("format", "pt"));
     }
 
+    /**
+     * As {@link #save(Module, Path)} with every floating-point weight stored as {@code dtype} (BF16 or F16 halve the
+     * files; rounding to nearest even), and config.json naming it as {@code torch_dtype}, as save_pretrained does.
+     */
+    public static void save(Module model, Path dir, DType dtype) {
+        if (dtype != DType.BF16 && dtype != DType.F16 && dtype != DType.F32)
+            throw new IllegalArgumentException("weights are stored as F32, BF16 or F16, not " + dtype);
+        ModelConfigs.save(configOf(model), dir, switch (dtype) {
+            case BF16 -> "bfloat16";
+            case F16 -> "float16";
+            default -> "float32";
+        });
+        Map<String, Tensor> host = new LinkedHashMap<>();
+        model.stateDict().forEach((k, t) -> {
+            Tensor h = t.toHost();
+            host.put(k, h.dtype().isFloating() && h.dtype() != dtype ? h.backend().cast(h, dtype) : h);
+        });
+        SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), host, Map.of("format", "pt"));
+    }
+
     /** Unfreezes {@code part} with writable F32 copies of its weights on their device (mapped half weights cannot train). */
     public static void makeTrainable(Module part) {
         for (Parameter p : part.parameters()) {

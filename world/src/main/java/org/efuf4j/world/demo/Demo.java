@@ -127,6 +127,7 @@ public final class Demo {
         WorldModels.Result models = WorldModels.prepare(world, cache, settings.models(), log);
         timings.put("base_models_s", seconds(t));
         metrics.put("base_models_cached", !models.scorerTrained() && !models.captionerTrained());
+        metrics.put("base_models_shipped", models.shipped());
         metrics.set("base_models", Json.MAPPER.valueToTree(models.metrics()));
         baseTrainingCurves(models);
 
@@ -136,7 +137,7 @@ public final class Demo {
         GroundTruth evalTruth = world.groundTruth(Split.EVAL);
         Map<String, List<String>> references = new HashMap<>();
         for (WorldImage image : world.images(Split.EVAL)) references.put(image.imageId(), image.references().stream().map(WorldCaption::text).toList());
-        Evaluation.Settings evalSettings = new Evaluation.Settings(World.CAPTION_PROMPT, Captioner.LLAVA_TEMPLATE, settings.captionTokens(),
+        Evaluation.Settings evalSettings = new Evaluation.Settings(World.DESCRIPTION_PROMPT, Captioner.LLAVA_TEMPLATE, settings.captionTokens(),
                 Decoding.GREEDY, List.of(PopeSampler.Strategy.values()), settings.popeTokens(), 0);
         Perplexity perplexity = Perplexity.load(models.captionerDir(), device); // one fixed judge: the base captioner's LM
         Evaluation.Extras extras = new Evaluation.Extras(references, perplexity);
@@ -233,7 +234,7 @@ public final class Demo {
         List<WorldImage> images = world.images(Split.TRAIN).subList(0, settings.formationImages());
         WorldCaptioner captioner = WorldCaptioner.load(models.captionerDir());
         long t = System.nanoTime();
-        List<String> captions = captioner.answer(images, World.CAPTION_PROMPT,
+        List<String> captions = captioner.answer(images, World.DESCRIPTION_PROMPT,
                 captioner.generation(settings.captionTokens(), new Decoding.Sampling(1.0, 0.95, seed)));
         log.accept(String.format(Locale.ROOT, "captioned %d training images in %.1f s", images.size(), seconds(t)));
         ClipScorer scorer = ClipScorer.load(models.scorerDir(), ScoringOptions.wholeImage().withTemplate("a {object}"), device);
@@ -350,7 +351,7 @@ public final class Demo {
     private Path unlearn(Path base, Path dataset, Path images, Path runDir, Ablation ablation, int seed, ObjectNode node) {
         TrainerSettings ts = TrainerSettings.paper().toBuilder().lambda1(settings.lambda1()).lambda2(settings.lambda2()).lr(settings.lr())
                 .trainable(settings.trainable()).ablation(ablation).negativeCap(settings.negativeCap()).checkpointEvery(1_000_000).seed(seed)
-                .prompt(World.CAPTION_PROMPT).build();
+                .prompt(World.DESCRIPTION_PROMPT).build();
         try {
             UnlearningTrainer.Result r = new UnlearningTrainer(ts, base, dataset, new ImageFolder(images), runDir, device).train();
             node.put("status", "trained");

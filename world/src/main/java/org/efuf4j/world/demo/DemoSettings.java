@@ -33,15 +33,12 @@ public record DemoSettings(WorldConfig world, WorldModels.Config models, int for
 
     /** The README's run: the default world with 120 held-out eval images, the small base models, 400 formation images. */
     public static DemoSettings standard() {
-        WorldModels.Config small = WorldModels.Config.small();
-        // 500 captioner steps rather than small()'s 800: the demo's budget is 15 minutes on 2 cores from an empty cache
-        WorldModels.Config models = new WorldModels.Config(small.scorer(), small.captionerVision(), small.captioner().withSteps(500),
-                small.evalImages(), small.probeTrainImages(), small.maxNewTokens());
+        WorldModels.Config models = WorldModels.Config.small();
         // lr 1e-5: at 1e-4 and 3e-5 even the sentence loss alone (fine-tuning on the model's own best sampled captions)
         // cost 6-8 BLEU-1 points and 11 points of recall, and ascent at 1e-4 left over half the captions unterminated;
         // lambda1 1.0 rather than the paper's 0.3: with one positive clause per step at weight 1 the smaller ascent
         // weight taught the model to mention (and so hallucinate) more; at 1.0 every side-effect bound holds (3 seeds)
-        return new DemoSettings(WorldConfig.defaults().withImages(2000, 0, 120), models, 400, 0.1, 0.9, 48, 4,
+        return new DemoSettings(WorldConfig.defaults().withImages(2000, 0, 120), models, 400, 0.1, 0.9, 80, 4,
                 1e-5, 1.0, 0.2, TrainableSet.PROJECTOR_AND_LM, 6.0, 1, 6, false);
     }
 
@@ -51,8 +48,8 @@ public record DemoSettings(WorldConfig world, WorldModels.Config models, int for
         var c = m.captioner();
         // two scenes and a hotter learning rate: the tiny captioner must name objects within seconds of training
         c = new CaptionerTrainer.Options(c.visionHidden(), c.visionLayers(), c.visionHeads(), c.patchSize(), c.textHidden(), c.textLayers(),
-                c.textHeads(), c.vocabSize(), 160, 8, 1e-2, 0.0, 0.2, c.seed(), null, false);
-        m = new WorldModels.Config(m.scorer().withSteps(30), null, c, 12, 40, 24);
+                c.textHeads(), c.vocabSize(), 20, 10, 160, 8, 1e-2, 0.0, 0.2, c.seed(), null, false);
+        m = new WorldModels.Config(m.scorer().withSteps(30), null, c, 12, 6, 40, 40, false);
         WorldConfig w = WorldConfig.defaults().withImages(96, 0, 12).withScenes(List.of("kitchen", "street"));
         return new DemoSettings(w, m, 32, 0.5, 0.8, 24, 3, 1e-4, 0.3, 0.2, TrainableSet.PROJECTOR_AND_LM, 6.0, 1, 3, true);
     }
@@ -60,6 +57,11 @@ public record DemoSettings(WorldConfig world, WorldModels.Config models, int for
     public DemoSettings withSeeds(int n) {
         return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens, lr, lambda1,
                 lambda2, trainable, negativeCap, n, galleryImages, quick);
+    }
+
+    public DemoSettings withModels(WorldModels.Config models) {
+        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens, lr, lambda1,
+                lambda2, trainable, negativeCap, seeds, galleryImages, quick);
     }
 
     public DemoSettings withWorldSeed(long seed) {

@@ -12,6 +12,14 @@ final class CaptionPrompt {
 
     static String text(String prompt) { return WorldTokenizer.TEMPLATE.replace("{prompt}", prompt); }
 
+    /** The prompt in the chat template without its image (the decoder's text-only pretraining). */
+    static long[] textOnlyIds(Tokenizer tokenizer, String prompt) {
+        int[] ids = tokenizer.encode(text(prompt).replace(WorldTokenizer.IMAGE, ""));
+        long[] out = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) out[i] = ids[i];
+        return out;
+    }
+
     static long[] ids(LlavaConfig config, Tokenizer tokenizer, String prompt) {
         int imageId = config.imageTokenIndex();
         if (tokenizer.tokenToId(WorldTokenizer.IMAGE) != imageId)

@@ -6,12 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.efuf4j.autograd.Losses;
 import org.efuf4j.autograd.Variable;
@@ -39,67 +41,96 @@ import org.efuf4j.world.WorldCaption;
 import org.efuf4j.world.WorldImage;
 
 /**
- * Trains the world's base captioner: a small HF {@code LlavaForConditionalGeneration} (CLIP vision tower, two-layer
- * GELU projector, LLaMA decoder) on the training split's captions and yes/no questions, prompt tokens masked with
- * -100 and {@code </s>} appended to every answer.
+ * Trains the world's base captioner the LLaVA way: a small HF {@code LlavaForConditionalGeneration} (CLIP vision tower,
+ * two-layer GELU projector, LLaMA decoder), prompt tokens masked with -100 and {@code </s>} appended to every answer.
  *
- * <p>By default the vision tower is trained from scratch together with the projector and the decoder: the yes/no
- * questions (half of their "no"s about absent group-mates) put the presence of each object into the tower's
- * features, while the captions, some naming an absent group-mate, teach the decoder the co-occurrence prior that
- * makes it hallucinate. The tower is the captioner's own: the scorer CLIP is trained apart, with another seed and
- * patch size, as the method's premise needs. {@link Options#visionFrom} starts the tower from a CLIP directory
- * instead (frozen or not).
+ * <ol start="0">
+ *   <li><b>language</b>: the decoder alone learns the world's text (short captions and detailed descriptions under
+ *       their prompts, no image), as LLaVA starts from a pretrained LLaMA. This is where the language prior lives:
+ *       a share p of the descriptions runs on past the present objects with co-occurring ones.</li>
+ *   <li><b>alignment</b>: only the projector trains, on short captions, so that the frozen tower's patch features
+ *       land where the decoder reads words (LLaVA's feature-alignment pretraining).</li>
+ *   <li><b>instruction</b>: projector and decoder train on detailed descriptions and yes/no questions (LLaVA's
+ *       visual instruction tuning); the questions, half of their "no"s about absent group-mates, make the decoder
+ *       read the features, while the descriptions keep the prior that makes it run past its evidence.</li>
+ * </ol>
+ * The tower is a separately trained CLIP ({@link Options#visionFrom}), frozen in every stage as LLaVA's is; without
+ * one (tests and the quick demo) a fresh tower trains with the instruction stage instead.
  */
 public final class CaptionerTrainer {
 
+    /** The stages in training order; their names key the losses in {@code training.json} and the manifest. */
+    public enum Stage {
+        LANGUAGE("language"), ALIGNMENT("alignment"), INSTRUCTION("instruction");
+
+        public final String key;
+
+        Stage(String key) { this.key = key; }
+    }
+
     /**
-     * @param qaRate     probability that a training example is a yes/no question rather than a caption
-     * @param visionFrom a CLIP model directory whose vision tower starts the captioner's (its shape then wins over the
-     *                   vision fields here), or null for a fresh tower
+     * @param languageSteps  stage 0 steps (decoder on text alone); 0 skips it
+     * @param alignSteps     stage 1 steps (projector on short captions); 0 skips it
+     * @param steps          stage 2 steps (projector and decoder on descriptions and questions)
+     * @param qaRate         probability that a stage-2 example is a yes/no question rather than a description
+     * @param visionFrom     a CLIP model directory whose vision tower becomes the captioner's (its shape then wins over
+     *                       the vision fields here), or null for a fresh tower that trains in stage 2
      */
     public record Options(int visionHidden, int visionLayers, int visionHeads, int patchSize, int textHidden, int textLayers,
-                          int textHeads, int vocabSize, int steps, int batchSize, double learningRate, double weightDecay,
-                          double qaRate, long seed, Path visionFrom, boolean freezeVision) {
+                          int textHeads, int vocabSize, int languageSteps, int alignSteps, int steps, int batchSize,
+                          double learningRate, double weightDecay, double qaRate, long seed, Path visionFrom, boolean freezeVision) {
         public Options {
             if (steps < 1 || batchSize < 1) throw new IllegalArgumentException("captioner training needs steps >= 1 and batchSize >= 1, got "
                     + steps + " and " + batchSize);
+            if (languageSteps < 0 || alignSteps < 0) throw new IllegalArgumentException("languageSteps and alignSteps must be >= 0, got "
+                    + languageSteps + " and " + alignSteps);
             if (qaRate < 0 || qaRate > 1) throw new IllegalArgumentException("qaRate must be a probability, got " + qaRate);
         }
 
-        /** The embedded default's captioner: a few minutes on 2 cores. */
+        /** The embedded default's captioner (a frozen tower comes from {@link WorldModels}). */
         public static Options small() {
-            return new Options(64, 2, 4, 16, 128, 2, 4, 700, 800, 32, 2e-3, 0.05, 0.35, 9001, null, false);
+            return new Options(64, 2, 4, 16, 128, 2, 4, 700, 250, 100, 800, 32, 2e-3, 0.05, 0.4, 9001, null, false);
         }
 
         /** Seconds: for tests. */
         public static Options tiny() {
-            return new Options(32, 1, 2, 16, 48, 1, 2, 400, 20, 8, 3e-3, 0.0, 0.35, 9001, null, false);
+            return new Options(32, 1, 2, 16, 48, 1, 2, 400, 6, 4, 20, 8, 3e-3, 0.0, 0.35, 9001, null, false);
         }
 
-        public Options withSteps(int steps) {
-            return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, vocabSize, steps,
-                    batchSize, learningRate, weightDecay, qaRate, seed, visionFrom, freezeVision);
+        public Options withSteps(int languageSteps, int alignSteps, int steps) {
+            return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, vocabSize, languageSteps,
+                    alignSteps, steps, batchSize, learningRate, weightDecay, qaRate, seed, visionFrom, freezeVision);
         }
 
         public Options withVisionFrom(Path clipDir, boolean freeze) {
-            return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, vocabSize, steps,
-                    batchSize, learningRate, weightDecay, qaRate, seed, clipDir, freeze);
+            return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, vocabSize, languageSteps,
+                    alignSteps, steps, batchSize, learningRate, weightDecay, qaRate, seed, clipDir, freeze);
         }
 
         public String canonical() {
-            return String.format(Locale.ROOT, "captioner v1 vision=%d/%d/%d/p%d text=%d/%d/%d vocab=%d steps=%d batch=%d lr=%s wd=%s qa=%s seed=%d from=%s frozen=%s",
-                    visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, vocabSize, steps, batchSize,
-                    learningRate, weightDecay, qaRate, seed, visionFrom, freezeVision);
+            return String.format(Locale.ROOT, "captioner v2 vision=%d/%d/%d/p%d text=%d/%d/%d vocab=%d steps=%d+%d+%d batch=%d lr=%s wd=%s qa=%s seed=%d from=%s frozen=%s",
+                    visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, vocabSize, languageSteps, alignSteps,
+                    steps, batchSize, learningRate, weightDecay, qaRate, seed, visionFrom == null ? null : visionFrom.getFileName(), freezeVision);
         }
     }
 
-    public record Run(Path dir, List<Double> losses, double seconds) {}
+    /** What one run produced: the losses of each stage, step by step, and the wall time. */
+    public record Run(Path dir, Map<Stage, List<Double>> losses, double seconds) {
+        /** Every stage's losses one after the other, in stage order. */
+        public List<Double> allLosses() {
+            List<Double> all = new ArrayList<>();
+            losses.values().forEach(all::addAll);
+            return all;
+        }
+    }
 
-    /** One training example: an image, a prompt and the answer the model must write. */
+    /** One training example: an image (null for text alone), a prompt and the answer the model must write. */
     record Example(WorldImage image, String prompt, String answer) {}
 
     private final Options options;
     private final Consumer<String> log;
+    /** Steps the current run may take in all (a replay's few, else unbounded). */
+    private int stopAfter = Integer.MAX_VALUE;
 
     public CaptionerTrainer(Options options, Consumer<String> log) {
         this.options = options;
@@ -111,11 +142,24 @@ public final class CaptionerTrainer {
         LlamaConfig text = new LlamaConfig(LlamaConfig.LLAMA, vocabSize, o.textHidden(), 4 * o.textHidden(), o.textLayers(), o.textHeads(),
                 o.textHeads(), o.textHidden() / o.textHeads(), "silu", 512, 1e-6, 10000.0, null, false, false, false, 0.0, 0.02, 1,
                 List.of(2), 0, false, null, 0);
-        // vision_feature_layer -1: the tower is small, so the projector reads its last layer (every layer then trains)
+        // vision_feature_layer -1: the tower is small, so the projector reads its last layer
         return new LlavaConfig(vision, text, -100, vocabSize - 1, "gelu", -1, FeatureSelectStrategy.DEFAULT, rows, 0);
     }
 
     public Run train(World world, Path dir) {
+        return train(world, dir, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The losses of the full run's first {@code steps} steps (of its first stage with steps), trained again from
+     * scratch; nothing is saved. The stages' schedules take their length from the options, so these are the full
+     * run's first steps exactly.
+     */
+    public List<Double> replay(World world, int steps) {
+        return train(world, null, steps).allLosses();
+    }
+
+    private Run train(World world, Path dir, int stopAfter) {
         BpeTrainer.Result bpe = WorldTokenizer.learn(world, options.vocabSize());
         WorldTokenizer worldTokenizer = WorldTokenizer.forCaptioner(bpe);
         Tokenizer tokenizer = worldTokenizer.tokenizer();
@@ -130,30 +174,85 @@ public final class CaptionerTrainer {
                     + " pixels, but the world's images have " + imageSize);
         LlavaConfig config = config(options, vision, bpe.tokens().size() + 1);
         LlavaForConditionalGeneration model = new LlavaForConditionalGeneration(config, new Random(options.seed()));
-        model.unfreeze();
+        boolean towerTrains = visionSource == null || !options.freezeVision();
         if (visionSource != null) {
             Map<String, Tensor> state = new LinkedHashMap<>();
             visionSource.visionModel.stateDict().forEach((k, t) -> state.put("vision_model." + k, t));
             model.visionTower.loadStateDict(state, true, options.visionFrom().toString());
             PretrainedModels.makeTrainable(model.visionTower);
-            if (options.freezeVision()) model.visionTower.freeze();
         }
+        List<WorldImage> images = world.images(Split.TRAIN);
+        Map<Stage, List<Double>> losses = new LinkedHashMap<>();
+        long start = System.nanoTime();
+        this.stopAfter = stopAfter;
+        // stage 0: the decoder on text alone
+        model.freeze();
+        model.languageModel.unfreeze();
+        losses.put(Stage.LANGUAGE, stage(Stage.LANGUAGE, model, tokenizer, options.languageSteps(), new ExampleStream(List.of(
+                Source.of(text(images, WorldImage::trainingCaptions, World.CAPTION_PROMPT), 0.5),
+                Source.of(text(images, WorldImage::descriptions, World.DESCRIPTION_PROMPT), 0.5)), random(1)), losses));
+        if (stopped(losses)) return new Run(null, losses, (System.nanoTime() - start) / 1e9);
+        // stage 1: the projector alone on short captions
+        model.freeze();
+        model.multiModalProjector.unfreeze();
+        losses.put(Stage.ALIGNMENT, stage(Stage.ALIGNMENT, model, tokenizer, options.alignSteps(), new ExampleStream(List.of(
+                Source.of(withImages(images, WorldImage::trainingCaptions, World.CAPTION_PROMPT), 1.0)), random(2)), losses));
+        if (stopped(losses)) return new Run(null, losses, (System.nanoTime() - start) / 1e9);
+        // stage 2: projector and decoder (and a fresh tower) on descriptions and questions
+        model.unfreeze();
+        if (!towerTrains) model.visionTower.freeze();
+        losses.put(Stage.INSTRUCTION, stage(Stage.INSTRUCTION, model, tokenizer, options.steps(), new ExampleStream(List.of(
+                Source.of(withImages(images, WorldImage::descriptions, World.DESCRIPTION_PROMPT), 1 - options.qaRate()),
+                Source.of(questions(images), options.qaRate())), random(3)), losses));
+        model.eval();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (dir == null) return new Run(null, losses, seconds);
+        save(model, worldTokenizer, imageSize, dir);
+        log.accept(String.format(Locale.ROOT, "captioner trained in %s, saved to %s", TrainingProgress.clock(seconds), dir));
+        return new Run(dir, losses, seconds);
+    }
+
+    /** A replay stops once it has its steps. */
+    private boolean stopped(Map<Stage, List<Double>> losses) {
+        return stepsRun(losses) >= stopAfter;
+    }
+
+    private static int stepsRun(Map<Stage, List<Double>> losses) {
+        int run = 0;
+        for (List<Double> l : losses.values()) run += l.size();
+        return run;
+    }
+
+    private Random random(int stage) { return new Random(options.seed() * 31 + 7 * stage); }
+
+    /** Runs one stage over whatever parameters are trainable now, with its own AdamW and cosine schedule. */
+    private List<Double> stage(Stage stage, LlavaForConditionalGeneration model, Tokenizer tokenizer, int steps, ExampleStream examples,
+                               Map<Stage, List<Double>> done) {
+        List<Double> losses = new ArrayList<>();
+        if (steps == 0) return losses;
+        LlavaConfig config = model.config();
         model.train(true);
         AdamW opt = new AdamW(model.trainableParameters(), options.learningRate(), 0.9f, 0.98f, 1e-8f, (float) options.weightDecay());
-        LrSchedule schedule = LrSchedule.cosine(options.learningRate(), Math.max(1, options.steps() / 10), options.steps(), options.learningRate() * 0.05);
-        ImagePreprocessor processor = WorldPixels.processor(imageSize);
-        ExampleStream examples = new ExampleStream(world.images(Split.TRAIN), options.qaRate(), new Random(options.seed() * 31 + 7));
-        List<Double> losses = new ArrayList<>();
-        TrainingProgress progress = new TrainingProgress("captioner", options.steps(), log);
-        for (int step = 1; step <= options.steps(); step++) {
+        LrSchedule schedule = LrSchedule.cosine(options.learningRate(), Math.max(1, steps / 10), steps, options.learningRate() * 0.05);
+        ImagePreprocessor processor = WorldPixels.processor(config.visionConfig().imageSize());
+        TrainingProgress progress = new TrainingProgress("captioner " + stage.key, steps, log);
+        int last = Math.min(steps, stopAfter - stepsRun(done));
+        for (int step = 1; step <= last; step++) {
             List<Example> batch = examples.next(options.batchSize());
+            boolean textOnly = batch.getFirst().image() == null;
             SequenceBatch seq = SequenceBatch.of(config, tokenizer, batch);
-            List<WorldImage> images = new ArrayList<>(batch.size());
-            for (Example e : batch) images.add(e.image());
+            Tensor pixels = null;
+            if (!textOnly) {
+                List<WorldImage> images = new ArrayList<>(batch.size());
+                for (Example e : batch) images.add(e.image());
+                pixels = WorldPixels.batch(images, processor);
+            }
             schedule.apply(opt);
             opt.zeroGrad();
-            Variable logits = model.forward(seq.ids(), seq.mask(), WorldPixels.batch(images, processor)).logits();
-            Variable loss = Losses.tokenCrossEntropy(logits, seq.targets(), Losses.Reduction.TOKEN_MEAN);
+            Variable logits = model.forward(seq.ids(), seq.mask(), pixels).logits();
+            // per example, not per token: a yes/no answer (two target tokens) weighs as much as a 50-token description; by
+            // tokens the questions had 1% of the gradient and the captioner answered at chance (POPE F1 0.50-0.55)
+            Variable loss = Losses.tokenCrossEntropy(logits, seq.targets(), Losses.Reduction.MEAN_PER_SAMPLE);
             loss.backward();
             GradClip.clipGlobalNorm(model.trainableParameters(), 1.0);
             opt.step();
@@ -161,16 +260,31 @@ public final class CaptionerTrainer {
             losses.add(value);
             progress.step(step, value, (long) step * batch.size());
         }
-        model.eval();
-        save(model, worldTokenizer, imageSize, dir);
-        log.accept(String.format(Locale.ROOT, "captioner trained in %s, saved to %s", TrainingProgress.clock(progress.elapsedSeconds()), dir));
-        return new Run(dir, losses, progress.elapsedSeconds());
+        return losses;
+    }
+
+    private static List<Example> text(List<WorldImage> images, Function<WorldImage, List<WorldCaption>> texts, String prompt) {
+        List<Example> out = new ArrayList<>();
+        for (WorldImage image : images) for (WorldCaption c : texts.apply(image)) out.add(new Example(null, prompt, c.text()));
+        return out;
+    }
+
+    private static List<Example> withImages(List<WorldImage> images, Function<WorldImage, List<WorldCaption>> texts, String prompt) {
+        List<Example> out = new ArrayList<>();
+        for (WorldImage image : images) for (WorldCaption c : texts.apply(image)) out.add(new Example(image, prompt, c.text()));
+        return out;
+    }
+
+    private static List<Example> questions(List<WorldImage> images) {
+        List<Example> out = new ArrayList<>();
+        for (WorldImage image : images) for (QaPair q : image.questions()) out.add(new Example(image, q.question(), q.answer()));
+        return out;
     }
 
     static void save(LlavaForConditionalGeneration model, WorldTokenizer tokenizer, int imageSize, Path dir) {
         try {
             Files.createDirectories(dir);
-            PretrainedModels.save(model, dir);
+            PretrainedModels.save(model, dir, WorldModels.WEIGHTS_DTYPE);
             tokenizer.save(dir);
             HfTokenizerFiles.write(dir, model.config(), new HfTokenizerFiles.ChatPrompt(WorldTokenizer.TEMPLATE, World.CAPTION_PROMPT));
             PreprocessorConfig.write(WorldPixels.processor(imageSize), dir);
@@ -179,41 +293,49 @@ public final class CaptionerTrainer {
         }
     }
 
-    /** Captions and questions of the training images, drawn without replacement epoch by epoch. */
-    static final class ExampleStream {
-        private final List<Example> captions = new ArrayList<>(), questions = new ArrayList<>();
-        private final double qaRate;
-        private final Random random;
-        private int captionCursor, questionCursor;
+    /** A pool of examples and the share of a batch's draws that come from it. */
+    record Source(List<Example> examples, double share) {
+        static Source of(List<Example> examples, double share) { return new Source(new ArrayList<>(examples), share); }
+    }
 
-        ExampleStream(List<WorldImage> images, double qaRate, Random random) {
-            for (WorldImage image : images) {
-                for (WorldCaption c : image.trainingCaptions()) captions.add(new Example(image, World.CAPTION_PROMPT, c.text()));
-                for (QaPair q : image.questions()) questions.add(new Example(image, q.question(), q.answer()));
+    /**
+     * Draws each example of a batch from one of the sources (by their shares), each source's pool without replacement,
+     * shuffled epoch by epoch; an empty source or one of share 0 is never drawn.
+     */
+    static final class ExampleStream {
+        private final List<Source> sources = new ArrayList<>();
+        private final int[] cursors;
+        private final double total;
+        private final Random random;
+
+        ExampleStream(List<Source> all, Random random) {
+            double sum = 0;
+            for (Source s : all) {
+                if (s.examples().isEmpty() || s.share() <= 0) continue;
+                sources.add(s);
+                sum += s.share();
             }
-            if (captions.isEmpty()) throw new IllegalArgumentException("the world has no training captions to train a captioner on");
-            this.qaRate = questions.isEmpty() ? 0 : qaRate;
+            if (sources.isEmpty()) throw new IllegalArgumentException("the world has no training examples for this captioner stage");
+            this.total = sum;
             this.random = random;
-            captionCursor = captions.size();
-            questionCursor = questions.size();
+            cursors = new int[sources.size()];
+            for (int i = 0; i < cursors.length; i++) cursors[i] = sources.get(i).examples().size();
         }
 
         List<Example> next(int n) {
             List<Example> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                if (random.nextDouble() < qaRate) {
-                    if (questionCursor == questions.size()) {
-                        java.util.Collections.shuffle(questions, random);
-                        questionCursor = 0;
-                    }
-                    out.add(questions.get(questionCursor++));
-                } else {
-                    if (captionCursor == captions.size()) {
-                        java.util.Collections.shuffle(captions, random);
-                        captionCursor = 0;
-                    }
-                    out.add(captions.get(captionCursor++));
+                int k = 0;
+                if (sources.size() > 1) {
+                    double u = random.nextDouble() * total;
+                    while (k < sources.size() - 1 && u >= sources.get(k).share()) u -= sources.get(k++).share();
                 }
+                List<Example> pool = sources.get(k).examples();
+                if (cursors[k] == pool.size()) {
+                    Collections.shuffle(pool, random);
+                    cursors[k] = 0;
+                }
+                out.add(pool.get(cursors[k]++));
             }
             return out;
         }
@@ -228,7 +350,7 @@ public final class CaptionerTrainer {
             int length = 0;
             for (int i = 0; i < examples.size(); i++) {
                 Example e = examples.get(i);
-                long[] prompt = CaptionPrompt.ids(config, tokenizer, e.prompt());
+                long[] prompt = e.image() == null ? CaptionPrompt.textOnlyIds(tokenizer, e.prompt()) : CaptionPrompt.ids(config, tokenizer, e.prompt());
                 int[] answer = tokenizer.encode(e.answer(), false);
                 long[] seq = Arrays.copyOf(prompt, prompt.length + answer.length + 1);
                 for (int k = 0; k < answer.length; k++) seq[prompt.length + k] = answer[k];

@@ -79,6 +79,25 @@ public final class WorldCaptioner {
     }
 
     /**
+     * One answer per (image, prompt) pair, in order; pairs that share a prompt are decoded together in batches, so a
+     * POPE split (one question text per object) costs a batch per object, not a pass per question.
+     */
+    public List<String> answer(List<WorldImage> images, List<String> prompts, GenerationConfig generation) {
+        if (images.size() != prompts.size())
+            throw new IllegalArgumentException(images.size() + " images but " + prompts.size() + " prompts");
+        java.util.Map<String, List<Integer>> byPrompt = new java.util.TreeMap<>();
+        for (int i = 0; i < prompts.size(); i++) byPrompt.computeIfAbsent(prompts.get(i), k -> new ArrayList<>()).add(i);
+        String[] out = new String[images.size()];
+        byPrompt.forEach((prompt, indices) -> {
+            List<WorldImage> group = new ArrayList<>(indices.size());
+            for (int i : indices) group.add(images.get(i));
+            List<String> answers = answer(group, prompt, generation);
+            for (int k = 0; k < indices.size(); k++) out[indices.get(k)] = answers.get(k);
+        });
+        return List.of(out);
+    }
+
+    /**
      * The captioner's own visual evidence: the projected image features (what the decoder reads), averaged over the
      * image rows, {@code [images][textHidden]}.
      */

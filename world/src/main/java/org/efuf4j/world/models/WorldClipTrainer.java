@@ -154,7 +154,22 @@ public final class WorldClipTrainer {
         }
 
         ClipTrainer.Options training() {
-            return new ClipTrainer.Options(steps, batchSize, learningRate, Math.max(1, steps / 10), 0.05, weightDecay, 1.0, hardNegatives > 0,
+            return training(steps);
+        }
+
+        /** The most steps a replay can re-run exactly: the warm-up's (the cosine after it depends on the run's length). */
+        public int replayableSteps() {
+            return Math.max(1, steps / 10);
+        }
+
+        /**
+         * The first {@code stopAfter} steps of the full run: warm-up, logging and sampling are the full run's, and the
+         * cosine decay starts only after the warm-up, so these steps are the full run's first steps exactly.
+         */
+        ClipTrainer.Options training(int stopAfter) {
+            if (stopAfter > replayableSteps() && stopAfter != steps)
+                throw new IllegalArgumentException("a replay stops within the warm-up (" + replayableSteps() + " steps), not after " + stopAfter);
+            return new ClipTrainer.Options(stopAfter, batchSize, learningRate, Math.max(1, steps / 10), 0.05, weightDecay, 1.0, hardNegatives > 0,
                     hardNegatives, sceneBatches, seed, Math.max(1, steps / 20), null, 0);
         }
     }
@@ -206,6 +221,15 @@ public final class WorldClipTrainer {
 
     /** Trains on the world's training split and saves config, weights, tokenizer and preprocessor into {@code dir}. */
     public Run train(World world, Path dir) {
+        return train(world, dir, options.steps());
+    }
+
+    /** The losses of the full run's first {@code steps} steps, trained again from scratch; nothing is saved. */
+    public List<Double> replay(World world, int steps) {
+        return train(world, null, steps).losses();
+    }
+
+    private Run train(World world, Path dir, int stopAfter) {
         BpeTrainer.Result bpe = WorldTokenizer.learn(world, options.vocabSize());
         WorldTokenizer worldTokenizer = WorldTokenizer.forClip(bpe);
         Tokenizer tokenizer = worldTokenizer.tokenizer();
@@ -214,9 +238,9 @@ public final class WorldClipTrainer {
         List<WorldImage> train = world.images(Split.TRAIN);
         if (train.size() < 2) throw new IllegalArgumentException("CLIP training needs at least 2 training images, the world has " + train.size());
         Examples examples = options.captionWeight() == 0 ? imageExamples(train) : examples(train, new Random(options.seed() * 31 + 1));
-        ClipTrainer trainer = new ClipTrainer(model, tokenizer, WorldPixels.processor(imageSize), options.training(),
+        ClipTrainer trainer = new ClipTrainer(model, tokenizer, WorldPixels.processor(imageSize), options.training(stopAfter),
                 text -> examples.objects().getOrDefault(text, Set.of()), options.objectLoss(world));
-        TrainingProgress progress = new TrainingProgress("clip", options.steps(), log);
+        TrainingProgress progress = new TrainingProgress("clip", stopAfter, log);
         ClipTrainer.Result result = trainer.train(examples.list(), p -> {
             progress.step(p.step(), p.loss(), (long) p.step() * options.batchSize());
             if (measureEvery > 0 && p.step() % measureEvery == 0 && p.step() < options.steps()) {
@@ -228,6 +252,7 @@ public final class WorldClipTrainer {
         double seconds = progress.elapsedSeconds();
         List<Double> losses = new ArrayList<>(result.losses().length);
         for (float l : result.losses()) losses.add((double) l);
+        if (dir == null) return new Run(null, losses, seconds, Parallel.threads(), result.objectScale(), result.objectBias(), null);
         save(model, worldTokenizer, imageSize, dir);
         Perception perception = measure(world, model, tokenizer, Integer.MAX_VALUE, PROBE_TRAIN_IMAGES);
         log.accept(String.format(Locale.ROOT, "clip trained in %s on %d threads, saved to %s; eval AUC present vs absent %.3f, vs group-mates %.3f,"
@@ -260,7 +285,7 @@ public final class WorldClipTrainer {
     static void save(ClipModel model, WorldTokenizer tokenizer, int imageSize, Path dir) {
         try {
             Files.createDirectories(dir);
-            PretrainedModels.save(model, dir);
+            PretrainedModels.save(model, dir, WorldModels.WEIGHTS_DTYPE);
             tokenizer.save(dir);
             HfTokenizerFiles.write(dir, model.config(), null);
             PreprocessorConfig.write(WorldPixels.processor(imageSize), dir);

@@ -24,6 +24,11 @@ import org.efuf4j.autograd.NoGrad;
 import org.efuf4j.clip.ScorerQuality;
 import org.efuf4j.clip.TextBatch;
 import org.efuf4j.efuf.eval.CaptionChair;
+import org.efuf4j.efuf.eval.CaptionSideEffects;
+import org.efuf4j.efuf.eval.GroundTruth;
+import org.efuf4j.efuf.eval.PopeMetrics;
+import org.efuf4j.efuf.eval.PopeQuestion;
+import org.efuf4j.efuf.eval.PopeSampler;
 import org.efuf4j.efuf.eval.Chair;
 import org.efuf4j.efuf.eval.ChairReport;
 import org.efuf4j.efuf.eval.GeneratedCaption;
@@ -61,82 +66,159 @@ import org.efuf4j.world.WorldImage;
  */
 public final class WorldModels {
     static final String TRAINING_JSON = "training.json";
+    /**
+     * The world's models are pretrained assets, stored as released checkpoints are: BF16 halves the files, and what is
+     * measured, shipped and unlearned is the same rounded model (the frozen tower the captioner trains on included).
+     */
+    public static final org.efuf4j.tensor.DType WEIGHTS_DTYPE = org.efuf4j.tensor.DType.BF16;
 
     /**
-     * @param captionerVision  contrastive pretraining of the captioner's own vision tower (another seed than the
-     *                         scorer's), frozen in the captioner as LLaVA's is; null: a fresh tower trained with it
-     * @param evalImages       held-out (eval split) images captioned for CHAIR and the scorer AUC
+     * @param captionerVision  contrastive pretraining of the captioner's own vision tower (another seed and patch
+     *                         size than the scorer's), frozen in the captioner as LLaVA's is; null: a fresh tower that
+     *                         trains with the captioner (the quick demo)
+     * @param evalImages       held-out (eval split) images described for CHAIR, the gates and the scorer AUC
+     * @param popeImages       held-out images asked POPE's questions (3 present and 3 absent objects each, per split)
      * @param probeTrainImages training images the linear probe is fitted on
-     * @param maxNewTokens     caption length limit
+     * @param maxNewTokens     description length limit
+     * @param useShipped       take the repository's pretrained models where they match (not part of the canonical line:
+     *                         shipped or trained here, the same options give the same models)
      */
     public record Config(WorldClipTrainer.Options scorer, WorldClipTrainer.Options captionerVision, CaptionerTrainer.Options captioner,
-                         int evalImages, int probeTrainImages, int maxNewTokens) {
+                         int evalImages, int popeImages, int probeTrainImages, int maxNewTokens, boolean useShipped) {
+        /**
+         * The shipped base models ({@code efuf world pretrain}). Sized to the budget one pretraining had on a shared
+         * 2-core machine: the captioner 250 + 100 + 800 steps.
+         */
         public static Config small() {
-            return new Config(WorldClipTrainer.Options.small(), null, CaptionerTrainer.Options.small(), 500, 1000, 60);
+            return new Config(WorldClipTrainer.Options.small(), WorldClipTrainer.Options.captionerTower(), CaptionerTrainer.Options.small(),
+                    500, 200, 1000, 80, true);
         }
 
         public static Config tiny() {
-            return new Config(WorldClipTrainer.Options.tiny(), WorldClipTrainer.Options.tinyTower(), CaptionerTrainer.Options.tiny(), 16, 60, 24);
+            return new Config(WorldClipTrainer.Options.tiny(), WorldClipTrainer.Options.tinyTower(), CaptionerTrainer.Options.tiny(), 16, 8, 60,
+                    40, false);
         }
 
         public Config withCaptionerVision(WorldClipTrainer.Options options) {
-            return new Config(scorer, options, captioner, evalImages, probeTrainImages, maxNewTokens);
+            return new Config(scorer, options, captioner, evalImages, popeImages, probeTrainImages, maxNewTokens, useShipped);
+        }
+
+        public Config withCaptioner(CaptionerTrainer.Options options) {
+            return new Config(scorer, captionerVision, options, evalImages, popeImages, probeTrainImages, maxNewTokens, useShipped);
+        }
+
+        public Config withScorer(WorldClipTrainer.Options options) {
+            return new Config(options, captionerVision, captioner, evalImages, popeImages, probeTrainImages, maxNewTokens, useShipped);
+        }
+
+        /** false: train (or reuse the cache's) even where the repository ships models for this configuration ({@code --train-base}). */
+        public Config withShipped(boolean useShipped) {
+            return new Config(scorer, captionerVision, captioner, evalImages, popeImages, probeTrainImages, maxNewTokens, useShipped);
         }
 
         String canonical() {
             return scorer.canonical() + " | " + (captionerVision == null ? "fresh tower" : captionerVision.canonical()) + " | "
-                    + captioner.canonical() + " | eval=" + evalImages + " probe=" + probeTrainImages + " maxNew=" + maxNewTokens
-                    + " greedy metrics v1";
+                    + captioner.canonical() + " | eval=" + evalImages + " pope=" + popeImages + " probe=" + probeTrainImages
+                    + " maxNew=" + maxNewTokens + " greedy metrics v2";
         }
     }
 
     /**
-     * @param chairS                 base captioner, eval split, greedy captions
+     * @param chairS                 base captioner, eval split, greedy detailed descriptions
+     * @param repeatingShare         descriptions naming one object term twice
+     * @param unterminatedShare      descriptions cut by the length limit
+     * @param popeF1                 POPE F1 per split (random, popular, adversarial) on held-out images
      * @param scorerAuc              scorer's CLIP score, present vs hallucinated among the captioner's own mentions
      *                               (NaN when one of the two kinds is missing; the counts say so)
      * @param scorerGroupMateAuc     scorer's CLIP score, present objects vs absent group-mates of the same images
      * @param probeAuc               linear probes on the captioner's projected visual features, present vs absent
      *                               group-mates, pooled over categories, fitted on training images, read on eval images
+     * @param gates                  {@link CaptionerGates} by name: whether each holds
      */
     public record Metrics(int captions, double chairS, double chairI, double recall, double mentionsPerCaption,
+                          double repeatingShare, double unterminatedShare, Map<String, Double> popeF1,
                           double scorerAuc, int presentMentions, int hallucinatedMentions, double scorerGroupMateAuc,
                           double probeAuc, double scorerTrainSeconds, double captionerTrainSeconds, double trainingHallucinationRate,
-                          List<String> sampleCaptions) {}
+                          Map<String, Boolean> gates, List<String> sampleCaptions) {}
 
-    public record Result(Path scorerDir, Path captionerDir, boolean scorerTrained, boolean captionerTrained, Metrics metrics) {}
+    /**
+     * @param towerDir null when the captioner has no separately trained tower (the quick demo)
+     * @param shipped  whether the models came from the repository's pretrained folder (nothing trained, nothing cached)
+     */
+    public record Result(Path scorerDir, Path towerDir, Path captionerDir, boolean scorerTrained, boolean captionerTrained, boolean shipped,
+                         Metrics metrics) {}
+
+    /**
+     * Where one set of a world's models lies: in the cache, folders named by their options' digests; in a pretrain
+     * output ({@code efuf world pretrain}, the shipped models), fixed names.
+     */
+    public record Layout(Path scorer, Path tower, Path captioner, Path metrics) {
+        static Layout cache(Path cacheRoot, World world, Config config) {
+            Path root = cacheRoot.resolve("world-" + world.config().hash());
+            Path scorer = root.resolve("scorer-" + digest(config.scorer().canonical()));
+            Path tower = config.captionerVision() == null ? null : root.resolve("captioner-clip-" + digest(config.captionerVision().canonical()));
+            // the captioner's folder digests its tower's folder name, which digests the tower's options
+            Path captioner = root.resolve("captioner-" + digest(captionerOptions(config, tower).canonical()));
+            Path metrics = root.resolve("metrics-" + digest(config.canonical() + " | " + scorer.getFileName() + " " + captioner.getFileName()) + ".json");
+            return new Layout(scorer, tower, captioner, metrics);
+        }
+
+        public static Layout pretrained(Path dir, Config config) {
+            return new Layout(dir.resolve("scorer"), config.captionerVision() == null ? null : dir.resolve("tower"), dir.resolve("captioner"),
+                    dir.resolve("metrics.json"));
+        }
+    }
 
     private WorldModels() {}
 
+    /**
+     * The shipped models where the repository holds them for this world and configuration (see {@link ShippedModels}),
+     * else the cache's, trained on first use.
+     */
     public static Result prepare(World world, Path cacheRoot, Config config, Consumer<String> log) {
-        Path root = cacheRoot.resolve("world-" + world.config().hash());
-        Path scorerDir = root.resolve("scorer-" + digest(config.scorer().canonical()));
-        boolean scorerTrained = ensure(scorerDir, config.scorer().canonical(), log,
+        if (config.useShipped()) {
+            var shipped = ShippedModels.find(world.config(), config);
+            if (shipped.isPresent()) {
+                Layout l = shipped.get();
+                log.accept("world models: the shipped pretrained models in " + l.captioner().getParent());
+                return new Result(l.scorer(), l.tower(), l.captioner(), false, false, true, readMetrics(l.metrics()));
+            }
+        }
+        return prepare(world, Layout.cache(cacheRoot, world, config), config, log);
+    }
+
+    /** Trains whatever of {@code layout} is missing (each folder whole or absent), then measures or reuses the metrics. */
+    public static Result prepare(World world, Layout layout, Config config, Consumer<String> log) {
+        boolean scorerTrained = ensure(layout.scorer(), config.scorer().canonical(), log,
                 tmp -> clipLog(new WorldClipTrainer(config.scorer(), log).train(world, tmp)));
-        CaptionerTrainer.Options captionerOptions = config.captioner();
-        boolean towerTrained = false;
-        if (config.captionerVision() != null) {
-            Tower tower = captionerTower(world, cacheRoot, config.captionerVision(), log);
-            towerTrained = tower.trained();
-            captionerOptions = captionerOptions.withVisionFrom(tower.dir(), true);
-        }
-        CaptionerTrainer.Options finalCaptionerOptions = captionerOptions;
-        // the canonical names the tower's directory, which names its options: a new tower is a new captioner
-        Path captionerDir = root.resolve("captioner-" + digest(captionerOptions.canonical()));
-        boolean captionerTrained = ensure(captionerDir, captionerOptions.canonical(), log,
+        boolean towerTrained = layout.tower() != null && towerAt(world, layout.tower(), config.captionerVision(), log).trained();
+        CaptionerTrainer.Options captionerOptions = captionerOptions(config, layout.tower());
+        boolean captionerTrained = ensure(layout.captioner(), captionerOptions.canonical(), log,
                 tmp -> {
-                    CaptionerTrainer.Run r = new CaptionerTrainer(finalCaptionerOptions, log).train(world, tmp);
-                    return new TrainingLog(r.seconds(), r.losses());
+                    CaptionerTrainer.Run r = new CaptionerTrainer(captionerOptions, log).train(world, tmp);
+                    return new TrainingLog(r.seconds(), r.allLosses(), Parallel.threads(), Map.of(), stageLosses(r));
                 });
-        Path metricsFile = root.resolve("metrics-" + digest(config.canonical() + " | " + scorerDir.getFileName() + " " + captionerDir.getFileName()) + ".json");
         Metrics metrics;
-        if (!scorerTrained && !towerTrained && !captionerTrained && Files.isRegularFile(metricsFile)) {
-            metrics = readMetrics(metricsFile);
-            log.accept("world models: reusing " + scorerDir.getFileName() + ", " + captionerDir.getFileName() + " and " + metricsFile.getFileName());
+        if (!scorerTrained && !towerTrained && !captionerTrained && Files.isRegularFile(layout.metrics())) {
+            metrics = readMetrics(layout.metrics());
+            log.accept("world models: reusing " + layout.scorer().getFileName() + ", " + layout.captioner().getFileName() + " and "
+                    + layout.metrics().getFileName());
         } else {
-            metrics = measure(world, scorerDir, captionerDir, config, log);
-            AtomicFiles.writeString(metricsFile, Json.MAPPER.valueToTree(metrics).toPrettyString() + "\n");
+            metrics = measure(world, layout.scorer(), layout.captioner(), config, log);
+            AtomicFiles.writeString(layout.metrics(), Json.MAPPER.valueToTree(metrics).toPrettyString() + "\n");
         }
-        return new Result(scorerDir, captionerDir, scorerTrained, captionerTrained, metrics);
+        return new Result(layout.scorer(), layout.tower(), layout.captioner(), scorerTrained, captionerTrained, false, metrics);
+    }
+
+    /** The captioner's options with its frozen tower's folder, where it has one. */
+    static CaptionerTrainer.Options captionerOptions(Config config, Path towerDir) {
+        return towerDir == null ? config.captioner() : config.captioner().withVisionFrom(towerDir, true);
+    }
+
+    private static Map<String, List<Double>> stageLosses(CaptionerTrainer.Run r) {
+        Map<String, List<Double>> out = new java.util.LinkedHashMap<>();
+        r.losses().forEach((stage, losses) -> out.put(stage.key, losses));
+        return out;
     }
 
     /**
@@ -154,7 +236,11 @@ public final class WorldModels {
 
     /** The captioner's tower for {@code world}, trained on first use into {@code cacheRoot}'s entry for the world. */
     public static Tower captionerTower(World world, Path cacheRoot, WorldClipTrainer.Options options, Consumer<String> log) {
-        Path dir = cacheRoot.resolve("world-" + world.config().hash()).resolve("captioner-clip-" + digest(options.canonical()));
+        return towerAt(world, cacheRoot.resolve("world-" + world.config().hash()).resolve("captioner-clip-" + digest(options.canonical())), options, log);
+    }
+
+    /** The captioner's tower in {@code dir}, trained there on first use. */
+    static Tower towerAt(World world, Path dir, WorldClipTrainer.Options options, Consumer<String> log) {
         boolean trained = ensure(dir, options.canonical(), log, tmp -> clipLog(new WorldClipTrainer(options, log).train(world, tmp)));
         return new Tower(dir, trained);
     }
@@ -166,15 +252,17 @@ public final class WorldModels {
 
     /**
      * What {@code training.json} keeps of a run: its wall time, the loss of every step, the worker threads it ran on
-     * (the losses repeat bit for bit at the same count) and the quality figures it reached, by name.
+     * (the losses repeat bit for bit at the same count), the quality figures it reached, by name, and, for a training in
+     * stages, each stage's losses by name ({@link CaptionerTrainer.Stage#key}; empty otherwise).
      */
-    public record TrainingLog(double seconds, List<Double> losses, int threads, Map<String, Double> figures) {
+    public record TrainingLog(double seconds, List<Double> losses, int threads, Map<String, Double> figures, Map<String, List<Double>> stages) {
         public TrainingLog {
             losses = List.copyOf(losses);
             figures = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(figures));
+            stages = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stages));
         }
 
-        public TrainingLog(double seconds, List<Double> losses) { this(seconds, losses, Parallel.threads(), Map.of()); }
+        public TrainingLog(double seconds, List<Double> losses) { this(seconds, losses, Parallel.threads(), Map.of(), Map.of()); }
     }
 
     private static TrainingLog clipLog(WorldClipTrainer.Run r) {
@@ -184,7 +272,7 @@ public final class WorldModels {
         figures.put("probeAuc", r.perception().probeAuc());
         figures.put("objectScale", r.objectScale());
         figures.put("objectBias", r.objectBias());
-        return new TrainingLog(r.seconds(), r.losses(), r.threads(), figures);
+        return new TrainingLog(r.seconds(), r.losses(), r.threads(), figures, Map.of());
     }
 
     /** Trains into a temporary directory renamed into place, so a cache entry is whole or absent; true if it trained. */
@@ -200,6 +288,10 @@ public final class WorldModels {
             ObjectNode figures = info.putObject("figures");
             run.figures().forEach(figures::put);
             run.losses().forEach(info.putArray("losses")::add);
+            if (!run.stages().isEmpty()) {
+                ObjectNode stages = info.putObject("stages");
+                run.stages().forEach((name, losses) -> losses.forEach(stages.putArray(name)::add));
+            }
             AtomicFiles.writeString(tmp.resolve(TRAINING_JSON), info.toPrettyString() + "\n");
             if (Files.exists(dir)) deleteTree(dir); // an incomplete entry from an interrupted run
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -217,7 +309,13 @@ public final class WorldModels {
             root.path("losses").forEach(v -> losses.add(v.asDouble()));
             Map<String, Double> figures = new java.util.LinkedHashMap<>();
             root.path("figures").properties().forEach(e -> figures.put(e.getKey(), e.getValue().asDouble(Double.NaN)));
-            return new TrainingLog(root.path("seconds").asDouble(Double.NaN), losses, root.path("threads").asInt(0), figures);
+            Map<String, List<Double>> stages = new java.util.LinkedHashMap<>();
+            root.path("stages").properties().forEach(e -> {
+                List<Double> l = new ArrayList<>();
+                e.getValue().forEach(v -> l.add(v.asDouble()));
+                stages.put(e.getKey(), l);
+            });
+            return new TrainingLog(root.path("seconds").asDouble(Double.NaN), losses, root.path("threads").asInt(0), figures, stages);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + dir.resolve(TRAINING_JSON), e);
         }
@@ -237,11 +335,14 @@ public final class WorldModels {
         eval = eval.subList(0, Math.min(eval.size(), config.evalImages()));
         if (eval.isEmpty()) throw new IllegalArgumentException("the world has no eval images to measure the captioner on");
         long start = System.nanoTime();
-        List<String> texts = captioner.answer(eval, World.CAPTION_PROMPT, captioner.generation(config.maxNewTokens(), Decoding.GREEDY));
-        log.accept(String.format(Locale.ROOT, "captioned %d eval images in %.1f s", eval.size(), (System.nanoTime() - start) / 1e9));
+        List<String> texts = captioner.answer(eval, World.DESCRIPTION_PROMPT, captioner.generation(config.maxNewTokens(), Decoding.GREEDY));
+        log.accept(String.format(Locale.ROOT, "described %d eval images in %.1f s", eval.size(), (System.nanoTime() - start) / 1e9));
         List<GeneratedCaption> generated = new ArrayList<>();
         for (int i = 0; i < eval.size(); i++) generated.add(new GeneratedCaption(eval.get(i).imageId(), texts.get(i)));
-        ChairReport chair = new Chair(new ObjectExtractor(ObjectVocabulary.coco()), world.groundTruth(Split.EVAL)).evaluate(generated);
+        ObjectExtractor extractor = new ObjectExtractor(ObjectVocabulary.coco());
+        ChairReport chair = new Chair(extractor, world.groundTruth(Split.EVAL)).evaluate(generated);
+        CaptionSideEffects sideEffects = CaptionSideEffects.of(texts, extractor);
+        Map<String, Double> popeF1 = popeF1(world, captioner, config.popeImages(), extractor);
 
         Scorer scorer = new Scorer(scorerDir, world.config().imageSize()).embed(eval);
         List<Double> scores = new ArrayList<>();
@@ -264,13 +365,50 @@ public final class WorldModels {
         double probeAuc = PerceptionGates.probeAuc(world, captioner::visualFeatures, config.probeTrainImages());
         List<String> samples = new ArrayList<>();
         for (int i = 0; i < Math.min(8, texts.size()); i++) samples.add(eval.get(i).imageId() + ": " + texts.get(i));
-        Metrics m = new Metrics(eval.size(), chair.chairS(), chair.chairI(), chair.recall(), (double) chair.mentionCount() / eval.size(),
+        Metrics draft = new Metrics(eval.size(), chair.chairS(), chair.chairI(), chair.recall(), (double) chair.mentionCount() / eval.size(),
+                sideEffects.repeatingShare(), sideEffects.unterminatedShare(), popeF1,
                 scorerAuc, presentCount, hallucinatedCount, groupMateAuc, probeAuc, trainingLog(scorerDir).seconds(), trainingLog(captionerDir).seconds(),
-                world.hallucinatingCaptionRate(Split.TRAIN), samples);
-        log.accept(String.format(Locale.ROOT, "base captioner: CHAIR_s %.3f CHAIR_i %.3f recall %.3f mentions/caption %.2f | scorer AUC %.3f "
-                        + "(%d present, %d hallucinated mentions), on group-mates %.3f | captioner probe AUC %.3f",
-                m.chairS(), m.chairI(), m.recall(), m.mentionsPerCaption(), m.scorerAuc(), presentCount, hallucinatedCount, groupMateAuc, probeAuc));
+                world.hallucinatingDescriptionRate(Split.TRAIN), Map.of(), samples);
+        Metrics m = new Metrics(draft.captions(), draft.chairS(), draft.chairI(), draft.recall(), draft.mentionsPerCaption(), draft.repeatingShare(),
+                draft.unterminatedShare(), popeF1, scorerAuc, presentCount, hallucinatedCount, groupMateAuc, probeAuc, draft.scorerTrainSeconds(),
+                draft.captionerTrainSeconds(), draft.trainingHallucinationRate(), CaptionerGates.check(draft), samples);
+        log.accept(String.format(Locale.ROOT, "base captioner: CHAIR_s %.3f CHAIR_i %.3f recall %.3f mentions/caption %.2f repeating %.3f "
+                        + "unterminated %.3f POPE F1 %s | scorer AUC %.3f (%d present, %d hallucinated mentions), on group-mates %.3f | "
+                        + "captioner probe AUC %.3f | gates %s",
+                m.chairS(), m.chairI(), m.recall(), m.mentionsPerCaption(), m.repeatingShare(), m.unterminatedShare(), popeF1, m.scorerAuc(),
+                presentCount, hallucinatedCount, groupMateAuc, probeAuc, m.gates()));
         return m;
+    }
+
+    /**
+     * POPE with the project's own sampler and metrics on the first {@code images} eval images: per split, 3 present and
+     * 3 absent objects an image from the vocabulary's categories, answered greedily, "no" read as POPE reads it.
+     */
+    static Map<String, Double> popeF1(World world, WorldCaptioner captioner, int images, ObjectExtractor extractor) {
+        List<WorldImage> eval = world.images(Split.EVAL);
+        eval = eval.subList(0, Math.min(eval.size(), images));
+        Map<String, WorldImage> byId = new HashMap<>();
+        GroundTruth.Builder b = GroundTruth.builder();
+        for (WorldImage image : eval) {
+            byId.put(image.imageId(), image);
+            b.image(image.imageId());
+            for (String c : image.categories()) b.add(image.imageId(), c);
+        }
+        GroundTruth truth = b.build();
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        for (PopeSampler.Strategy split : PopeSampler.Strategy.values()) {
+            List<PopeQuestion> questions = new PopeSampler(truth, new ArrayList<>(extractor.vocabulary().names())).sample(split, 0).questions();
+            if (questions.isEmpty()) continue;
+            List<WorldImage> asked = new ArrayList<>(questions.size());
+            List<String> prompts = new ArrayList<>(questions.size());
+            for (PopeQuestion q : questions) {
+                asked.add(byId.get(q.imageId()));
+                prompts.add(q.text());
+            }
+            List<String> answers = captioner.answer(asked, prompts, captioner.generation(4, Decoding.GREEDY));
+            out.put(split.name().toLowerCase(Locale.ROOT), PopeMetrics.ofAnswers(questions, answers).f1());
+        }
+        return out;
     }
 
     /** The scorer CLIP loaded from its directory: cosine of image and text embeddings, text embeddings cached. */

@@ -40,9 +40,11 @@ final class WorldTokenizer {
     static BpeTrainer.Result learn(World world, int vocabSize) {
         List<String> lines = new ArrayList<>();
         lines.add(TEMPLATE.replace(IMAGE, "").replace("{prompt}", World.CAPTION_PROMPT));
+        lines.add(TEMPLATE.replace(IMAGE, "").replace("{prompt}", World.DESCRIPTION_PROMPT));
         for (WorldImage image : world.images(Split.TRAIN)) {
             for (WorldCaption c : image.trainingCaptions()) lines.add(c.text());
             for (WorldCaption c : image.references()) lines.add(c.text());
+            for (WorldCaption c : image.descriptions()) lines.add(c.text());
             for (QaPair q : image.questions()) lines.add(q.question() + " " + q.answer());
         }
         // Every category name and synonym, also those no training caption happens to use, stays one known word.

@@ -46,7 +46,9 @@ class WorldModelsTest {
         assertTrue(first.scorerTrained());
         assertTrue(first.captionerTrained());
         assertTrue(log.stream().anyMatch(l -> l.startsWith("clip step ") && l.contains("eta")), "clip progress lines: " + log);
-        assertTrue(log.stream().anyMatch(l -> l.startsWith("captioner step ") && l.contains("loss")), "captioner progress lines: " + log);
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("captioner instruction step ") && l.contains("loss")), "captioner progress lines: " + log);
+        for (CaptionerTrainer.Stage stage : CaptionerTrainer.Stage.values())
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("captioner " + stage.key + " step ")), stage.key + " progress: " + log);
     }
 
     /** The captioner's tower starts from its own pretrained CLIP, never from the scorer's. */
@@ -66,6 +68,14 @@ class WorldModelsTest {
         tower.visionModel().stateDict().forEach((name, weights) -> assertArrayEquals(weights.toFloatArray(),
                 llavaTower.get("vision_model." + name).toFloatArray(), "the captioner keeps the tower frozen: " + name));
         assertTrue(WorldModels.trainingLog(towerDir).losses().size() == WorldClipTrainer.Options.tinyTower().steps());
+        // the stages' losses are kept apart, in training order, and make up the whole log
+        WorldModels.TrainingLog captionerLog = WorldModels.trainingLog(first.captionerDir());
+        CaptionerTrainer.Options o = WorldModels.Config.tiny().captioner();
+        assertEquals(List.of("language", "alignment", "instruction"), List.copyOf(captionerLog.stages().keySet()));
+        assertEquals(o.languageSteps(), captionerLog.stages().get("language").size());
+        assertEquals(o.alignSteps(), captionerLog.stages().get("alignment").size());
+        assertEquals(o.steps(), captionerLog.stages().get("instruction").size());
+        assertEquals(captionerLog.losses(), captionerLog.stages().values().stream().flatMap(List::stream).toList());
     }
 
     @Test void trainingReducesTheLoss() {

@@ -1,0 +1,105 @@
+package org.efuf4j.world.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.efuf4j.efuf.io.Json;
+import org.efuf4j.models.llava.LlavaForConditionalGeneration;
+import org.efuf4j.models.pretrained.PretrainedModels;
+import org.efuf4j.tensor.DType;
+import org.efuf4j.tensor.Device;
+import org.efuf4j.world.World;
+import org.efuf4j.world.WorldConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A tiny pretrain output: BF16 Hugging Face folders, a manifest, and a replay that reproduces its first losses exactly. */
+class PretrainingTest {
+    @TempDir static Path tmp;
+    static World world;
+    static Path out;
+    static JsonNode manifest;
+
+    @BeforeAll static void pretrainOnce() {
+        world = World.generate(WorldConfig.defaults().withImages(48, 0, 8));
+        out = tmp.resolve("world-tiny");
+        manifest = Pretraining.run(world, WorldModels.Config.tiny(), out, "test", line -> {});
+    }
+
+    @Test void writesBf16HuggingFaceFoldersAndAManifest() throws Exception {
+        for (String dir : List.of("scorer", "tower", "captioner")) {
+            for (String file : List.of("config.json", "model.safetensors", "tokenizer.json", "preprocessor_config.json", "training.json"))
+                assertTrue(Files.isRegularFile(out.resolve(dir).resolve(file)), dir + "/" + file);
+            assertEquals("bfloat16", Json.MAPPER.readTree(out.resolve(dir).resolve("config.json").toFile()).path("torch_dtype").asText());
+        }
+        LlavaForConditionalGeneration llava = PretrainedModels.load(out.resolve("captioner"), null, Device.CPU, LlavaForConditionalGeneration.class);
+        assertEquals(DType.BF16, llava.languageModel.lmHead == null ? llava.languageModel.model.embedTokens.weight.value().dtype()
+                : llava.languageModel.lmHead.weight.value().dtype());
+        assertEquals(world.config().hash(), manifest.path("world_hash").asText());
+        assertEquals(WorldModels.Config.tiny().canonical(), manifest.path("config").asText());
+        assertTrue(manifest.path("threads").asInt() >= 1);
+        assertEquals(List.of("language", "alignment", "instruction"),
+                iterable(manifest.path("trainings").path("captioner").path("first_losses").fieldNames()));
+        assertEquals(Pretraining.LOGGED_STEPS, manifest.path("trainings").path("scorer").path("first_losses").path("all").size());
+        assertTrue(manifest.path("metrics").path("gates").size() == 5, manifest.toPrettyString());
+        assertFalse(Files.exists(tmp.resolve("world-tiny.partial")), "no partial folder is left behind");
+    }
+
+    @Test void replayReproducesTheFirstLossesBitForBitAndTheDigests() {
+        List<Pretraining.Replay> replays = Pretraining.replay(out, world, WorldModels.Config.tiny(), line -> {});
+        assertEquals(List.of("scorer", "tower", "captioner"), replays.stream().map(Pretraining.Replay::training).toList());
+        for (Pretraining.Replay r : replays) {
+            assertTrue(r.lossesMatch(), r.training() + ": logged " + r.logged() + ", re-run " + r.rerun());
+            assertTrue(r.weightsMatch(), r.training());
+        }
+    }
+
+    /** The check can fail: a loss off by one unit in the last place, or a changed weight file, is caught. */
+    @Test void replayCatchesAChangedLossOrWeightFile() throws Exception {
+        Path copy = tmp.resolve("tampered");
+        copyTree(out, copy);
+        ObjectNode m = (ObjectNode) Json.MAPPER.readTree(copy.resolve(Pretraining.MANIFEST).toFile());
+        ArrayNode first = (ArrayNode) m.path("trainings").path("scorer").path("first_losses").path("all");
+        float f = (float) first.get(0).asDouble();
+        first.set(0, Json.MAPPER.getNodeFactory().numberNode((double) Math.nextUp(f)));
+        Files.writeString(copy.resolve(Pretraining.MANIFEST), m.toPrettyString());
+        byte[] weights = Files.readAllBytes(copy.resolve("tower/model.safetensors"));
+        weights[weights.length - 1] ^= 1;
+        Files.write(copy.resolve("tower/model.safetensors"), weights);
+        List<Pretraining.Replay> replays = Pretraining.replay(copy, world, WorldModels.Config.tiny(), line -> {});
+        assertFalse(replays.get(0).lossesMatch());
+        assertTrue(replays.get(0).weightsMatch());
+        assertTrue(replays.get(1).lossesMatch());
+        assertFalse(replays.get(1).weightsMatch());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Pretraining.replay(copy, world, WorldModels.Config.tiny().withScorer(WorldClipTrainer.Options.tiny().withSteps(13)), line -> {}));
+        assertTrue(e.getMessage().contains("'config'"), e.getMessage());
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> it) {
+        List<String> out = new java.util.ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (var paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
+        }
+    }
+}
