@@ -20,10 +20,10 @@ import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.efuf4j.efuf.io.AtomicFiles;
 import org.efuf4j.efuf.io.Json;
 import org.efuf4j.models.pretrained.PretrainedModels;
 import org.efuf4j.tensor.Parallel;
+import org.efuf4j.tensor.io.AtomicFiles;
 import org.efuf4j.world.World;
 
 /**
