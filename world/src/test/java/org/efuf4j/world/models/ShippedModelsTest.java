@@ -1,0 +1,39 @@
+package org.efuf4j.world.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.efuf4j.world.World;
+import org.efuf4j.world.WorldConfig;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The base models the repository ships for the default world: the demo finds them, and re-running the first steps of
+ * each of their trainings (from the manifest, at its thread count) gives the logged losses bit for bit and the weight
+ * files their logged SHA-256. Whoever changes {@link WorldModels.Config#small()} or the world generator re-runs
+ * {@code efuf world pretrain} and commits its output.
+ */
+class ShippedModelsTest {
+    @Test void theDefaultWorldsModelsAreShippedAndReproduce() {
+        WorldConfig world = WorldConfig.defaults();
+        WorldModels.Config config = WorldModels.Config.small();
+        WorldModels.Layout layout = ShippedModels.find(world, config).orElseThrow(() -> new AssertionError(
+                "no shipped models for world " + world.hash() + " and " + config.canonical() + " under " + ShippedModels.root()
+                        + ": run efuf world pretrain and commit pretrained/world-seed-1"));
+        Path dir = layout.captioner().getParent();
+        JsonNode manifest = ShippedModels.read(dir.resolve(Pretraining.MANIFEST));
+        assertTrue(manifest.path("metrics").path("gates").size() == 5, "the manifest holds the quality gates");
+        List<Pretraining.Replay> replays = Pretraining.replay(dir, World.generate(world), config, line -> {});
+        assertEquals(List.of("scorer", "tower", "captioner"), replays.stream().map(Pretraining.Replay::training).toList());
+        for (Pretraining.Replay r : replays) {
+            assertTrue(r.logged().size() >= 3, r.training() + ": at least 3 logged steps re-run, got " + r.logged());
+            assertTrue(r.lossesMatch(), r.training() + ": logged " + r.logged() + ", re-run " + r.rerun());
+            assertTrue(r.weightsMatch(), r.training() + ": weights SHA-256 " + r.actualSha256() + ", manifest " + r.loggedSha256());
+        }
+    }
+}
