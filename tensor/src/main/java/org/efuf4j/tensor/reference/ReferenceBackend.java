@@ -244,7 +244,11 @@ public final class ReferenceBackend implements Backend {
 
     @Override public Tensor argmax(Tensor x, int axis) {
         int a = Shapes.axis(axis, x.rank());
-        Tensor moved = x.transpose(a, x.rank() - 1);
+        // the axis moves to the end and the others keep their order (a transpose would swap the last one into its place)
+        int[] order = new int[x.rank()];
+        for (int d = 0, j = 0; d < x.rank(); d++) if (d != a) order[j++] = d;
+        order[x.rank() - 1] = a;
+        Tensor moved = x.permute(order);
         double[] v = read(moved);
         int len = moved.dim(-1), rows = len == 0 ? 0 : v.length / len;
         long[] out = new long[rows];
