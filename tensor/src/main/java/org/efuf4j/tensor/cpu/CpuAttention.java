@@ -14,7 +14,8 @@ import org.efuf4j.tensor.Tensor;
  * of one (batch, kv head), walks the keys in blocks and keeps a running maximum, a running sum of
  * exponentials and an unnormalised output per row (online softmax), so no {@code [Tq, Tk]} score
  * matrix ever exists. Query heads that share a kv head (GQA) are processed in the same block, so each
- * key block is packed once for the whole group. {@link ReferenceAttention} is the scalar twin.
+ * key block is packed once for the whole group. The reference twin is
+ * {@link org.efuf4j.tensor.reference.ReferenceBackend ref64} (AttentionTest).
  */
 final class CpuAttention {
     private CpuAttention() {}

@@ -14,7 +14,7 @@ import org.efuf4j.tensor.UnaryOp;
  * dtype and any strides, producing contiguous F32. Operands are walked together with their dimensions
  * merged ({@link HostRows.Walk}), so a contiguous tensor is one long row and {@code [N, D] + [D]} is N rows
  * whose second operand restarts each row. Rows are cut into tiles that are the unit of parallel work.
- * {@link ElementwiseReference} is the scalar twin.
+ * {@link org.efuf4j.tensor.reference.ReferenceBackend ref64} is the reference twin (ElementwiseTest).
  */
 final class CpuElementwise {
     static final VectorSpecies<Float> F = Species.F;

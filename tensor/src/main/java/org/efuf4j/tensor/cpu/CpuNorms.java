@@ -9,7 +9,7 @@ import org.efuf4j.tensor.Tensor;
 /**
  * LayerNorm and RMSNorm over the last axis (their backward: {@link CpuBackwardNorms}), in F32 for inputs and weights
  * of any float dtype and any strides. Weights are widened once per call; rows are the unit of parallel
- * work. {@link NormsReference} is the scalar twin.
+ * work. {@link org.efuf4j.tensor.reference.ReferenceBackend ref64} is the reference twin (NormsTest).
  */
 final class CpuNorms {
     private static final VectorSpecies<Float> F = Species.F;

@@ -14,7 +14,7 @@ import org.efuf4j.tensor.Tensor;
 
 /**
  * In-place optimizer steps on host F32 parameters. The vector loops and the scalar tails compute the same
- * expressions in the same order; {@link #adamWScalar} is the plain twin the tests compare with.
+ * expressions in the same order ({@link #adamWScalar} is the tail); CpuBackwardTest compares whole steps with ref64.
  */
 final class CpuOptimizers {
     private static final VectorSpecies<Float> S = Species.F;

@@ -13,7 +13,8 @@ import org.efuf4j.tensor.Tensor;
  * Reductions along one axis, argmax, and softmax / log-softmax over the last axis, for any float dtype
  * and any strides, in F32. Reducing the last axis works on whole rows (vector accumulators, then a lane
  * reduction); reducing any other axis keeps the last axis as the vector direction and accumulates whole
- * slices into the output, so a column sum reads memory in order. {@link ReductionsReference} is the scalar twin.
+ * slices into the output, so a column sum reads memory in order. The reference twin is
+ * {@link org.efuf4j.tensor.reference.ReferenceBackend ref64} (ReductionsTest).
  */
 final class CpuReductions {
     private static final VectorSpecies<Float> F = Species.F;
@@ -169,7 +170,7 @@ final class CpuReductions {
         return Tensor.of(out, shape);
     }
 
-    static int[] dropAxis(int[] shape, int axis) {
+    private static int[] dropAxis(int[] shape, int axis) {
         int[] s = new int[shape.length - 1];
         for (int d = 0, j = 0; d < shape.length; d++) if (d != axis) s[j++] = shape[d];
         return s;

@@ -9,7 +9,7 @@ import org.efuf4j.tensor.Tensor;
 
 /**
  * Rotary position embedding on the host, forward and backward (the backward is the inverse rotation), for inputs of
- * any float dtype and any strides. {@link NormsReference#rope} is the scalar twin.
+ * any float dtype and any strides. The reference twin is {@link org.efuf4j.tensor.reference.ReferenceBackend ref64} (NormsTest).
  */
 final class CpuRope {
     private static final VectorSpecies<Float> F = Species.F;

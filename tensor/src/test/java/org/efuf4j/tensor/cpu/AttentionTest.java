@@ -17,16 +17,19 @@ import org.efuf4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /**
- * The flash-style kernel against its scalar twin (double-precision scores, plain softmax) on random
- * shapes, masks and layouts; a KV-cache walk against full causal attention; parity with PyTorch.
+ * The flash-style kernel against ref64 ({@link Ref64#attention}: ref64's attention output, and the log-sum-exp of
+ * each query's visible scores composed from ref64 ops, -inf where a query sees no key) on random shapes, masks
+ * (padding, causal offsets, GQA and MQA, fully masked rows) and layouts; a KV-cache walk against full causal
+ * attention; parity with PyTorch.
  *
- * <p>Tolerance: the twin accumulates in double, the kernel in float over D products and Tk
+ * <p>Tolerance: ref64 accumulates in double, the kernel in float over D products and Tk
  * probability-weighted values (|v| of a few units, weights summing to 1). Each output element is a
  * convex combination of values, so float rounding gives errors of a few ulp of the largest |v| involved;
  * a score error of |s| ulp becomes a relative error of the same size in its weight, so sharp softmaxes
  * (large scale) err most. {@code |got - want| <= 1e-5 + 1e-5 |want|}: observed worst 5e-7 at the usual
  * scale 1/sqrt(D) up to D = 128, Tk = 200, and 3.6e-6 at scale 2 (scores up to ~20), while any masking or
- * indexing error shows up as an O(0.1) difference.
+ * indexing error shows up as an O(0.1) difference. The log-sum-exp (a max plus the log of a sum of at most Tk
+ * exponentials of F32 scores) is held to the same bound, and -inf must be matched exactly.
  */
 class AttentionTest {
     private static final float ABS = 1e-5f, REL = 1e-5f;
@@ -94,7 +97,7 @@ class AttentionTest {
             Tensor v = random(rnd, c.layout, c.b, c.hkv, c.tk, c.dv);
             Tensor pad = c.padding ? randomPadding(rnd, c.b, c.tk, DType.I64) : null;
             AttentionMask mask = new AttentionMask(c.causal, pad, c.offset);
-            assertSameForward(c.name, ReferenceAttention.forward(q, k, v, mask, c.scale), CpuAttention.forward(q, k, v, mask, c.scale));
+            assertSameForward(c.name, Ref64.attention(q, k, v, mask, c.scale), CpuAttention.forward(q, k, v, mask, c.scale));
         }
     }
 
@@ -106,7 +109,7 @@ class AttentionTest {
             Tensor k = Tensor.ofHalf(half, gaussian(rnd, 2 * 2 * 19 * 16), 2, 2, 19, 16);
             Tensor v = Tensor.ofHalf(half, gaussian(rnd, 2 * 2 * 19 * 16), 2, 2, 19, 16);
             AttentionMask mask = AttentionMask.causal(randomPadding(rnd, 2, 19, DType.F32), 10);
-            assertSameForward(half.name(), ReferenceAttention.forward(q, k, v, mask, 0.25f), CpuAttention.forward(q, k, v, mask, 0.25f));
+            assertSameForward(half.name(), Ref64.attention(q, k, v, mask, 0.25f), CpuAttention.forward(q, k, v, mask, 0.25f));
         }
     }
 
@@ -154,7 +157,7 @@ class AttentionTest {
             }
             assertTrue(Float.isFinite(got.logSumExp().getFloat(0, h, 2)));
         }
-        assertSameForward("left padded", ReferenceAttention.forward(q, k, v, mask, 0.25f), got);
+        assertSameForward("left padded", Ref64.attention(q, k, v, mask, 0.25f), got);
 
         // No keys at all, and a query offset that puts every query before the first key.
         CpuAttention.Forward empty = CpuAttention.forward(q, k.slice(2, 0, 0), v.slice(2, 0, 0), AttentionMask.NONE, 1f);
@@ -173,7 +176,7 @@ class AttentionTest {
         Tensor v = random(rnd, Layout.TOKEN_MAJOR, b, hkv, total, d);
         float scale = 0.25f;
         Tensor full = CpuAttention.attention(q, k, v, AttentionMask.CAUSAL, scale);
-        assertSameForward("full causal", ReferenceAttention.forward(q, k, v, AttentionMask.CAUSAL, scale),
+        assertSameForward("full causal", Ref64.attention(q, k, v, AttentionMask.CAUSAL, scale),
                 CpuAttention.forward(q, k, v, AttentionMask.CAUSAL, scale));
 
         Tensor kCache = Tensor.zeros(DType.F32, b, hkv, maxT, d), vCache = Tensor.zeros(DType.F32, b, hkv, maxT, d);
@@ -198,7 +201,7 @@ class AttentionTest {
             if (in == null) fail("missing test resource /fixtures/attention_torch.json (scripts/fixtures/attention_torch.py writes it)");
             root = new ObjectMapper().readTree(in);
         }
-        // torch computes in float32 with its own summation order; the same bound as against the twin.
+        // torch computes in float32 with its own summation order; the same bound as against ref64.
         int checked = 0;
         for (JsonNode c : root.get("cases")) {
             String name = c.get("name").asText();

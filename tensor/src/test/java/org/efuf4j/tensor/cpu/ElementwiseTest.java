@@ -17,13 +17,15 @@ import org.efuf4j.tensor.UnaryOp;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link CpuElementwise} against its scalar twin {@link ElementwiseReference} and against torch.
+ * {@link CpuElementwise} against ref64 ({@link Ref64}, the double-precision reference backend) and against torch.
  *
  * <p>Tolerances: unary functions are computed in F32 with the Vector API's EXP/LOG/TANH (about 1 ulp) and
- * a few further F32 roundings, while the twin evaluates in double and rounds once; the worst case measured
- * is about 2e-6 relative (the erfc fit inside GELU), so rtol 1e-5 leaves margin, and atol 1e-6 covers
- * results that are zero up to underflow (SiLU and GELU far left). Binary operations are single IEEE
- * operations in both and must agree exactly.
+ * a few further F32 roundings, while ref64 evaluates in double and the result is rounded once; the worst case
+ * measured is about 2e-6 relative (the erfc fit inside GELU), so rtol 1e-5 leaves margin, and atol 1e-6 covers
+ * results that are zero up to underflow (SiLU and GELU far left). Binary operations must agree exactly: the
+ * kernel does one IEEE F32 operation, ref64 the same operation in double on the same (float) inputs, and double
+ * has more than twice float's precision plus two bits, so rounding its +, -, * or / to float gives the correctly
+ * rounded float result (MAX and MIN only select an input).
  */
 class ElementwiseTest {
     static final int[][] SHAPES = {{1}, {7}, {8}, {13}, {3, 5}, {4, 9}, {2, 3, 17}, {5, 1, 33}, {2, 4, 3, 70}, {1, 1, 1}, {3, 2051}};
@@ -38,7 +40,7 @@ class ElementwiseTest {
                     Tensor fast = CpuElementwise.unary(op, layout.tensor());
                     assertEquals(DType.F32, fast.dtype());
                     assertTrue(fast.isContiguous());
-                    assertClose(ElementwiseReference.unary(op, layout.tensor()), fast, 1e-5, 1e-6, op + " on " + layout);
+                    assertClose(Ref64.unary(op, layout.tensor()), fast, 1e-5, 1e-6, op + " on " + layout);
                 }
         }
     }
@@ -80,7 +82,7 @@ class ElementwiseTest {
     void unaryOfExpandedAndRankZeroViews() {
         Tensor row = Tensor.of(new float[] {-1f, 0.5f, 2f}, 1, 3);
         Tensor expanded = row.expand(4, 3);
-        assertClose(ElementwiseReference.unary(UnaryOp.SILU, expanded), CpuElementwise.unary(UnaryOp.SILU, expanded), 1e-5, 1e-6, "expanded");
+        assertClose(Ref64.unary(UnaryOp.SILU, expanded), CpuElementwise.unary(UnaryOp.SILU, expanded), 1e-5, 1e-6, "expanded");
         Tensor scalar = Tensor.scalar(2f);
         Tensor y = CpuElementwise.unary(UnaryOp.EXP, scalar);
         assertEquals(0, y.rank());
@@ -102,7 +104,7 @@ class ElementwiseTest {
                 for (TestData.Layout lb : TestData.layouts(db, pair[1]))
                     for (BinaryOp op : BinaryOp.values()) {
                         Tensor fast = CpuElementwise.binary(op, la.tensor(), lb.tensor());
-                        Tensor ref = ElementwiseReference.binary(op, la.tensor(), lb.tensor());
+                        Tensor ref = Ref64.binary(op, la.tensor(), lb.tensor());
                         assertArrayEquals(ref.shape(), fast.shape(), op + " shape");
                         assertArrayEquals(ref.toFloatArray(), fast.toFloatArray(), 0f, op + " on " + la + " and " + lb);
                     }
@@ -138,9 +140,9 @@ class ElementwiseTest {
         for (int[] shape : SHAPES) {
             float[] data = TestData.gaussian(r, (int) Shapes.numel(shape), 4);
             for (TestData.Layout layout : TestData.layouts(data, shape)) {
-                // a fused multiply-add and a double evaluation each round once; they may differ by one ulp
+                // a fused multiply-add and ref64's double evaluation each round once; they may differ by one ulp
                 Tensor fast = CpuElementwise.affine(layout.tensor(), 0.37f, -1.25f);
-                float[] ref = ElementwiseReference.affine(layout.tensor(), 0.37f, -1.25f).toFloatArray(), got = fast.toFloatArray();
+                float[] ref = Ref64.affine(layout.tensor(), 0.37f, -1.25f).toFloatArray(), got = fast.toFloatArray();
                 for (int i = 0; i < ref.length; i++)
                     assertEquals(ref[i], got[i], Math.ulp(ref[i]), "affine element " + i + " on " + layout);
             }

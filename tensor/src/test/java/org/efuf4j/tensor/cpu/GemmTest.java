@@ -14,14 +14,14 @@ import org.efuf4j.tensor.HostAccess;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packed GEMM and the matrix-vector kernel against {@link GemmReference} on odd shapes, every operand
+ * The packed GEMM and the matrix-vector kernel against ref64's matmul ({@link Ref64#matmul}) on odd shapes, every operand
  * layout (row-major, transposed, general strides) and every B dtype.
  *
  * <p>Tolerance: the fast kernels sum each output in F32 with one rounding per multiply-add inside a depth block
  * of at most {@link Gemm#KC} terms, then add the block results into C, so the classic bound for recursive
  * summation gives {@code |fast - exact| <= (min(K, KC) + ceil(K / KC) + 1) u * sum_k |a||b|} with
  * {@code u = 2^-24}; the matrix-vector kernel (8 lanes, chunks of 1024, a lane reduction) stays below the same
- * bound. The reference sums in double, so its own error is negligible. A wrong or missing term costs about
+ * bound. ref64 sums in double, so its own error is negligible. A wrong or missing term costs about
  * {@code sum |a||b| / K}, far above the bound for every K tested.
  */
 class GemmTest {
@@ -374,7 +374,8 @@ class GemmTest {
         Random rnd = new Random(m * 31L + n);
         for (int i = 0; i < c.length; i++) c[i] = rnd.nextFloat() - 0.5f;
         float[] expected = c.clone();
-        GemmReference.multiply(a, b, expected, off, ldc);
+        double[] product = Ref64.matmul(a, b);
+        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) expected[off + i * ldc + j] += (float) product[i * n + j];
         float[] initial = c.clone();
         kernel.run(c, off, ldc);
         float tol = (Math.min(k, Gemm.KC) + Gemm.ceilDiv(k, Gemm.KC) + 2) * U;
