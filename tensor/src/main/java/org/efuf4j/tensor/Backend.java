@@ -61,10 +61,10 @@ public interface Backend {
 
     Tensor reduce(ReduceOp op, Tensor x, int axis, boolean keepDim);
 
-    /** Index of the maximum along {@code axis} (first one on ties), as I64, axis removed. */
+    /** Index of the maximum along {@code axis} (first one on ties; a NaN counts as the maximum, as in torch), as I64, axis removed. */
     Tensor argmax(Tensor x, int axis);
 
-    /** Softmax over the last axis. */
+    /** Softmax over the last axis; a row that is entirely -inf gives zeros (log-softmax: -inf), not NaN. */
     Tensor softmax(Tensor x);
 
     /** Log-softmax over the last axis. */
@@ -100,8 +100,8 @@ public interface Backend {
 
     /**
      * Scaled-dot-product attention {@code softmax(q k^T * scale + mask) v} without materialising the
-     * score matrix. {@code q [B, Hq, Tq, D]}, {@code k, v [B, Hkv, Tk, D]}; query head h reads kv head
-     * {@code h / (Hq / Hkv)} (GQA). Fully masked query rows give zeros.
+     * score matrix. {@code q [B, Hq, Tq, D]}, {@code k, v [B, Hkv, Tk, D]} (values too have the head dim D; other
+     * shapes are refused); query head h reads kv head {@code h / (Hq / Hkv)} (GQA). Fully masked query rows give zeros.
      */
     Tensor attention(Tensor q, Tensor k, Tensor v, AttentionMask mask, float scale);
 

@@ -215,6 +215,8 @@ class BackendConformanceTest {
         Tensor arg = be.argmax(be.fromHost(ties), 1);
         assertEquals(DType.I64, arg.dtype(), "argmax gives I64 indices");
         close("argmax takes the first of tied maxima", new double[] {1, 0}, ReferenceBackend.read(be.toHost(arg)), EXACT);
+        Tensor nans = Tensor.of(new float[] {1, Float.NaN, 9, Float.NaN, 7, 2, 8, 1}, 2, 4);
+        close("argmax counts the first NaN as the maximum", new double[] {1, 2}, ReferenceBackend.read(be.toHost(be.argmax(be.fromHost(nans), 1))), EXACT);
         refuses("an axis outside the rank", be, b -> b.reduce(ReduceOp.SUM, b.fromHost(x), 3, false), "3");
 
         Tensor rows = random(6, 301);
@@ -222,6 +224,12 @@ class BackendConformanceTest {
         agree("log-softmax", be, b -> b.logSoftmax(b.fromHost(rows)), POINTWISE);
         Tensor masked = Tensor.of(new float[] {0.5f, Float.NEGATIVE_INFINITY, -1f, Float.NEGATIVE_INFINITY}, 1, 4);
         agree("softmax gives -inf entries probability 0", be, b -> b.softmax(b.fromHost(masked)), POINTWISE);
+        float ninf = Float.NEGATIVE_INFINITY;
+        Tensor empty = Tensor.of(new float[] {ninf, ninf, ninf, 0.25f, ninf, 1f}, 2, 3);
+        close("softmax of an all -inf row is zeros", new double[] {0, 0, 0, 0.3208213, 0, 0.6791787},
+                ReferenceBackend.read(be.toHost(be.softmax(be.fromHost(empty)))), 1e-6);
+        close("log-softmax of an all -inf row is -inf", new double[] {ninf, ninf, ninf, -1.1368710, ninf, -0.3868710},
+                ReferenceBackend.read(be.toHost(be.logSoftmax(be.fromHost(empty)))), 1e-6);
     }
 
     // ------------------------------------------------------------ normalisation and positions
@@ -298,6 +306,7 @@ class BackendConformanceTest {
             }
         }
         refuses("keys of another head dim", be, b -> b.attention(b.fromHost(q), b.fromHost(random(2, 2, 9, 8)), b.fromHost(v), AttentionMask.NONE, 1f), str(2, 2, 9, 8));
+        refuses("values of another head dim", be, b -> b.attention(b.fromHost(q), b.fromHost(k), b.fromHost(random(2, 2, 9, 24)), AttentionMask.NONE, 1f), str(2, 2, 9, 24));
         refuses("query heads not a multiple of kv heads", be, b -> b.attention(b.fromHost(random(2, 3, 7, 16)), b.fromHost(k), b.fromHost(v), AttentionMask.NONE, 1f), str(2, 3, 7, 16));
     }
 

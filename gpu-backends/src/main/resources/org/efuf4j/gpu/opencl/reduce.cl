@@ -69,7 +69,8 @@ inline float2 row_max_sumexp(__local float* s, __global const float* p, int n) {
     return (float2) (m, wg_sum(s, z));
 }
 
-// One work-group per row; log != 0 gives log-softmax. A row of -inf gives NaN like torch.
+// One work-group per row; log != 0 gives log-softmax. A row that is entirely -inf has no mass to share: softmax 0,
+// log-softmax -inf (the Backend contract, as on the CPU and ref64; torch gives NaN).
 __kernel void softmax_rows(int n, int log_out, __global const float* x, __global float* out) {
     __local float s[WG];
     long r = get_group_id(0);
@@ -78,6 +79,7 @@ __kernel void softmax_rows(int n, int log_out, __global const float* x, __global
     __global float* q = out + r * n;
     float2 mz = row_max_sumexp(s, p, n);
     float m = mz.x, z = mz.y;
+    if (m == -INFINITY) { for (int i = t; i < n; i += WG) q[i] = log_out ? -INFINITY : 0.0f; return; }
     if (log_out) { float lz = log(z); for (int i = t; i < n; i += WG) q[i] = p[i] - m - lz; }
     else { float iz = 1.0f / z; for (int i = t; i < n; i += WG) q[i] = exp(p[i] - m) * iz; }
 }

@@ -25,7 +25,7 @@ record AttentionProblem(int batch, int queryHeads, int kvHeads, int queries, int
     static AttentionProblem of(Tensor q, Tensor k, Tensor v, AttentionMask mask) {
         requireHostFloat4("q", q, "[B, Hq, Tq, D]");
         requireHostFloat4("k", k, "[B, Hkv, Tk, D]");
-        requireHostFloat4("v", v, "[B, Hkv, Tk, Dv]");
+        requireHostFloat4("v", v, "[B, Hkv, Tk, D]");
         int b = q.dim(0), hq = q.dim(1), tq = q.dim(2), d = q.dim(3);
         int hkv = k.dim(1), tk = k.dim(2);
         requireDim("k", k, 0, "batch", b);
@@ -33,6 +33,8 @@ record AttentionProblem(int batch, int queryHeads, int kvHeads, int queries, int
         requireDim("v", v, 0, "batch", b);
         requireDim("v", v, 1, "kv heads", hkv);
         requireDim("v", v, 2, "keys", tk);
+        // the Backend contract: values have the head dim, as on ref64 and OpenCL
+        requireDim("v", v, 3, "head dim", d);
         if (hkv == 0 || hq % hkv != 0)
             throw new IllegalArgumentException("attention: query heads " + hq + " (q " + Shapes.str(q.shape()) + ") are not a multiple of kv heads "
                     + hkv + " (k " + Shapes.str(k.shape()) + ")");

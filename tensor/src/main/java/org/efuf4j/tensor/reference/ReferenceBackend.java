@@ -254,7 +254,8 @@ public final class ReferenceBackend implements Backend {
         long[] out = new long[rows];
         for (int r = 0; r < rows; r++) {
             int best = 0;
-            for (int j = 1; j < len; j++) if (v[r * len + j] > v[r * len + best]) best = j;
+            for (int j = 1; j < len && !Double.isNaN(v[r * len + best]); j++)
+                if (v[r * len + j] > v[r * len + best] || Double.isNaN(v[r * len + j])) best = j;
             out[r] = best;
         }
         return Tensor.ofLongs(out, Arrays.copyOf(moved.shape(), moved.rank() - 1));
@@ -265,7 +266,7 @@ public final class ReferenceBackend implements Backend {
         int n = last(x);
         for (int o = 0; o + n <= v.length && n > 0; o += n) {
             double lse = logSumExp(v, o, n);
-            for (int c = 0; c < n; c++) v[o + c] = Math.exp(v[o + c] - lse);
+            for (int c = 0; c < n; c++) v[o + c] = lse == Double.NEGATIVE_INFINITY ? 0 : Math.exp(v[o + c] - lse);
         }
         return wrap(v, x.shape());
     }
@@ -275,14 +276,16 @@ public final class ReferenceBackend implements Backend {
         int n = last(x);
         for (int o = 0; o + n <= v.length && n > 0; o += n) {
             double lse = logSumExp(v, o, n);
-            for (int c = 0; c < n; c++) v[o + c] -= lse;
+            for (int c = 0; c < n; c++) v[o + c] = lse == Double.NEGATIVE_INFINITY ? lse : v[o + c] - lse;
         }
         return wrap(v, x.shape());
     }
 
+    /** log sum exp of a row; -inf for a row that is entirely -inf (no mass: softmax 0, log-softmax -inf). */
     private static double logSumExp(double[] v, int o, int n) {
         double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < n; c++) max = Math.max(max, v[o + c]);
+        if (max == Double.NEGATIVE_INFINITY) return max;
         double s = 0;
         for (int c = 0; c < n; c++) s += Math.exp(v[o + c] - max);
         return max + Math.log(s);

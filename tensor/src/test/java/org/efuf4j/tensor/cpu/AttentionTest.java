@@ -88,7 +88,6 @@ class AttentionTest {
                 new Case("strided head dim", 2, 4, 2, 10, 21, 24, true, 11, true, Layout.STRIDED_HEAD_DIM),
                 new Case("expanded heads", 2, 4, 2, 19, 33, 20, true, 14, false, Layout.EXPANDED_HEADS),
                 new Case("non-causal more queries than keys", 1, 2, 1, 45, 7, 9, false, 0, true, Layout.CONTIGUOUS),
-                new Case("value dim differs", 2, 2, 2, 6, 70, 16, 24, true, 64, false, Layout.TOKEN_MAJOR, 0.25f),
                 new Case("sharp softmax", 1, 2, 2, 40, 200, 32, 32, true, 160, false, Layout.CONTIGUOUS, 2.0f));
         Random rnd = new Random(20261128);
         for (Case c : cases) {

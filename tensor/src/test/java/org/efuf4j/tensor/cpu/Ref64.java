@@ -69,9 +69,8 @@ final class Ref64 {
     /**
      * ref64's attention output and, composed from ref64 ops, the log-sum-exp of each query's visible scaled scores:
      * {@code -inf} for a query that sees no key. The composition also yields the output (softmax weights times
-     * values); where ref64's attention takes the shapes (value dim equal to head dim) the two must agree, which
-     * shows that the log-sum-exp was taken over exactly the keys ref64 attends to. Otherwise (another value dim,
-     * which the CPU kernel accepts and ref64 refuses) the composed output is the expectation.
+     * values), which must agree with ref64's attention: that shows the log-sum-exp was taken over exactly the keys
+     * ref64 attends to.
      */
     static CpuAttention.Forward attention(Tensor q, Tensor k, Tensor v, AttentionMask mask, float scale) {
         int b = q.dim(0), hq = q.dim(1), tq = q.dim(2), d = q.dim(3), hkv = k.dim(1), tk = k.dim(2), dv = v.dim(3), group = hq / hkv;
@@ -85,14 +84,11 @@ final class Ref64 {
         Tensor logSumExp = REF.binary(BinaryOp.ADD, REF.unary(UnaryOp.LOG, sumExp), max);
         Tensor weights = REF.unary(UnaryOp.EXP, REF.binary(BinaryOp.SUB, scores, REF.binary(BinaryOp.MAX, logSumExp, NO_SCORE)));
         Tensor composed = REF.matmul(weights.reshape(b, hkv, group, tq, tk), on(v).reshape(b, hkv, 1, tk, dv)).reshape(b, hq, tq, dv);
-        Tensor output = composed;
-        if (dv == d) {
-            output = REF.attention(on(q), on(k), on(v), mask, scale);
-            double[] want = ReferenceBackend.read(output), got = ReferenceBackend.read(composed);
-            for (int i = 0; i < want.length; i++)
-                assertTrue(Math.abs(want[i] - got[i]) <= 1e-12 * (1 + Math.abs(want[i])),
-                        "ref64 attention and its composition from ref64 ops differ at " + i + ": " + want[i] + " vs " + got[i]);
-        }
+        Tensor output = REF.attention(on(q), on(k), on(v), mask, scale);
+        double[] want = ReferenceBackend.read(output), got = ReferenceBackend.read(composed);
+        for (int i = 0; i < want.length; i++)
+            assertTrue(Math.abs(want[i] - got[i]) <= 1e-12 * (1 + Math.abs(want[i])),
+                    "ref64 attention and its composition from ref64 ops differ at " + i + ": " + want[i] + " vs " + got[i]);
         return new CpuAttention.Forward(f32(output), f32(logSumExp.reshape(b, hq, tq)));
     }
 
