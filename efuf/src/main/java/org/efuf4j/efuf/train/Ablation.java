@@ -1,8 +1,6 @@
 package org.efuf4j.efuf.train;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import java.util.List;
 
 /**
  * Which terms of {@code L = L_pos + lambda1 L_neg + lambda2 L_sent} a run trains with: the variants of the paper's
@@ -45,13 +43,32 @@ public enum Ablation {
 
     /** The ablation a command-line word names, or an error listing every word. */
     public static Ablation ofWord(String word) {
-        for (Ablation a : values()) if (a.word.equals(word.strip().toLowerCase(Locale.ROOT))) return a;
-        throw new IllegalArgumentException("--ablation must be one of " + words() + "; got " + word);
+        return Words.of(values(), a -> a.word, "--ablation", word);
+    }
+
+    /** The ablation a metrics key names, or an error listing every key. */
+    public static Ablation ofKey(String key) {
+        for (Ablation a : values()) if (a.key.equals(key)) return a;
+        throw new IllegalArgumentException("no ablation has the key '" + key + "'; keys: "
+                + Words.list(values(), a -> a.key));
+    }
+
+    /** The rows of the paper's Table 3, in its order: vanilla, no sentence loss, sentence loss only, EFUF. */
+    public static List<Ablation> table3() {
+        return List.of(VANILLA, NO_SENTENCE, SENTENCE_ONLY, FULL);
+    }
+
+    /**
+     * The controls that tell what each ingredient adds: L_sent only (plain fine-tuning on good captions; the same run
+     * as Table 3's sentence-loss-only row), L_pos + L_sent without ascent, and ascent alone.
+     */
+    public static List<Ablation> controls() {
+        return List.of(SENTENCE_ONLY, NO_ASCENT, ASCENT_ONLY);
     }
 
     /** Every command-line word, comma-separated, for help texts and errors. */
     public static String words() {
-        return Arrays.stream(values()).map(a -> a.word).collect(Collectors.joining(", "));
+        return Words.list(values(), a -> a.word);
     }
 
     /**

@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -59,9 +58,22 @@ public final class UnlearningTrainer {
      * @param stoppedModel    with a {@link ValidationStopping}: the model at the chosen step (null otherwise)
      * @param stoppedAtStep   the chosen step (0: the starting model), -1 without validation
      * @param alreadyFinished true when an earlier run with the same inputs had finished: nothing was trained now
+     * @param draws           per set the ablation trains on ("positive", "negative", "sentence"): its size, and how often
+     *                        and how many distinct samples of it the steps run so far drew
      */
     public record Result(long steps, long totalSteps, boolean stoppedEarly, Path model, int resumedFromStep, Path stoppedModel, long stoppedAtStep,
-                         boolean alreadyFinished) {}
+                         boolean alreadyFinished, Map<String, SampleDraws.Use> draws) {
+        /** The weights a schedule hands on: the last step's for the paper's, the chosen step's for validation stopping. */
+        public Path model(Schedule schedule) {
+            return switch (schedule) {
+                case PAPER -> model;
+                case VALIDATION -> {
+                    if (stoppedModel == null) throw new IllegalStateException("this run had no validation stopping, so it has no " + STOPPED_MODEL_DIR + "/");
+                    yield stoppedModel;
+                }
+            };
+        }
+    }
 
     public static final String STOPPED_MODEL_DIR = "model-stopped", VALIDATION_LOG = "validation.jsonl";
 
@@ -70,6 +82,7 @@ public final class UnlearningTrainer {
     private final ImageFolder images;
     private final Device device;
     private final ValidationStopping stopping;
+    private final SampleDraws draws;
 
     private boolean restart;
 
@@ -87,6 +100,7 @@ public final class UnlearningTrainer {
         this.runDir = runDir;
         this.device = device;
         this.stopping = stopping;
+        this.draws = new SampleDraws(settings.seed());
     }
 
     /** Discard checkpoints and a model that other inputs made, instead of stopping with an error that says what differs. */
@@ -120,7 +134,7 @@ public final class UnlearningTrainer {
                 .with("--negative-cap", settings.negativeCap()).with("--epochs", settings.epochs())
                 .with("--divergence-factor", settings.divergenceFactor()).with("--train-seed", settings.seed())
                 .with("--train-prompt", settings.prompt()).with("--train-template", settings.template())
-                .with("validation stopping", stopping == null ? "none" : "every " + stopping.every() + " steps, recall limit " + stopping.recallLimit())
+                .with("validation stopping", stopping == null ? "none" : stopping.describe())
                 .claim(runDir, runDir.resolve(RECORD), restart, List.of(runDir.resolve("checkpoints"), runDir.resolve(LOSS_LOG),
                         runDir.resolve("loss.png"), runDir.resolve(FINISHED), runDir.resolve(MODEL_DIR), runDir.resolve(STOPPED_MODEL_DIR),
                         runDir.resolve(VALIDATION_LOG), runDir.resolve("validation.png")));
@@ -149,6 +163,13 @@ public final class UnlearningTrainer {
         }
     }
 
+    private static Map<String, SampleDraws.Use> uses(Sets sets, long steps) {
+        Map<String, SampleDraws.Use> m = new LinkedHashMap<>();
+        for (String kind : List.of("negative", "positive", "sentence"))
+            if (!sets.of(kind).isEmpty()) m.put(kind, SampleDraws.Use.of(sets.of(kind).size(), steps));
+        return m;
+    }
+
     /** One step's losses as logged: the total and each term's L_ft (NaN when the ablation leaves it out). */
     private record StepLosses(double loss, Term positive, Term negative, Term sentence, double lambda1, boolean negativeCapped) {}
 
@@ -157,13 +178,13 @@ public final class UnlearningTrainer {
         checkGranularity(ab);
         Sets sets = new Sets(ab.positives ? load("positive", true) : List.of(), ab.negatives ? load("negative", true) : List.of(),
                 ab.sentences ? load("sentence", true) : List.of());
-        long totalSteps = (long) settings.epochs() * sets.of(ab.driver()).size();
+        long totalSteps = SampleDraws.steps(settings.epochs(), sets.of(ab.driver()).size());
         double[] t0t1 = thresholds();
 
         Path model = runDir.resolve(MODEL_DIR);
         claim();
         if (Files.isRegularFile(runDir.resolve(FINISHED))) {
-            Result r = finishedResult(model);
+            Result r = finishedResult(model, sets);
             LOG.log(System.Logger.Level.INFO, "{0} already finished after {1} steps; nothing to do", runDir, r.steps());
             return r;
         }
@@ -185,7 +206,7 @@ public final class UnlearningTrainer {
             resumed = restore(latest, trainable, opt, guard, validation);
             LOG.log(System.Logger.Level.INFO, "resuming {0} from step {1}", runDir, resumed);
         } else {
-            guard.setBaseline(baseline(captioner, chat, sets.positives(), sets.negatives(), sets.sentences(), ab));
+            guard.setBaseline(baseline(captioner, chat, sets, ab));
         }
         truncateLog(LOSS_LOG, resumed);
         if (validation != null) {
@@ -208,6 +229,11 @@ public final class UnlearningTrainer {
                 putOrNull(line, "l_sent", val(l.sentence()));
                 line.put("lambda1", l.lambda1());
                 line.put("negative_capped", l.negativeCapped());
+                // which sample of each set the step trained on (its line in train/KIND.jsonl, from 0): the schedule made visible
+                ObjectNode drawn = line.putObject("drawn");
+                putDrawn(drawn, "positive", l.positive());
+                putDrawn(drawn, "negative", l.negative());
+                putDrawn(drawn, "sentence", l.sentence());
                 log.write(line);
                 bar.step();
                 Map<String, Double> terms = new LinkedHashMap<>();
@@ -229,7 +255,7 @@ public final class UnlearningTrainer {
         plotLosses();
         if (step < totalSteps) {
             save(checkpoints, step, trainable, opt, guard, validation);
-            return new Result(step, totalSteps, true, null, resumed, null, -1, false);
+            return new Result(step, totalSteps, true, null, resumed, null, -1, false, uses(sets, step));
         }
         saveModel(llava, model);
         Path stoppedModel = null;
@@ -243,8 +269,13 @@ public final class UnlearningTrainer {
             stoppedModel = runDir.resolve(STOPPED_MODEL_DIR);
             saveModel(llava, stoppedModel);
         }
-        AtomicFiles.writeString(runDir.resolve(FINISHED), "{\"steps\": " + step + (stoppedAt >= 0 ? ", \"stopped_at_step\": " + stoppedAt : "") + "}\n");
-        return new Result(step, totalSteps, false, model, resumed, stoppedModel, stoppedAt, false);
+        Map<String, SampleDraws.Use> uses = uses(sets, step);
+        ObjectNode finished = Json.MAPPER.createObjectNode();
+        finished.put("steps", step);
+        if (stoppedAt >= 0) finished.put("stopped_at_step", stoppedAt);
+        finished.set("draws", Json.MAPPER.valueToTree(uses));
+        AtomicFiles.writeString(runDir.resolve(FINISHED), finished + "\n");
+        return new Result(step, totalSteps, false, model, resumed, stoppedModel, stoppedAt, false, uses);
     }
 
     /**
@@ -257,9 +288,9 @@ public final class UnlearningTrainer {
         Ablation ab = settings.ablation();
         double lambda1 = settings.lambda1At(progress), posWeight = settings.positiveWeightAt(progress);
         opt.zeroGrad();
-        Term pos = ab.positives ? term(captioner, chat, pick(sets.positives(), step, 1), false, t0t1) : null;
-        Term neg = ab.negatives ? term(captioner, chat, pick(sets.negatives(), step, 0), false, t0t1) : null;
-        Term sent = ab.sentences ? term(captioner, chat, pick(sets.sentences(), step, ab.negatives ? 2 : 0), true, t0t1) : null;
+        Term pos = ab.positives ? term(captioner, chat, sets, "positive", step, t0t1) : null;
+        Term neg = ab.negatives ? term(captioner, chat, sets, "negative", step, t0t1) : null;
+        Term sent = ab.sentences ? term(captioner, chat, sets, "sentence", step, t0t1) : null;
         boolean capped = neg != null && neg.value > settings.negativeCap();
         Variable loss = UnlearningLoss.combine(pos == null ? null : pos.weighted.scale((float) posWeight),
                 neg == null || capped ? null : neg.weighted, sent == null ? null : sent.weighted, lambda1, settings.lambda2());
@@ -274,7 +305,7 @@ public final class UnlearningTrainer {
     }
 
     /** The finished run as {@code finished.json} records it: its steps and, with validation, the chosen step. */
-    private Result finishedResult(Path model) {
+    private Result finishedResult(Path model, Sets sets) {
         JsonNode f;
         try {
             f = Json.MAPPER.readTree(runDir.resolve(FINISHED).toFile());
@@ -282,7 +313,8 @@ public final class UnlearningTrainer {
             throw new UncheckedIOException("cannot read " + runDir.resolve(FINISHED) + ": " + e.getMessage(), e);
         }
         long steps = f.path("steps").asLong(), stoppedAt = f.path("stopped_at_step").asLong(-1);
-        return new Result(steps, steps, false, model, (int) steps, stoppedAt >= 0 ? runDir.resolve(STOPPED_MODEL_DIR) : null, stoppedAt, true);
+        return new Result(steps, steps, false, model, (int) steps, stoppedAt >= 0 ? runDir.resolve(STOPPED_MODEL_DIR) : null, stoppedAt, true,
+                uses(sets, steps));
     }
 
     private void saveModel(LlavaForConditionalGeneration llava, Path dir) {
@@ -360,23 +392,17 @@ public final class UnlearningTrainer {
         }
     }
 
-    /** The sample for this step: a seeded shuffle per pass, so any step's sample is known without replaying the run. */
-    private UnlearningSample pick(List<UnlearningSample> set, long step, int stream) {
-        int n = set.size();
-        long pass = step / n;
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        Random r = new Random(settings.seed() * 1_000_003L + stream * 7919L + pass);
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = order[i]; order[i] = order[j]; order[j] = t;
-        }
-        return set.get(order[(int) (step % n)]);
+    /** One loss term: its weighted graph, its L_ft, and which sample of its set it was computed on. */
+    private record Term(Variable weighted, double value, String image, int index) {}
+
+    /** The term of the sample the paper's schedule draws from the set of {@code kind} at {@code step}. */
+    private Term term(Captioner captioner, String chat, Sets sets, String kind, long step, double[] t0t1) {
+        List<UnlearningSample> set = sets.of(kind);
+        int index = draws.index(set.size(), step, SampleDraws.stream(settings.ablation(), kind));
+        return term(captioner, chat, set.get(index), index, kind.equals("sentence"), t0t1);
     }
 
-    private record Term(Variable weighted, double value, String image) {}
-
-    private Term term(Captioner captioner, String chat, UnlearningSample sample, boolean wholeCaption, double[] t0t1) {
+    private Term term(Captioner captioner, String chat, UnlearningSample sample, int index, boolean wholeCaption, double[] t0t1) {
         TrainingExample ex = TrainingExample.encode(captioner.model().config(), captioner.tokenizer(), chat,
                 wholeCaption ? "" : sample.context(), sample.target(), wholeCaption);
         Tensor pixels = captioner.pixels(images.require(sample.image()));
@@ -388,12 +414,16 @@ public final class UnlearningTrainer {
             case POSITIVE, SENTENCE -> sample.score();
             case NEGATIVE -> t0t1[0] + t0t1[1] - sample.score();
         };
-        return new Term(w == 1 ? ce : ce.scale((float) w), value, sample.image());
+        return new Term(w == 1 ? ce : ce.scale((float) w), value, sample.image(), index);
     }
 
     private static double val(Term t) { return t == null ? Double.NaN : t.value; }
 
     private static String img(Term t) { return t == null ? "-" : t.image; }
+
+    private static void putDrawn(ObjectNode n, String kind, Term t) {
+        if (t != null) n.put(kind, t.index());
+    }
 
     private static void putOrNull(ObjectNode n, String k, double v) {
         if (Double.isFinite(v)) n.put(k, v);
@@ -457,21 +487,20 @@ public final class UnlearningTrainer {
     static final int BASELINE_SAMPLES = 8;
 
     /** The mean loss of each term over the first samples the run will see, before any update. */
-    private Map<String, Double> baseline(Captioner captioner, String chat, List<UnlearningSample> pos, List<UnlearningSample> neg,
-                                         List<UnlearningSample> sent, Ablation ab) {
+    private Map<String, Double> baseline(Captioner captioner, String chat, Sets sets, Ablation ab) {
         Map<String, Double> b = new LinkedHashMap<>();
         try (NoGrad scope = NoGrad.enter()) {
-            if (ab.positives) b.put("L_pos", meanLoss(captioner, chat, pos, 1, false));
-            if (ab.negatives) b.put("L_neg", meanLoss(captioner, chat, neg, 0, false));
-            if (ab.sentences) b.put("L_sent", meanLoss(captioner, chat, sent, ab.negatives ? 2 : 0, true));
+            if (ab.positives) b.put("L_pos", meanLoss(captioner, chat, sets, "positive"));
+            if (ab.negatives) b.put("L_neg", meanLoss(captioner, chat, sets, "negative"));
+            if (ab.sentences) b.put("L_sent", meanLoss(captioner, chat, sets, "sentence"));
         }
         return b;
     }
 
-    private double meanLoss(Captioner captioner, String chat, List<UnlearningSample> set, int stream, boolean whole) {
-        int n = Math.min(BASELINE_SAMPLES, set.size());
+    private double meanLoss(Captioner captioner, String chat, Sets sets, String kind) {
+        int n = Math.min(BASELINE_SAMPLES, sets.of(kind).size());
         double sum = 0;
-        for (int k = 0; k < n; k++) sum += term(captioner, chat, pick(set, k, stream), whole, null).value;
+        for (int k = 0; k < n; k++) sum += term(captioner, chat, sets, kind, k, null).value;
         return sum / n;
     }
 
