@@ -164,23 +164,58 @@ public final class ClipTrainer {
             return new Options(steps, 32, 1e-3, Math.min(20, steps / 10), 1.0, 0.1, 1.0, true, 2, 0.0, 0, Math.max(1, steps / 20), null, 0);
         }
 
-        public Options withBatchSize(int b) { return new Options(steps, b, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, groupedBatchShare, seed, logEvery, checkpointDir, checkpointEvery); }
+        public Options withBatchSize(int b) { return toBuilder().batchSize(b).build(); }
 
-        public Options withLearningRate(double lr) { return new Options(steps, batchSize, lr, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, groupedBatchShare, seed, logEvery, checkpointDir, checkpointEvery); }
+        public Options withLearningRate(double lr) { return toBuilder().learningRate(lr).build(); }
 
-        public Options withHardNegatives(boolean on, int perImage) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, on, perImage, groupedBatchShare, seed, logEvery, checkpointDir, checkpointEvery); }
+        public Options withHardNegatives(boolean on, int perImage) { return toBuilder().hardNegatives(on, perImage).build(); }
 
-        public Options withSeed(long s) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, groupedBatchShare, s, logEvery, checkpointDir, checkpointEvery); }
+        public Options withSeed(long s) { return toBuilder().seed(s).build(); }
 
-        public Options withLogEvery(int n) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, groupedBatchShare, seed, n, checkpointDir, checkpointEvery); }
+        public Options withLogEvery(int n) { return toBuilder().logEvery(n).build(); }
 
-        public Options withWarmup(int warmup, double finalLrFraction) { return new Options(steps, batchSize, learningRate, warmup, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, groupedBatchShare, seed, logEvery, checkpointDir, checkpointEvery); }
+        public Options withWarmup(int warmup, double finalLrFraction) { return toBuilder().warmup(warmup, finalLrFraction).build(); }
 
-        public Options withWeightDecay(double wd) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, wd, maxGradNorm, hardNegatives, negativesPerImage, groupedBatchShare, seed, logEvery, checkpointDir, checkpointEvery); }
+        public Options withWeightDecay(double wd) { return toBuilder().weightDecay(wd).build(); }
 
-        public Options withGroupedBatches(double share) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, share, seed, logEvery, checkpointDir, checkpointEvery); }
+        public Options withGroupedBatches(double share) { return toBuilder().groupedBatches(share).build(); }
 
-        public Options withCheckpoints(Path dir, int every) { return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives, negativesPerImage, groupedBatchShare, seed, logEvery, dir, every); }
+        public Options withCheckpoints(Path dir, int every) { return toBuilder().checkpoints(dir, every).build(); }
+
+        public Builder toBuilder() { return new Builder(this); }
+
+        /** Named changes to a set of options; {@link #build()} checks the result as the constructor does. */
+        public static final class Builder {
+            private int steps, batchSize, warmupSteps, negativesPerImage, logEvery, checkpointEvery;
+            private double learningRate, finalLrFraction, weightDecay, maxGradNorm, groupedBatchShare;
+            private boolean hardNegatives;
+            private long seed;
+            private Path checkpointDir;
+
+            private Builder(Options o) {
+                steps = o.steps; batchSize = o.batchSize; learningRate = o.learningRate; warmupSteps = o.warmupSteps;
+                finalLrFraction = o.finalLrFraction; weightDecay = o.weightDecay; maxGradNorm = o.maxGradNorm;
+                hardNegatives = o.hardNegatives; negativesPerImage = o.negativesPerImage; groupedBatchShare = o.groupedBatchShare;
+                seed = o.seed; logEvery = o.logEvery; checkpointDir = o.checkpointDir; checkpointEvery = o.checkpointEvery;
+            }
+
+            public Builder steps(int v) { steps = v; return this; }
+            public Builder batchSize(int v) { batchSize = v; return this; }
+            public Builder learningRate(double v) { learningRate = v; return this; }
+            public Builder warmup(int warmup, double finalFraction) { warmupSteps = warmup; finalLrFraction = finalFraction; return this; }
+            public Builder weightDecay(double v) { weightDecay = v; return this; }
+            public Builder maxGradNorm(double v) { maxGradNorm = v; return this; }
+            public Builder hardNegatives(boolean on, int perImage) { hardNegatives = on; negativesPerImage = perImage; return this; }
+            public Builder groupedBatches(double share) { groupedBatchShare = share; return this; }
+            public Builder seed(long v) { seed = v; return this; }
+            public Builder logEvery(int v) { logEvery = v; return this; }
+            public Builder checkpoints(Path dir, int every) { checkpointDir = dir; checkpointEvery = every; return this; }
+
+            public Options build() {
+                return new Options(steps, batchSize, learningRate, warmupSteps, finalLrFraction, weightDecay, maxGradNorm, hardNegatives,
+                        negativesPerImage, groupedBatchShare, seed, logEvery, checkpointDir, checkpointEvery);
+            }
+        }
     }
 
     /** One progress report: the loss is the mean since the previous report. */
