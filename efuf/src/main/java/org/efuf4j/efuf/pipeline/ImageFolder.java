@@ -31,7 +31,12 @@ public final class ImageFolder {
     }
 
     static boolean looksLikeImage(Path f) {
-        String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
+        return isImageName(f.getFileName().toString());
+    }
+
+    /** Whether a file name has one of the image extensions a folder's images are taken by. */
+    public static boolean isImageName(String fileName) {
+        String n = fileName.toLowerCase(Locale.ROOT);
         for (String ext : ModelDirectory.IMAGE_EXTENSIONS) if (n.endsWith(ext)) return true;
         return false;
     }

@@ -1,0 +1,112 @@
+package org.efuf4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.spark.Success$;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.SparkSession;
+import org.efuf4j.efuf.io.Json;
+import org.efuf4j.efuf.io.JsonlReader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Spark engine against the single-process command on the quick world: the same files, whatever the partitioning,
+ * also when a task fails once and is retried.
+ */
+@Order(1)
+class SparkFormationTest {
+    /** Everything both engines write that must not differ; statistics.json is compared without its timings. */
+    static final List<String> SAME_FILES = List.of("captions.jsonl", "captions.provenance.json", "score-histogram.csv",
+            "train/positive.jsonl", "train/negative.jsonl", "train/sentence.jsonl",
+            "validation/positive.jsonl", "validation/negative.jsonl", "validation/sentence.jsonl");
+
+    @TempDir static Path tmp;
+    static QuickWorld world;
+    static Path local;
+
+    @BeforeAll
+    static void singleProcess() {
+        world = QuickWorld.get();
+        SharedSpark.get();
+        local = tmp.resolve("local");
+        QuickWorld.Run r = world.formDataset(local);
+        assertEquals(0, r.rc(), r.err() + r.out());
+    }
+
+    @Test
+    void sameRecordsAsOneProcessInOneOrThreePartitions() throws Exception {
+        for (int partitions : new int[] {1, 3}) {
+            Path out = tmp.resolve("spark-" + partitions);
+            QuickWorld.Run r = world.formDataset(out, "--engine", "spark", "--partitions", String.valueOf(partitions));
+            assertEquals(0, r.rc(), r.err() + r.out());
+            assertSameOutputs(local, out);
+            JsonNode t = statistics(out).get("throughput");
+            assertEquals("spark " + SharedSpark.MASTER, t.get("engine").asText());
+            assertEquals(2, t.get("workers").asInt());
+        }
+        // the corrupt image is a skipped record, counted, and the rest were captioned and scored
+        JsonNode stats = statistics(local);
+        assertEquals(QuickWorld.IMAGES + 1, stats.at("/counts/images").asInt());
+        assertEquals(1, stats.at("/counts/skipped_images").asInt());
+        assertTrue(stats.at("/counts/mentions").asInt() > QuickWorld.IMAGES, "the world's captioner names several objects an image: " + stats);
+        JsonNode t = stats.get("throughput");
+        assertEquals(QuickWorld.IMAGES, t.get("images_processed").asInt(), "skipped images are not worked on");
+        double share = t.get("caption_share").asDouble() + t.get("scoring_share").asDouble();
+        assertEquals(1.0, share, 1e-9);
+        assertTrue(t.get("images_per_second").asDouble() > 0 && t.get("caption_seconds").asDouble() > 0 && t.get("scoring_seconds").asDouble() > 0, t.toString());
+    }
+
+    @Test
+    void aTaskThatFailsOnceIsRetriedWithoutDuplicatedOrMissingRecords() throws Exception {
+        SparkSession spark = SharedSpark.get();
+        AtomicInteger failed = new AtomicInteger(), succeeded = new AtomicInteger();
+        SparkListener listener = new SparkListener() {
+            @Override public void onTaskEnd(SparkListenerTaskEnd end) {
+                (end.reason() == Success$.MODULE$ ? succeeded : failed).incrementAndGet();
+            }
+        };
+        spark.sparkContext().addSparkListener(listener);
+        spark.sparkContext().setLocalProperty(PartitionWork.FAIL_FIRST_ATTEMPT, "1");
+        try {
+            Path out = tmp.resolve("spark-retried");
+            QuickWorld.Run r = world.formDataset(out, "--engine", "spark", "--partitions", "3");
+            assertEquals(0, r.rc(), r.err() + r.out());
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+            assertEquals(1, failed.get(), "partition 1 failed once");
+            assertEquals(3, succeeded.get(), "every partition succeeded once, partition 1 on its second attempt");
+            assertSameOutputs(local, out);
+        } finally {
+            spark.sparkContext().setLocalProperty(PartitionWork.FAIL_FIRST_ATTEMPT, null);
+            spark.sparkContext().removeSparkListener(listener);
+        }
+    }
+
+    static void assertSameOutputs(Path expected, Path actual) throws Exception {
+        for (String f : SAME_FILES) {
+            List<String> a = Files.readAllLines(expected.resolve(f)), b = Files.readAllLines(actual.resolve(f));
+            for (int i = 0; i < Math.min(a.size(), b.size()); i++) assertEquals(a.get(i), b.get(i), f + " line " + (i + 1));
+            assertEquals(a.size(), b.size(), f + " lines");
+        }
+        ObjectNode a = statistics(expected), b = statistics(actual);
+        a.remove("throughput");
+        b.remove("throughput");
+        assertEquals(a, b, "statistics.json without the timings");
+        assertTrue(JsonlReader.readTree(actual.resolve("captions.jsonl")).records().size() == QuickWorld.IMAGES + 1);
+    }
+
+    static ObjectNode statistics(Path dir) throws Exception {
+        return (ObjectNode) Json.MAPPER.readTree(dir.resolve("statistics.json").toFile());
+    }
+}
