@@ -34,6 +34,7 @@ public final class SparkFormationEngine implements FormationEngine {
         if (master != null) b.master(master);
         else if (!existing && !new SparkConf().contains("spark.master")) b.master("local[*]"); // not under spark-submit
         SparkSession spark = b.getOrCreate();
+        if (!existing && master != null) spark.sparkContext().setLogLevel("WARN"); // a command-line run: its own lines, not every task's
         try {
             ImageListing listing = ImageListing.of(images, spark.sparkContext().hadoopConfiguration());
             return new SparkJob(spark, !existing, listing, models, partitions);
