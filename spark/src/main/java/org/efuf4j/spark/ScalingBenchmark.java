@@ -33,19 +33,24 @@ public final class ScalingBenchmark {
         int n = Integer.parseInt(args[0]);
         Path pretrained = Path.of(args[1]), work = Path.of(args[2]);
         Path images = World.generate(WorldConfig.defaults().withImages(n, 0, 0)).writeTo(work.resolve("world")).split(Split.TRAIN).images();
+        // warm-up runs caption a few of the images: enough to load the models (one per task slot) and compile the kernels
+        Path warm = Files.createDirectories(work.resolve("warm-images"));
+        try (var files = Files.list(images)) {
+            for (Path f : files.sorted().limit(8).toList()) Files.copy(f, warm.resolve(f.getFileName()));
+        }
         List<String> runs = new ArrayList<>(List.of("local"));
         for (int i = 3; i < args.length; i++) runs.add(args[i]);
         int k = 0;
         for (String master : runs) {
-            run(pretrained, images, work.resolve("warm-" + k), master, n); // warm-up: models loaded, kernels compiled
-            JsonNode t = run(pretrained, images, work.resolve("run-" + k++), master, n);
+            run(pretrained, warm, work.resolve("warm-" + k), master);
+            JsonNode t = run(pretrained, images, work.resolve("run-" + k++), master);
             System.out.printf(Locale.ROOT, "spark-scaling images=%d engine=%s workers=%d seconds=%.2f images_per_second=%.3f caption_share=%.3f scoring_share=%.3f%n",
                     n, t.get("engine").asText().replace(' ', '_'), t.get("workers").asInt(), t.get("seconds").asDouble(),
                     t.get("images_per_second").asDouble(), t.get("caption_share").asDouble(), t.get("scoring_share").asDouble());
         }
     }
 
-    private static JsonNode run(Path pretrained, Path images, Path out, String master, int n) throws Exception {
+    private static JsonNode run(Path pretrained, Path images, Path out, String master) throws Exception {
         List<String> args = new ArrayList<>(List.of("form-dataset", "--model", pretrained.resolve("captioner").toString(),
                 "--clip", pretrained.resolve("scorer").toString(), "--images", images.toString(), "--out", out.toString(),
                 "--prompt", World.DESCRIPTION_PROMPT, "--max-new-tokens", "80", "--calibrate", "percentiles"));
