@@ -12,4 +12,5 @@ work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss8m -XX:+UseParallelGC \
   -Dlog4j2.level=warn ${EFUF_JAVA_OPTS:-} -cp "$jar:$(cat "$root/spark/target/classpath.txt")" \
   org.efuf4j.spark.ScalingBenchmark "$images" "$root/pretrained/world-seed-1" "$work" "${masters[@]}" 2> "$work/stderr.log" \
-  || { tail -40 "$work/stderr.log" >&2; exit 1; }
+  > "$work/stdout.log" || { tail -40 "$work/stderr.log" >&2; exit 1; }
+grep '^spark-scaling' "$work/stdout.log"

@@ -1,8 +1,5 @@
 package org.efuf4j.spark;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,14 +52,7 @@ public final class ScalingBenchmark {
                 "--clip", pretrained.resolve("scorer").toString(), "--images", images.toString(), "--out", out.toString(),
                 "--prompt", World.DESCRIPTION_PROMPT, "--max-new-tokens", "80", "--calibrate", "percentiles"));
         if (!master.equals("local")) args.addAll(List.of("--engine", "spark", "--master", master));
-        PrintStream old = System.out;
-        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        int rc;
-        try {
-            rc = EfufCommand.commandLine().execute(args.toArray(String[]::new));
-        } finally {
-            System.setOut(old);
-        }
+        int rc = EfufCommand.commandLine().execute(args.toArray(String[]::new));
         if (rc != 0) throw new IllegalStateException("form-dataset " + master + " failed (" + rc + ")");
         return Json.MAPPER.readTree(Files.readString(out.resolve("statistics.json"))).get("throughput");
     }

@@ -1,11 +1,8 @@
 package org.efuf4j.spark;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,23 +59,17 @@ final class QuickWorld {
         return efuf(args.toArray(String[]::new));
     }
 
-    record Run(int rc, String out, String err) {}
+    /** The exit code and what went to standard error (form-dataset's summary lines go to standard output, left as is). */
+    record Run(int rc, String err) {}
 
     static Run efuf(String... args) {
         StringWriter err = new StringWriter();
-        CommandLine cli = EfufCommand.commandLine();
-        cli.setErr(new PrintWriter(err));
+        CommandLine cli = EfufCommand.commandLine().setErr(new PrintWriter(err));
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             ex.printStackTrace(cmd.getErr());
             return 1;
         });
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            return new Run(cli.execute(args), out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(old);
-        }
+        int rc = cli.execute(args);
+        return new Run(rc, err.toString());
     }
 }

@@ -42,7 +42,7 @@ class SparkFormationTest {
         SharedSpark.get();
         local = tmp.resolve("local");
         QuickWorld.Run r = world.formDataset(local);
-        assertEquals(0, r.rc(), r.err() + r.out());
+        assertEquals(0, r.rc(), r.err());
     }
 
     @Test
@@ -50,7 +50,7 @@ class SparkFormationTest {
         for (int partitions : new int[] {1, 3}) {
             Path out = tmp.resolve("spark-" + partitions);
             QuickWorld.Run r = world.formDataset(out, "--engine", "spark", "--partitions", String.valueOf(partitions));
-            assertEquals(0, r.rc(), r.err() + r.out());
+            assertEquals(0, r.rc(), r.err());
             assertSameOutputs(local, out);
             JsonNode t = statistics(out).get("throughput");
             assertEquals("spark " + SharedSpark.MASTER, t.get("engine").asText());
@@ -82,7 +82,7 @@ class SparkFormationTest {
         try {
             Path out = tmp.resolve("spark-retried");
             QuickWorld.Run r = world.formDataset(out, "--engine", "spark", "--partitions", "3");
-            assertEquals(0, r.rc(), r.err() + r.out());
+            assertEquals(0, r.rc(), r.err());
             spark.sparkContext().listenerBus().waitUntilEmpty();
             assertEquals(1, failed.get(), "partition 1 failed once");
             assertEquals(3, succeeded.get(), "every partition succeeded once, partition 1 on its second attempt");
