@@ -52,8 +52,13 @@ final class QuickWorld {
 
     /** {@code efuf form-dataset} with the quick world's models and images and a short caption, then {@code extra}. */
     Run formDataset(Path out, String... extra) {
+        return formDatasetFrom(images.toString(), out, extra);
+    }
+
+    /** The same with another {@code --images}: a manifest or a URI. */
+    Run formDatasetFrom(String imageSource, Path out, String... extra) {
         List<String> args = new ArrayList<>(List.of("form-dataset", "--model", captioner.toString(), "--clip", scorer.toString(),
-                "--images", images.toString(), "--out", out.toString(), "--prompt", World.DESCRIPTION_PROMPT, "--max-new-tokens", "40",
+                "--images", imageSource, "--out", out.toString(), "--prompt", World.DESCRIPTION_PROMPT, "--max-new-tokens", "40",
                 "--calibrate", "percentiles", "--percentiles", "25,75", "--validation-share", "0.2"));
         args.addAll(List.of(extra));
         return efuf(args.toArray(String[]::new));

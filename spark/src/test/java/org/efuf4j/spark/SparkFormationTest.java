@@ -56,6 +56,16 @@ class SparkFormationTest {
             assertEquals("spark " + SharedSpark.MASTER, t.get("engine").asText());
             assertEquals(2, t.get("workers").asInt());
         }
+        // a manifest of the same files (by absolute path) is the same input
+        StringBuilder manifest = new StringBuilder();
+        try (var files = Files.list(world.images)) {
+            for (Path f : files.sorted().toList()) manifest.append(f.toAbsolutePath()).append('\n');
+        }
+        Path list = Files.writeString(tmp.resolve("manifest.txt"), manifest);
+        Path fromManifest = tmp.resolve("spark-manifest");
+        QuickWorld.Run m = world.formDatasetFrom(list.toString(), fromManifest, "--engine", "spark");
+        assertEquals(0, m.rc(), m.err());
+        assertSameOutputs(local, fromManifest);
         // the corrupt image is a skipped record, counted, and the rest were captioned and scored
         JsonNode stats = statistics(local);
         assertEquals(QuickWorld.IMAGES + 1, stats.at("/counts/images").asInt());
