@@ -59,8 +59,9 @@ final class QuickWorld {
     Run formDatasetFrom(String imageSource, Path out, String... extra) {
         List<String> args = new ArrayList<>(List.of("form-dataset", "--model", captioner.toString(), "--clip", scorer.toString(),
                 "--images", imageSource, "--out", out.toString(), "--prompt", World.DESCRIPTION_PROMPT, "--max-new-tokens", "40",
-                "--calibrate", "percentiles", "--percentiles", "25,75", "--validation-share", "0.2"));
+                "--validation-share", "0.2"));
         args.addAll(List.of(extra));
+        if (!args.contains("--calibrate")) args.addAll(List.of("--calibrate", "percentiles", "--percentiles", "25,75"));
         return efuf(args.toArray(String[]::new));
     }
 
