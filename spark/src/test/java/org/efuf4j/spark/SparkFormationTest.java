@@ -56,6 +56,12 @@ class SparkFormationTest {
             assertEquals("spark " + SharedSpark.MASTER, t.get("engine").asText());
             assertEquals(2, t.get("workers").asInt());
         }
+        // run again on the same folder: everything resumes from captions.jsonl (only the skipped image is tried again)
+        Path again = tmp.resolve("spark-1");
+        QuickWorld.Run rerun = world.formDataset(again, "--engine", "spark", "--partitions", "1");
+        assertEquals(0, rerun.rc(), rerun.err());
+        assertSameOutputs(local, again);
+        assertEquals(0, statistics(again).at("/throughput/images_processed").asInt(), "nothing captioned twice");
         // a manifest of the same files (by absolute path) is the same input
         StringBuilder manifest = new StringBuilder();
         try (var files = Files.list(world.images)) {
