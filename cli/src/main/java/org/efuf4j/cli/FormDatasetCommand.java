@@ -7,17 +7,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.efuf4j.efuf.dataset.SampleSelector;
 import org.efuf4j.efuf.eval.GroundTruth;
 import org.efuf4j.efuf.io.Digests;
-import org.efuf4j.efuf.io.StageRecord;
 import org.efuf4j.efuf.objects.ObjectExtractor;
 import org.efuf4j.efuf.pipeline.CaptionScoringStage;
 import org.efuf4j.efuf.pipeline.Captioner;
-import org.efuf4j.efuf.pipeline.ClipObjectScorer;
 import org.efuf4j.efuf.pipeline.DatasetFormation;
+import org.efuf4j.efuf.pipeline.FormationEngine;
+import org.efuf4j.efuf.pipeline.FormationModels;
 import org.efuf4j.efuf.pipeline.ImageFolder;
+import org.efuf4j.efuf.pipeline.ImageScoring;
 import org.efuf4j.efuf.pipeline.ModelDirectory;
-import org.efuf4j.efuf.pipeline.ObjectScorer;
 import org.efuf4j.efuf.pipeline.ThresholdChoice;
-import org.efuf4j.models.generate.Decoding;
+import org.efuf4j.efuf.pipeline.Throughput;
 import org.efuf4j.tensor.Device;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -31,55 +31,88 @@ import picocli.CommandLine.Option;
 final class FormDatasetCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "LLaVA directory that writes the captions") Path model;
     @Option(names = "--clip", required = true, description = "CLIPModel directory that scores the objects") Path clip;
-    @Option(names = "--images", required = true, description = "folder of training images") Path images;
+    @Option(names = "--images", required = true, description = "folder of training images; with --engine spark also a manifest file of image paths, on any file system Spark reads (hdfs://, s3a://)") String images;
     @Option(names = "--out", required = true, description = "output folder") Path out;
     @Mixin FormationOptions formation;
     @Mixin DecodingOptions decoding;
     @Mixin VocabularyOptions vocabulary;
     @Mixin RestartOption restart;
     @Mixin DeviceOption device;
+    @Mixin EngineOptions engine;
 
     @Override public Integer call() {
         ModelFiles.existingDirectory(model, "--model");
         ModelFiles.existingDirectory(clip, "--clip");
-        ModelFiles.existingDirectory(images, "--images");
+        if (engine.local()) ModelFiles.existingDirectory(Path.of(images), "--images");
         for (Path a : vocabulary.annotations) ModelFiles.existingFile(a, "--annotations");
         OutputFolder.check(out, "--out");
         formation.settings(!vocabulary.annotations.isEmpty());
-        run(model, clip, images, out, formation, decoding, vocabulary, restart.restart, device.device());
+        run(model, clip, images, out, formation, decoding, vocabulary, restart.restart, device.device(), engine);
         return 0;
     }
 
     static DatasetFormation.Outcome run(Path model, Path clip, Path images, Path out, FormationOptions f, DecodingOptions d,
                                         VocabularyOptions v, boolean restart, Device device) {
+        return run(model, clip, images.toString(), out, f, d, v, restart, device, new EngineOptions());
+    }
+
+    static DatasetFormation.Outcome run(Path model, Path clip, String images, Path out, FormationOptions f, DecodingOptions d,
+                                        VocabularyOptions v, boolean restart, Device device, EngineOptions engine) {
         ObjectExtractor extractor = v.extractor();
         GroundTruth truth = v.groundTruth(extractor);
         DatasetFormation.Settings settings = f.settings(truth != null);
-        ImageFolder folder = new ImageFolder(images);
         String prompt = ModelDirectory.prompt(model, f.prompt, Captioner.FORMATION_PROMPT), template = ModelDirectory.template(model, f.template);
-        Captioner captioner = Captioner.load(model, device, template);
-        ObjectScorer scorer = f.scorer(clip, device);
-        Decoding decoding = d.decoding(DecodingOptions.Kind.greedy);
-        StageRecord record = StageRecord.of("caption and score")
-                .with("--model files", Digests.ofDirectory(model))
-                .with("--clip files", Digests.ofDirectory(clip))
-                .with("--scoring", f.scoring).with("--cell-size", f.cellSize)
-                .with("--prompt", prompt).with("--template", template).with("--max-new-tokens", f.maxNewTokens)
-                .with("decoding", decoding)
-                .with("vocabulary", v.digest());
-        CaptionScoringStage.Result r = CaptionScoringStage.run(folder, out.resolve("captions.jsonl"),
-                img -> captioner.generate(img, prompt, f.maxNewTokens, decoding), extractor, scorer, "caption+score", record, restart);
+        FormationModels models = FormationModels.of(model, clip, f.scoring, f.cellSize, prompt, template, f.maxNewTokens,
+                d.decoding(DecodingOptions.Kind.greedy), v.synonyms, device);
+        Path captions = out.resolve("captions.jsonl");
+        CaptionScoringStage.Result r;
+        if (engine.local()) {
+            ImageFolder folder = new ImageFolder(Path.of(images));
+            ImageScoring work = models.open();
+            r = CaptionScoringStage.run(Digests.ofListing(folder.dir(), folder.names()), folder.names(), captions,
+                    CaptionScoringStage.inProcess(folder, work, "caption+score"), true, models.record(), restart);
+        } else {
+            try (FormationEngine.Job job = FormationEngine.find(engine.engine).prepare(images, models, engine.master, engine.partitions)) {
+                r = CaptionScoringStage.run(job.listing(), job.names(), captions, job, true, models.record(), restart);
+            }
+        }
         if (r.skipped() > 0) System.err.println("efuf: skipped " + r.skipped() + " unreadable image(s) (their reasons are in the \"skipped\" records of "
                 + out.resolve("captions.jsonl") + "); replace or fix them and run the same command again: skipped images are retried");
-        DatasetFormation.Outcome o = DatasetFormation.form(r.records(), extractor.vocabulary(), truth, settings, out);
+        DatasetFormation.Outcome o = DatasetFormation.form(r.records(), extractor.vocabulary(), truth, settings, out, r.throughput());
         ObjectNode c = (ObjectNode) o.statistics().get("counts");
         System.out.printf("thresholds T0=%.3f T1=%.3f T2=%.3f%n", o.thresholds().t0(), o.thresholds().t1(), o.thresholds().t2());
         System.out.printf("images=%d skipped=%d captions=%d mentions=%d nan_scores=%d positive=%d negative=%d sentence=%d train=%d validation=%d%n",
                 c.get("images").asInt(), c.get("skipped_images").asInt(), c.get("captions").asInt(), c.get("mentions").asInt(), c.get("nan_scores").asInt(),
                 c.get("positive").asInt(), c.get("negative").asInt(), c.get("sentence").asInt(), c.get("train").asInt(), c.get("validation").asInt());
         if (o.statistics().has("quality_on_labelled_mentions")) System.out.println("quality on labelled mentions: " + o.statistics().get("quality_on_labelled_mentions"));
+        Throughput t = r.throughput();
+        System.out.printf("%s: %d images in %.1f s (%.2f images/s over %d workers); worker time %.0f%% captioning, %.0f%% scoring%n", t.engine(),
+                t.work().images(), t.seconds(), t.imagesPerSecond(), t.workers(), 100 * share(t.work().captionSeconds(), t.work()),
+                100 * share(t.work().scoringSeconds(), t.work()));
         System.out.println("wrote " + out.resolve("train") + ", " + out.resolve("validation") + ", " + out.resolve(DatasetFormation.STATISTICS) + ", " + out.resolve("score-histogram.png"));
         return o;
+    }
+
+    private static double share(double part, Throughput.Work w) {
+        double busy = w.captionSeconds() + w.scoringSeconds();
+        return busy > 0 ? part / busy : 0;
+    }
+
+    /** Where the per-image work runs: this process, or a {@link FormationEngine} found at run time (Spark). */
+    static final class EngineOptions {
+        @Option(names = "--engine", defaultValue = "local", description = "local (this process) or spark (the efuf4j-spark module; default: ${DEFAULT-VALUE})")
+        String engine = "local";
+        @Option(names = "--master", description = "with --engine spark: the Spark master, e.g. local[2], local[2,3] (2 threads, 3 tries a task),"
+                + " spark://host:7077 (default: what spark-submit sets, else local[*])") String master;
+        @Option(names = "--partitions", defaultValue = "0", description = "with --engine spark: pieces the images are cut into (default: 4 per task slot)")
+        int partitions;
+
+        boolean local() {
+            if (!engine.equals("local") && !engine.equals("spark")) throw new IllegalArgumentException("--engine must be local or spark, got " + engine);
+            if (engine.equals("local") && (master != null || partitions != 0)) throw new IllegalArgumentException("--master and --partitions need --engine spark");
+            if (partitions < 0) throw new IllegalArgumentException("--partitions must be >= 0, got " + partitions);
+            return engine.equals("local");
+        }
     }
 
     /** Prompt, scoring and threshold options of dataset formation. */
@@ -129,8 +162,5 @@ final class FormDatasetCommand implements Callable<Integer> {
             return new DatasetFormation.Settings(t, new SampleSelector.Options(g, minAboveT1), validationShare, seed, oracle, 0.5);
         }
 
-        ObjectScorer scorer(Path clip, Device device) {
-            return ClipObjectScorer.load(clip, scoring, cellSize, device);
-        }
     }
 }

@@ -23,11 +23,6 @@ final class VocabularyOptions {
         return new ObjectExtractor(synonyms == null ? ObjectVocabulary.coco() : ObjectVocabulary.fromChairSynonyms(synonyms));
     }
 
-    /** What decides which objects a caption mentions: the synonyms file's content, or the built-in list. */
-    String digest() {
-        return synonyms == null ? "built-in COCO" : org.efuf4j.efuf.io.Digests.ofFiles(List.of(synonyms));
-    }
-
     /** Null without annotation files. */
     GroundTruth groundTruth(ObjectExtractor extractor) {
         return annotations.isEmpty() ? null : AnnotationFiles.load(extractor, annotations.toArray(Path[]::new));

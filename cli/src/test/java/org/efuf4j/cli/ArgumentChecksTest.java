@@ -56,6 +56,26 @@ class ArgumentChecksTest {
     }
 
     @Test
+    void engineOptionsAreCheckedAndAMissingEngineIsNamed() throws IOException {
+        String[] base = {"form-dataset", "--model", folder("m").toString(), "--clip", folder("c").toString(), "--images", folder("i").toString(),
+                "--out", tmp.resolve("o").toString()};
+        ChairCommandTest.Run unknown = ChairCommandTest.efuf(concat(base, "--engine", "flink"));
+        assertTrue(unknown.rc() == 1 && unknown.err().contains("--engine must be local or spark, got flink"), unknown.err());
+        ChairCommandTest.Run master = ChairCommandTest.efuf(concat(base, "--master", "local[2]"));
+        assertTrue(master.rc() == 1 && master.err().contains("--master and --partitions need --engine spark"), master.err());
+        // this module does not depend on Spark: the engine is a service of the spark module, absent from this class path
+        ChairCommandTest.Run spark = ChairCommandTest.efuf(concat(base, "--engine", "spark", "--master", "local[1]"));
+        assertTrue(spark.rc() == 1 && spark.err().contains("no dataset-formation engine 'spark' on the class path (found: none)"), spark.err());
+        assertFalse(Files.exists(tmp.resolve("o")), "nothing was written");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void runChecksTheAnnotationsBeforeFormingTheDataset() throws IOException {
         ChairCommandTest.Run r = ChairCommandTest.efuf("run", "--model", folder("m").toString(), "--clip", folder("c").toString(),
                 "--train-images", folder("t").toString(), "--eval-images", folder("e").toString(), "--out", tmp.resolve("o").toString());

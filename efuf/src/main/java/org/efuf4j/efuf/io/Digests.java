@@ -52,16 +52,21 @@ public final class Digests {
 
     /** The names and sizes of {@code names} in {@code dir}: a list of inputs, cheap enough for thousands of images. */
     public static String ofListing(Path dir, List<String> names) {
-        StringBuilder sb = new StringBuilder();
-        for (String n : names) {
-            long size;
+        long[] sizes = new long[names.size()];
+        for (int i = 0; i < sizes.length; i++) {
             try {
-                size = Files.size(dir.resolve(n));
+                sizes[i] = Files.size(dir.resolve(names.get(i)));
             } catch (IOException e) {
-                size = -1;
+                sizes[i] = -1;
             }
-            sb.append(n).append('\t').append(size).append('\n');
         }
+        return ofListing(names, sizes);
+    }
+
+    /** The same digest from names and sizes read elsewhere (another file system); -1 for a size that could not be read. */
+    public static String ofListing(List<String> names, long[] sizes) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < sizes.length; i++) sb.append(names.get(i)).append('\t').append(sizes[i]).append('\n');
         return ofText(sb.toString());
     }
 

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.efuf4j.efuf.io.Digests;
@@ -14,7 +14,6 @@ import org.efuf4j.efuf.io.Json;
 import org.efuf4j.efuf.io.JsonlReader;
 import org.efuf4j.efuf.io.JsonlWriter;
 import org.efuf4j.efuf.io.StageRecord;
-import org.efuf4j.efuf.objects.Mention;
 import org.efuf4j.efuf.objects.ObjectExtractor;
 import org.efuf4j.models.image.RgbImage;
 import org.efuf4j.tensor.io.AtomicFiles;
@@ -28,7 +27,17 @@ public final class CaptionScoringStage {
     private static final System.Logger LOG = System.getLogger(CaptionScoringStage.class.getName());
 
     /** @param captioned records now in the file (including resumed ones); skipped unreadable images; resumed records found at start */
-    public record Result(List<CaptionRecord> records, int skipped, int resumed, int emptyCaptions, int withoutObjects, int nanScores) {}
+    public record Result(List<CaptionRecord> records, int skipped, int resumed, int emptyCaptions, int withoutObjects, int nanScores,
+                         Throughput throughput) {}
+
+    /**
+     * What runs the per-image work ({@link ImageScoring}) over the images not yet in the file: this process, one image
+     * after another, or a distributed engine. It hands each record to {@code done} (which appends it to the file) and
+     * returns how long the work took.
+     */
+    public interface Engine {
+        Throughput run(List<String> pending, Consumer<CaptionRecord> done);
+    }
 
     private CaptionScoringStage() {}
 
@@ -48,8 +57,35 @@ public final class CaptionScoringStage {
      */
     public static Result run(ImageFolder images, Path out, Function<RgbImage, String> captioner, ObjectExtractor extractor,
                              ObjectScorer scorer, String progressName, StageRecord record, boolean restart) {
+        ImageScoring work = new ImageScoring(captioner, extractor, scorer);
+        return run(Digests.ofListing(images.dir(), images.names()), images.names(), out, inProcess(images, work, progressName),
+                work.scores(), record, restart);
+    }
+
+    /** The per-image work in this thread, one image after another, with a progress bar. */
+    public static Engine inProcess(ImageFolder images, ImageScoring work, String progressName) {
+        return (pending, done) -> {
+            long start = System.nanoTime();
+            try (Progress bar = new Progress(progressName, pending.size(), 0)) {
+                for (String name : pending) {
+                    done.accept(work.process(name, () -> images.require(name)));
+                    bar.step();
+                }
+            }
+            return new Throughput("local", 1, (System.nanoTime() - start) * 1e-9, work.work());
+        };
+    }
+
+    /**
+     * The stage over any engine.
+     *
+     * @param listing digest of the image listing (names and sizes), part of {@code record}
+     * @param names   every image, sorted: the order records are written in
+     * @param scored  whether the engine scores objects (a missing score then counts as NaN)
+     */
+    public static Result run(String listing, List<String> names, Path out, Engine engine, boolean scored, StageRecord record, boolean restart) {
         if (record != null) {
-            record.with("images", Digests.ofListing(images.dir(), images.names()));
+            record.with("images", listing);
             record.claim(out.toAbsolutePath().getParent(), recordFile(out), restart, List.of(out));
         }
         List<CaptionRecord> records = new ArrayList<>(Files.exists(out) ? JsonlReader.read(out, CaptionRecord.class).records() : List.of());
@@ -57,38 +93,28 @@ public final class CaptionScoringStage {
         Set<String> done = new HashSet<>();
         for (CaptionRecord r : records) done.add(r.image());
         int resumed = records.size();
-        List<String> names = images.names();
         if (resumed > 0) LOG.log(System.Logger.Level.INFO, "{0}: resuming after {1} of {2} images", out, resumed, names.size());
         if (retried > 0) LOG.log(System.Logger.Level.INFO, "{0}: retrying {1} image(s) that could not be read last time", out, retried);
-        try (JsonlWriter writer = JsonlWriter.append(out); Progress bar = new Progress(progressName, names.size(), done.size())) {
-            for (String name : names) {
-                if (done.contains(name)) continue;
-                StringBuilder reason = new StringBuilder();
-                Optional<RgbImage> image = images.read(name, reason);
-                CaptionRecord r;
-                if (image.isEmpty()) r = CaptionRecord.skipped(name, reason.toString());
-                else {
-                    String caption = captioner.apply(image.get());
-                    List<Mention> mentions = caption.isBlank() ? List.of() : extractor.extract(caption);
-                    List<String> objects = new ArrayList<>(mentions.size());
-                    for (Mention m : mentions) objects.add(m.surface());
-                    float[] scores = scorer == null || objects.isEmpty() ? nanScores(objects.size()) : scorer.score(image.get(), objects);
-                    r = CaptionRecord.of(name, caption, mentions, scores);
-                }
+        List<String> pending = new ArrayList<>();
+        for (String name : names) if (!done.contains(name)) pending.add(name);
+        Throughput throughput;
+        try (JsonlWriter writer = JsonlWriter.append(out)) {
+            throughput = engine.run(pending, r -> {
+                if (!done.add(r.image())) throw new IllegalStateException("the engine returned image " + r.image() + " twice");
                 writer.write(r);
                 records.add(r);
-                done.add(name);
-                bar.step();
-            }
+            });
         }
+        if (records.size() != resumed + pending.size())
+            throw new IllegalStateException("the engine returned " + (records.size() - resumed) + " records for " + pending.size() + " images");
         int skipped = 0, empty = 0, without = 0, nan = 0;
         for (CaptionRecord r : records) {
             if (r.isSkipped()) { skipped++; continue; }
             if (r.caption().isBlank()) empty++;
             if (r.objects().isEmpty()) without++;
-            if (scorer != null) for (CaptionRecord.ScoredObject o : r.objects()) if (o.score() == null) nan++;
+            if (scored) for (CaptionRecord.ScoredObject o : r.objects()) if (o.score() == null) nan++;
         }
-        return new Result(records, skipped, resumed, empty, without, nan);
+        return new Result(records, skipped, resumed, empty, without, nan, throughput);
     }
 
     /** The record of what made {@code captions.jsonl}: {@code captions.provenance.json} beside it. */
@@ -114,11 +140,5 @@ public final class CaptionScoringStage {
         }
         AtomicFiles.writeString(out, sb.toString());
         return before - records.size();
-    }
-
-    private static float[] nanScores(int n) {
-        float[] s = new float[n];
-        java.util.Arrays.fill(s, Float.NaN);
-        return s;
     }
 }

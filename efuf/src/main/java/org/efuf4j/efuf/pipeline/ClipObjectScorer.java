@@ -27,5 +27,13 @@ public final class ClipObjectScorer implements ObjectScorer {
         return new ClipObjectScorer(ClipScorer.load(dir, options, device));
     }
 
-    @Override public float[] score(RgbImage image, List<String> objects) { return scorer.score(image, objects); }
+    /**
+     * Each object's text is encoded on its own before scoring (then cached). Encoded together, a text's embedding
+     * depends in its last bits on the batch it shares (its padding, the kernel a batch size picks), so a score would
+     * depend on which images came before: a resumed run, or a Spark partition, would not repeat a fresh run's records.
+     */
+    @Override public float[] score(RgbImage image, List<String> objects) {
+        for (String o : objects) scorer.textEmbedding(o);
+        return scorer.score(image, objects);
+    }
 }

@@ -50,6 +50,12 @@ public final class DatasetFormation {
     private DatasetFormation() {}
 
     public static Outcome form(List<CaptionRecord> records, ObjectVocabulary vocabulary, GroundTruth truth, Settings settings, Path outDir) {
+        return form(records, vocabulary, truth, settings, outDir, null);
+    }
+
+    /** @param throughput how the captioning run went, kept in {@code statistics.json}; null when unknown */
+    public static Outcome form(List<CaptionRecord> records, ObjectVocabulary vocabulary, GroundTruth truth, Settings settings, Path outDir,
+                               Throughput throughput) {
         List<ScoredCaption> captions = new ArrayList<>();
         int skipped = 0;
         for (CaptionRecord r : records) {
@@ -145,6 +151,7 @@ public final class DatasetFormation {
             quality(q.putObject("positive"), labelled, thresholds, true);
             quality(q.putObject("negative"), labelled, thresholds, false);
         }
+        if (throughput != null) throughput.writeTo(stats.putObject("throughput"));
         AtomicFiles.write(outDir.resolve(STATISTICS), out -> Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, stats));
         return new Outcome(thresholds, split.train().size(), split.validation().size(), sel, stats);
     }

@@ -6,16 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.efuf4j.models.image.ImageDecoder;
 import org.efuf4j.models.image.RgbImage;
 
-/** The images of a folder, by file name; unreadable files are reported, not fatal. */
+/** The images of a folder, by file name. */
 public final class ImageFolder {
-    private static final System.Logger LOG = System.getLogger(ImageFolder.class.getName());
-
     private final Path dir;
     private final List<Path> files;
 
@@ -31,7 +28,12 @@ public final class ImageFolder {
     }
 
     static boolean looksLikeImage(Path f) {
-        String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
+        return isImageName(f.getFileName().toString());
+    }
+
+    /** Whether a file name has one of the image extensions a folder's images are taken by. */
+    public static boolean isImageName(String fileName) {
+        String n = fileName.toLowerCase(Locale.ROOT);
         for (String ext : ModelDirectory.IMAGE_EXTENSIONS) if (n.endsWith(ext)) return true;
         return false;
     }
@@ -40,18 +42,6 @@ public final class ImageFolder {
 
     /** File names, sorted: the names records refer to images by. */
     public List<String> names() { return files.stream().map(f -> f.getFileName().toString()).toList(); }
-
-    /** The decoded image, or empty with a warning when the file is unreadable or corrupt. */
-    public Optional<RgbImage> read(String name, StringBuilder reason) {
-        Path f = dir.resolve(name);
-        try {
-            return Optional.of(ImageDecoder.read(f));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "skipping image {0}: {1}", f, e.getMessage());
-            reason.append(e.getMessage());
-            return Optional.empty();
-        }
-    }
 
     /** The decoded image; an error naming the file when it cannot be read. */
     public RgbImage require(String name) {
