@@ -144,6 +144,7 @@ public final class Evaluation {
         var all = into.putArray("mentions_by_clause");
         for (int v : cp.mentionsByClause()) all.add(v);
         into.put("hallucinated_in_last_clause", cp.hallucinatedInLast());
+        into.put("mentions_in_last_clause", cp.mentionsInLast());
         DatasetFormation.putFinite(into, "last_clause_share", cp.lastClauseShare());
         DatasetFormation.putFinite(into, "last_clause_mention_share", cp.lastClauseMentionShare());
     }
