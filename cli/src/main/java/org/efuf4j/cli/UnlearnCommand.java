@@ -18,32 +18,42 @@ import picocli.CommandLine.Option;
 /** {@code efuf unlearn}: fine-grained unlearning of a LLaVA model on a formed dataset. */
 @Command(name = "unlearn", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Fine-grained unlearning: L = L_pos + lambda1 L_neg + lambda2 L_sent over target tokens, AdamW, one epoch over D-.",
-                "Checkpoints every N steps; run again on the same --out to resume. The result is OUT/model, a Hugging Face checkpoint directory."})
+                "Checkpoints every N steps; run again on the same --out to resume. The result is OUT/model, a Hugging Face checkpoint directory.",
+                "With --schedule validation also OUT/model-stopped: the step chosen on the dataset's validation images."})
 final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "base LLaVA directory") Path model;
     @Option(names = "--data", required = true, description = "dataset folder written by form-dataset") Path data;
     @Option(names = "--images", required = true, description = "the images the dataset refers to") Path images;
     @Option(names = "--out", required = true, description = "run folder (checkpoints, loss.jsonl, loss.png, model/)") Path out;
     @Mixin TrainOptions train;
+    @Mixin ScheduleOptions schedule;
+    @Mixin VocabularyOptions vocabulary;
     @Mixin RestartOption restart;
     @Mixin DeviceOption device;
 
     @Override public Integer call() {
         train.settings();
+        schedule.check(vocabulary);
+        for (Path a : vocabulary.annotations) ModelFiles.existingFile(a, "--annotations");
         ModelFiles.existingDirectory(model, "--model");
         ModelFiles.existingDirectory(data, "--data");
         ModelFiles.existingDirectory(images, "--images");
         OutputFolder.check(out, "--out");
-        run(model, data, images, out, train, restart.restart, device.device());
+        run(model, data, images, out, train, schedule, vocabulary, null, restart.restart, device.device());
         return 0;
     }
 
-    static UnlearningTrainer.Result run(Path model, Path data, Path images, Path out, TrainOptions t, boolean restart, Device device) {
-        UnlearningTrainer.Result r = new UnlearningTrainer(t.settings(model), model, data, new ImageFolder(images), out, device).restart(restart).train();
+    /** @param validationPrompt the validation captions' prompt when --validation-prompt is not given (null: the model's, else the paper's) */
+    static UnlearningTrainer.Result run(Path model, Path data, Path images, Path out, TrainOptions t, ScheduleOptions s, VocabularyOptions v,
+                                        String validationPrompt, boolean restart, Device device) {
+        UnlearningTrainer.Result r = new UnlearningTrainer(t.settings(model), model, data, new ImageFolder(images), out, device,
+                s.stopping(model, data, images, v, validationPrompt)).restart(restart).train();
         if (r.stoppedEarly()) System.out.printf("stopped after step %d of %d (--max-steps); run again to resume%n", r.steps(), r.totalSteps());
         else if (r.alreadyFinished()) System.out.printf("already finished with these inputs: %d steps; model: %s%n", r.steps(), r.model());
         else if (r.resumedFromStep() > 0) System.out.printf("trained %d steps (resumed from step %d); model: %s%n", r.totalSteps(), r.resumedFromStep(), r.model());
         else System.out.printf("trained %d steps; model: %s%n", r.totalSteps(), r.model());
+        if (r.stoppedModel() != null)
+            System.out.printf("validation chose step %d of %d (%s); model: %s%n", r.stoppedAtStep(), r.steps(), out.resolve(UnlearningTrainer.VALIDATION_LOG), r.stoppedModel());
         return r;
     }
 

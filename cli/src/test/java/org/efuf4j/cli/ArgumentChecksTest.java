@@ -64,6 +64,32 @@ class ArgumentChecksTest {
         assertFalse(Files.exists(tmp.resolve("o")), "no stage started");
     }
 
+    /** The schedule's options are checked before anything is read or trained: a wrong word, an interval, a limit, no ground truth. */
+    @Test
+    void scheduleOptionsAreCheckedBeforeAnyWork() throws IOException {
+        String[] unlearn = {"unlearn", "--model", folder("m").toString(), "--data", folder("d").toString(), "--images", folder("i").toString(),
+                "--out", tmp.resolve("o").toString()};
+        String[][] cases = {
+                {"--schedule", "early", "--schedule must be one of paper, validation; got early"},
+                {"--schedule", "validation", "--schedule validation measures CHAIR on the dataset's validation images and needs their ground truth: give --annotations"},
+                {"--validate-every", "0", "--validate-every must be >= 1 step, got 0"},
+                {"--eval-every", "-3", "--validate-every must be >= 1 step, got -3"},
+                {"--recall-limit", "1.5", "--recall-limit must be a fraction in [0, 1], got 1.5"},
+                {"--validation-max-new-tokens", "0", "--validation-max-new-tokens must be >= 1, got 0"}};
+        for (String[] c : cases) {
+            String[] args = java.util.Arrays.copyOf(unlearn, unlearn.length + 2);
+            args[unlearn.length] = c[0];
+            args[unlearn.length + 1] = c[1];
+            ChairCommandTest.Run r = ChairCommandTest.efuf(args);
+            assertEquals(1, r.rc(), String.join(" ", c));
+            assertTrue(r.err().contains(c[2]), r.err());
+        }
+        ChairCommandTest.Run run = ChairCommandTest.efuf("run", "--model", folder("m").toString(), "--clip", folder("c").toString(),
+                "--train-images", folder("t").toString(), "--out", tmp.resolve("o").toString(), "--schedule", "validation");
+        assertTrue(run.rc() == 1 && run.err().contains("needs their ground truth: give --annotations"), run.err());
+        assertFalse(Files.exists(tmp.resolve("o")), "nothing was written");
+    }
+
     @Test
     void anInterruptedResumableCommandSaysHowToResume() {
         assertEquals("efuf unlearn: interrupted; what was finished is kept: run the same command again to resume", EfufCommand.interruptNotice("unlearn"));

@@ -163,6 +163,14 @@ class EfufPipelineEndToEndTest {
             assertEquals(i + 1, loss.get(i).get("step").asInt());
             assertTrue(Double.isFinite(loss.get(i).get("loss").asDouble()) && Double.isFinite(loss.get(i).get("l_neg").asDouble()), loss.get(i).toString());
         }
+        // the paper's schedule: every negative drawn once, one positive and one sentence beside it on every step
+        int positives = stats.at("/counts/positive").asInt(), sentences = stats.at("/counts/sentence").asInt();
+        assertEquals(java.util.stream.IntStream.range(0, negatives).boxed().toList(),
+                loss.stream().map(n -> n.at("/drawn/negative").asInt()).sorted().toList(), "one pass over D-: " + loss);
+        for (JsonNode n : loss) {
+            int p = n.at("/drawn/positive").asInt(-1), q = n.at("/drawn/sentence").asInt(-1);
+            assertTrue(p >= 0 && p < positives && q >= 0 && q < sentences, n.toString());
+        }
         assertPng(out.resolve("unlearn/loss.png"));
         LlavaForConditionalGeneration base = PretrainedModels.load(taughtDir, null, Device.CPU, LlavaForConditionalGeneration.class);
         LlavaForConditionalGeneration tuned = PretrainedModels.load(out.resolve("unlearn/model"), null, Device.CPU, LlavaForConditionalGeneration.class);
@@ -296,6 +304,45 @@ class EfufPipelineEndToEndTest {
         assertEquals(0, efuf(concat(evaluate, "--model", taughtDir.toString(), "--out", tmp.resolve("plain-eval").toString())).rc());
         assertEquals(Captioner.EVALUATION_PROMPT, Json.MAPPER.readTree(tmp.resolve("plain-eval/" + taughtDir.getFileName() + "/evaluation.provenance.json")
                 .toFile()).at("/inputs/prompt").asText());
+    }
+
+    /**
+     * {@code efuf unlearn --schedule validation}: CHAIR and recall of the dataset's held-out images measured along the
+     * way, the chosen step's weights kept beside the last step's, and the schedule's settings in the run's record, so a
+     * rerun with another recall limit stops and says so.
+     */
+    @Test
+    void unlearnWithTheValidationScheduleMeasuresTheHeldOutImagesAndKeepsTheChosenStep() throws Exception {
+        Path data = tmp.resolve("validated-data");
+        List<UnlearningSample> neg = new java.util.ArrayList<>(), pos = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            neg.add(new UnlearningSample(Kind.NEGATIVE, "train" + i + ".png", "bus", 20, "a dog,", " a bus"));
+            pos.add(new UnlearningSample(Kind.POSITIVE, "train" + i + ".png", "dog", 35, "", "a dog"));
+        }
+        writeSamples(data.resolve("train/negative.jsonl"), neg);
+        writeSamples(data.resolve("train/positive.jsonl"), pos);
+        writeSamples(data.resolve("train/sentence.jsonl"), List.of(new UnlearningSample(Kind.SENTENCE, "train0.png", null, 33, "", "a dog and a cat.")));
+        writeSamples(data.resolve("validation/negative.jsonl"), List.of(new UnlearningSample(Kind.NEGATIVE, "train4.png", "bus", 20, "a dog,", " a bus"),
+                new UnlearningSample(Kind.NEGATIVE, "train5.png", "car", 21, "a cat,", " a car")));
+        Path run = tmp.resolve("validated");
+        String[] unlearn = {"unlearn", "--model", taughtDir.toString(), "--data", data.toString(), "--images", trainImages.toString(),
+                "--annotations", annotations.toString(), "--out", run.toString(), "--lr", "1e-3", "--schedule", "validation", "--validate-every", "3",
+                "--validation-max-new-tokens", "8", "--validation-prompt", Captioner.FORMATION_PROMPT};
+        Run r = efuf(unlearn);
+        assertEquals(0, r.rc(), r.err() + r.out());
+        List<JsonNode> points = JsonlReader.readTree(run.resolve(UnlearningTrainer.VALIDATION_LOG)).records();
+        assertEquals(List.of(0L, 3L, 4L), points.stream().map(n -> n.path("step").asLong()).toList(), "the start, every 3 steps and the last of 4");
+        for (JsonNode p : points)
+            for (String k : List.of("chair_s", "chair_i", "recall"))
+                assertTrue(p.get(k).asDouble() >= 0 && p.get(k).asDouble() <= 1, k + " " + p);
+        assertTrue(r.out().contains("validation chose step "), r.out());
+        assertTrue(Files.isRegularFile(run.resolve("model-stopped/config.json")) && Files.isRegularFile(run.resolve("model/config.json")));
+        String record = Files.readString(run.resolve(UnlearningTrainer.RECORD));
+        assertTrue(record.contains("every 3 steps, recall limit 0.03, CHAIR of greedy captions of 2 validation images"), record);
+
+        Run looser = efuf(concat(unlearn, "--recall-limit", "0.1"));
+        assertEquals(1, looser.rc(), looser.out());
+        assertTrue(looser.err().contains("validation stopping (was \"every 3 steps, recall limit 0.03") && looser.err().contains("--restart"), looser.err());
     }
 
     /** A run stopped after 2 steps and resumed ends with the same weights as one that ran straight through. */

@@ -1,5 +1,6 @@
 package org.efuf4j.tests;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,10 @@ import org.efuf4j.efuf.train.TrainerSettings;
 import org.efuf4j.efuf.train.UnlearningTrainer;
 import org.efuf4j.efuf.train.ValidationStopping;
 import org.efuf4j.models.image.RgbImage;
+import org.efuf4j.models.llava.LlavaForConditionalGeneration;
+import org.efuf4j.models.pretrained.PretrainedModels;
+import org.efuf4j.tensor.Tensor;
+import org.efuf4j.tensor.safetensors.SafetensorsFile;
 import org.efuf4j.tensor.Device;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,5 +118,70 @@ class ValidationStoppedUnlearningTest {
         // a finished run reports the same choice when started again
         UnlearningTrainer.Result again = new UnlearningTrainer(s, taught, data, new ImageFolder(trainImages), run, Device.CPU, stopping).train();
         assertEquals(chosen, again.stoppedAtStep());
+    }
+
+    /**
+     * The stopping rule against ground truth, through the trainer: a scripted probe (CHAIR falling, recall holding, then
+     * collapsing) whose best step within the limit is known, here step 6 of 12. The kept weights must be bit for bit
+     * the weights a run stopped after exactly 6 steps checkpoints, also when the validated run itself is interrupted
+     * and resumed in between.
+     */
+    @Test
+    void keepsExactlyTheWeightsOfTheBestStepWithinTheRecallLimit() throws Exception {
+        Path data = tmp.resolve("scripted-data");
+        List<UnlearningSample> pos = new ArrayList<>(), neg = new ArrayList<>(), sent = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            neg.add(new UnlearningSample(Kind.NEGATIVE, "t" + i + ".png", "cat", 10, "a dog,", " a cat"));
+            if (i < 4) pos.add(new UnlearningSample(Kind.POSITIVE, "t" + i + ".png", "dog", 30, "", "a dog"));
+            if (i < 3) sent.add(new UnlearningSample(Kind.SENTENCE, "t" + i + ".png", null, 30, "", "a dog."));
+        }
+        for (var e : Map.of("positive", pos, "negative", neg, "sentence", sent).entrySet())
+            EfufPipelineEndToEndTest.writeSamples(data.resolve("train/" + e.getKey() + ".jsonl"), e.getValue());
+        TrainerSettings s = TrainerSettings.paper().toBuilder().lr(1e-3).epochs(2).checkpointEvery(1000).build();
+        // step -> CHAIR_s, CHAIR_i, recall; the limit 0.03 allows recall >= 0.87, so steps 0..6, of which 6 has the lowest CHAIR_s
+        Map<Long, double[]> script = Map.of(0L, new double[] {0.60, 0.30, 0.90}, 2L, new double[] {0.50, 0.25, 0.90},
+                4L, new double[] {0.30, 0.15, 0.89}, 6L, new double[] {0.20, 0.10, 0.88}, 8L, new double[] {0.10, 0.05, 0.86},
+                10L, new double[] {0.05, 0.02, 0.80}, 12L, new double[] {0.02, 0.01, 0.70});
+        List<Long> asked = new ArrayList<>();
+        ValidationStopping.Probe scripted = (captioner, step) -> {
+            asked.add(step);
+            double[] v = script.get(step);
+            return new ValidationStopping.Point(step, v[0], v[1], v[2]);
+        };
+        ValidationStopping stopping = new ValidationStopping(scripted, 2, 0.03);
+
+        Path straight = tmp.resolve("scripted-straight");
+        UnlearningTrainer.Result r = new UnlearningTrainer(s, taught, data, new ImageFolder(trainImages), straight, Device.CPU, stopping).train();
+        assertEquals(List.of(0L, 2L, 4L, 6L, 8L, 10L, 12L), asked);
+        assertEquals(12, r.steps(), "two passes over 6 negatives");
+        assertEquals(6, r.stoppedAtStep());
+
+        // ground truth: the paper's schedule stopped after 6 steps keeps its weights in checkpoints/step-6
+        Path six = tmp.resolve("scripted-six");
+        UnlearningTrainer.Result partial = new UnlearningTrainer(s.toBuilder().maxSteps(6).build(), taught, data, new ImageFolder(trainImages), six, Device.CPU).train();
+        assertTrue(partial.stoppedEarly());
+        Map<String, Tensor> atSix = SafetensorsFile.open(six.resolve("checkpoints/step-6/trainable.safetensors")).tensors();
+        Map<String, Tensor> stopped = PretrainedModels.load(r.stoppedModel(), null, Device.CPU, LlavaForConditionalGeneration.class).stateDict();
+        Map<String, Tensor> last = PretrainedModels.load(r.model(), null, Device.CPU, LlavaForConditionalGeneration.class).stateDict();
+        assertTrue(atSix.keySet().stream().allMatch(k -> k.startsWith("multi_modal_projector")), "the paper trains the projector: " + atSix.keySet());
+        boolean movedAfterSix = false;
+        for (var e : atSix.entrySet()) {
+            assertArrayEquals(e.getValue().toFloatArray(), stopped.get(e.getKey()).toFloatArray(), 0f, e.getKey() + " is step 6's");
+            movedAfterSix |= !Arrays.equals(e.getValue().toFloatArray(), last.get(e.getKey()).toFloatArray());
+        }
+        assertTrue(movedAfterSix, "steps 7-12 changed the weights, so keeping step 6 is a choice");
+
+        // interrupted at step 5 (between measurements) and resumed: same measurements, same choice, same weights
+        asked.clear();
+        Path resumed = tmp.resolve("scripted-resumed");
+        assertTrue(new UnlearningTrainer(s.toBuilder().maxSteps(5).build(), taught, data, new ImageFolder(trainImages), resumed, Device.CPU, stopping)
+                .train().stoppedEarly());
+        UnlearningTrainer.Result again = new UnlearningTrainer(s, taught, data, new ImageFolder(trainImages), resumed, Device.CPU, stopping).train();
+        assertEquals(List.of(0L, 2L, 4L, 6L, 8L, 10L, 12L), asked, "each step measured once over the two runs");
+        assertEquals(6, again.stoppedAtStep());
+        assertEquals(Files.readString(straight.resolve(UnlearningTrainer.VALIDATION_LOG)), Files.readString(resumed.resolve(UnlearningTrainer.VALIDATION_LOG)));
+        Map<String, Tensor> stoppedAfterResume = PretrainedModels.load(again.stoppedModel(), null, Device.CPU, LlavaForConditionalGeneration.class).stateDict();
+        for (var e : atSix.entrySet())
+            assertArrayEquals(e.getValue().toFloatArray(), stoppedAfterResume.get(e.getKey()).toFloatArray(), 0f, e.getKey() + " after resuming");
     }
 }

@@ -1,6 +1,7 @@
 package org.efuf4j.efuf.train;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -47,6 +48,26 @@ public enum Ablation {
     public static Ablation ofWord(String word) {
         for (Ablation a : values()) if (a.word.equals(word.strip().toLowerCase(Locale.ROOT))) return a;
         throw new IllegalArgumentException("--ablation must be one of " + words() + "; got " + word);
+    }
+
+    /** The ablation a metrics key names, or an error listing every key. */
+    public static Ablation ofKey(String key) {
+        for (Ablation a : values()) if (a.key.equals(key)) return a;
+        throw new IllegalArgumentException("no ablation has the key '" + key + "'; keys: "
+                + Arrays.stream(values()).map(a -> a.key).collect(Collectors.joining(", ")));
+    }
+
+    /** The rows of the paper's Table 3, in its order: vanilla, no sentence loss, sentence loss only, EFUF. */
+    public static List<Ablation> table3() {
+        return List.of(VANILLA, NO_SENTENCE, SENTENCE_ONLY, FULL);
+    }
+
+    /**
+     * The controls that tell what each ingredient adds: L_sent only (plain fine-tuning on good captions; the same run
+     * as Table 3's sentence-loss-only row), L_pos + L_sent without ascent, and ascent alone.
+     */
+    public static List<Ablation> controls() {
+        return List.of(SENTENCE_ONLY, NO_ASCENT, ASCENT_ONLY);
     }
 
     /** Every command-line word, comma-separated, for help texts and errors. */

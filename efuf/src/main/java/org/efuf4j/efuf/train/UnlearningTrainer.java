@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -61,7 +60,18 @@ public final class UnlearningTrainer {
      * @param alreadyFinished true when an earlier run with the same inputs had finished: nothing was trained now
      */
     public record Result(long steps, long totalSteps, boolean stoppedEarly, Path model, int resumedFromStep, Path stoppedModel, long stoppedAtStep,
-                         boolean alreadyFinished) {}
+                         boolean alreadyFinished) {
+        /** The weights a schedule hands on: the last step's for the paper's, the chosen step's for validation stopping. */
+        public Path model(Schedule schedule) {
+            return switch (schedule) {
+                case PAPER -> model;
+                case VALIDATION -> {
+                    if (stoppedModel == null) throw new IllegalStateException("this run had no validation stopping, so it has no " + STOPPED_MODEL_DIR + "/");
+                    yield stoppedModel;
+                }
+            };
+        }
+    }
 
     public static final String STOPPED_MODEL_DIR = "model-stopped", VALIDATION_LOG = "validation.jsonl";
 
@@ -70,6 +80,7 @@ public final class UnlearningTrainer {
     private final ImageFolder images;
     private final Device device;
     private final ValidationStopping stopping;
+    private final SampleDraws draws;
 
     private boolean restart;
 
@@ -87,6 +98,7 @@ public final class UnlearningTrainer {
         this.runDir = runDir;
         this.device = device;
         this.stopping = stopping;
+        this.draws = new SampleDraws(settings.seed());
     }
 
     /** Discard checkpoints and a model that other inputs made, instead of stopping with an error that says what differs. */
@@ -120,7 +132,7 @@ public final class UnlearningTrainer {
                 .with("--negative-cap", settings.negativeCap()).with("--epochs", settings.epochs())
                 .with("--divergence-factor", settings.divergenceFactor()).with("--train-seed", settings.seed())
                 .with("--train-prompt", settings.prompt()).with("--train-template", settings.template())
-                .with("validation stopping", stopping == null ? "none" : "every " + stopping.every() + " steps, recall limit " + stopping.recallLimit())
+                .with("validation stopping", stopping == null ? "none" : stopping.describe())
                 .claim(runDir, runDir.resolve(RECORD), restart, List.of(runDir.resolve("checkpoints"), runDir.resolve(LOSS_LOG),
                         runDir.resolve("loss.png"), runDir.resolve(FINISHED), runDir.resolve(MODEL_DIR), runDir.resolve(STOPPED_MODEL_DIR),
                         runDir.resolve(VALIDATION_LOG), runDir.resolve("validation.png")));
@@ -157,7 +169,7 @@ public final class UnlearningTrainer {
         checkGranularity(ab);
         Sets sets = new Sets(ab.positives ? load("positive", true) : List.of(), ab.negatives ? load("negative", true) : List.of(),
                 ab.sentences ? load("sentence", true) : List.of());
-        long totalSteps = (long) settings.epochs() * sets.of(ab.driver()).size();
+        long totalSteps = SampleDraws.steps(settings.epochs(), sets.of(ab.driver()).size());
         double[] t0t1 = thresholds();
 
         Path model = runDir.resolve(MODEL_DIR);
@@ -185,7 +197,7 @@ public final class UnlearningTrainer {
             resumed = restore(latest, trainable, opt, guard, validation);
             LOG.log(System.Logger.Level.INFO, "resuming {0} from step {1}", runDir, resumed);
         } else {
-            guard.setBaseline(baseline(captioner, chat, sets.positives(), sets.negatives(), sets.sentences(), ab));
+            guard.setBaseline(baseline(captioner, chat, sets, ab));
         }
         truncateLog(LOSS_LOG, resumed);
         if (validation != null) {
@@ -208,6 +220,11 @@ public final class UnlearningTrainer {
                 putOrNull(line, "l_sent", val(l.sentence()));
                 line.put("lambda1", l.lambda1());
                 line.put("negative_capped", l.negativeCapped());
+                // which sample of each set the step trained on (its line in train/KIND.jsonl, from 0): the schedule made visible
+                ObjectNode drawn = line.putObject("drawn");
+                putDrawn(drawn, "positive", l.positive());
+                putDrawn(drawn, "negative", l.negative());
+                putDrawn(drawn, "sentence", l.sentence());
                 log.write(line);
                 bar.step();
                 Map<String, Double> terms = new LinkedHashMap<>();
@@ -257,9 +274,9 @@ public final class UnlearningTrainer {
         Ablation ab = settings.ablation();
         double lambda1 = settings.lambda1At(progress), posWeight = settings.positiveWeightAt(progress);
         opt.zeroGrad();
-        Term pos = ab.positives ? term(captioner, chat, pick(sets.positives(), step, 1), false, t0t1) : null;
-        Term neg = ab.negatives ? term(captioner, chat, pick(sets.negatives(), step, 0), false, t0t1) : null;
-        Term sent = ab.sentences ? term(captioner, chat, pick(sets.sentences(), step, ab.negatives ? 2 : 0), true, t0t1) : null;
+        Term pos = ab.positives ? term(captioner, chat, sets, "positive", step, t0t1) : null;
+        Term neg = ab.negatives ? term(captioner, chat, sets, "negative", step, t0t1) : null;
+        Term sent = ab.sentences ? term(captioner, chat, sets, "sentence", step, t0t1) : null;
         boolean capped = neg != null && neg.value > settings.negativeCap();
         Variable loss = UnlearningLoss.combine(pos == null ? null : pos.weighted.scale((float) posWeight),
                 neg == null || capped ? null : neg.weighted, sent == null ? null : sent.weighted, lambda1, settings.lambda2());
@@ -360,23 +377,17 @@ public final class UnlearningTrainer {
         }
     }
 
-    /** The sample for this step: a seeded shuffle per pass, so any step's sample is known without replaying the run. */
-    private UnlearningSample pick(List<UnlearningSample> set, long step, int stream) {
-        int n = set.size();
-        long pass = step / n;
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        Random r = new Random(settings.seed() * 1_000_003L + stream * 7919L + pass);
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = order[i]; order[i] = order[j]; order[j] = t;
-        }
-        return set.get(order[(int) (step % n)]);
+    /** One loss term: its weighted graph, its L_ft, and which sample of its set it was computed on. */
+    private record Term(Variable weighted, double value, String image, int index) {}
+
+    /** The term of the sample the paper's schedule draws from the set of {@code kind} at {@code step}. */
+    private Term term(Captioner captioner, String chat, Sets sets, String kind, long step, double[] t0t1) {
+        List<UnlearningSample> set = sets.of(kind);
+        int index = draws.index(set.size(), step, SampleDraws.stream(settings.ablation(), kind));
+        return term(captioner, chat, set.get(index), index, kind.equals("sentence"), t0t1);
     }
 
-    private record Term(Variable weighted, double value, String image) {}
-
-    private Term term(Captioner captioner, String chat, UnlearningSample sample, boolean wholeCaption, double[] t0t1) {
+    private Term term(Captioner captioner, String chat, UnlearningSample sample, int index, boolean wholeCaption, double[] t0t1) {
         TrainingExample ex = TrainingExample.encode(captioner.model().config(), captioner.tokenizer(), chat,
                 wholeCaption ? "" : sample.context(), sample.target(), wholeCaption);
         Tensor pixels = captioner.pixels(images.require(sample.image()));
@@ -388,12 +399,16 @@ public final class UnlearningTrainer {
             case POSITIVE, SENTENCE -> sample.score();
             case NEGATIVE -> t0t1[0] + t0t1[1] - sample.score();
         };
-        return new Term(w == 1 ? ce : ce.scale((float) w), value, sample.image());
+        return new Term(w == 1 ? ce : ce.scale((float) w), value, sample.image(), index);
     }
 
     private static double val(Term t) { return t == null ? Double.NaN : t.value; }
 
     private static String img(Term t) { return t == null ? "-" : t.image; }
+
+    private static void putDrawn(ObjectNode n, String kind, Term t) {
+        if (t != null) n.put(kind, t.index());
+    }
 
     private static void putOrNull(ObjectNode n, String k, double v) {
         if (Double.isFinite(v)) n.put(k, v);
@@ -457,21 +472,20 @@ public final class UnlearningTrainer {
     static final int BASELINE_SAMPLES = 8;
 
     /** The mean loss of each term over the first samples the run will see, before any update. */
-    private Map<String, Double> baseline(Captioner captioner, String chat, List<UnlearningSample> pos, List<UnlearningSample> neg,
-                                         List<UnlearningSample> sent, Ablation ab) {
+    private Map<String, Double> baseline(Captioner captioner, String chat, Sets sets, Ablation ab) {
         Map<String, Double> b = new LinkedHashMap<>();
         try (NoGrad scope = NoGrad.enter()) {
-            if (ab.positives) b.put("L_pos", meanLoss(captioner, chat, pos, 1, false));
-            if (ab.negatives) b.put("L_neg", meanLoss(captioner, chat, neg, 0, false));
-            if (ab.sentences) b.put("L_sent", meanLoss(captioner, chat, sent, ab.negatives ? 2 : 0, true));
+            if (ab.positives) b.put("L_pos", meanLoss(captioner, chat, sets, "positive"));
+            if (ab.negatives) b.put("L_neg", meanLoss(captioner, chat, sets, "negative"));
+            if (ab.sentences) b.put("L_sent", meanLoss(captioner, chat, sets, "sentence"));
         }
         return b;
     }
 
-    private double meanLoss(Captioner captioner, String chat, List<UnlearningSample> set, int stream, boolean whole) {
-        int n = Math.min(BASELINE_SAMPLES, set.size());
+    private double meanLoss(Captioner captioner, String chat, Sets sets, String kind) {
+        int n = Math.min(BASELINE_SAMPLES, sets.of(kind).size());
         double sum = 0;
-        for (int k = 0; k < n; k++) sum += term(captioner, chat, pick(set, k, stream), whole, null).value;
+        for (int k = 0; k < n; k++) sum += term(captioner, chat, sets, kind, k, null).value;
         return sum / n;
     }
 

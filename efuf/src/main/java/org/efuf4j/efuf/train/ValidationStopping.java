@@ -1,9 +1,18 @@
 package org.efuf4j.efuf.train;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.efuf4j.efuf.dataset.DatasetFiles;
+import org.efuf4j.efuf.dataset.UnlearningSample;
+import org.efuf4j.efuf.io.Digests;
+import org.efuf4j.efuf.pipeline.ImageFolder;
 
 import org.efuf4j.efuf.eval.Chair;
 import org.efuf4j.efuf.eval.ChairReport;
@@ -35,6 +44,14 @@ public record ValidationStopping(Probe probe, int every, double recallLimit) {
     @FunctionalInterface
     public interface Probe {
         Point measure(Captioner captioner, long step);
+
+        /** What the probe measures and on what, for the run's record: a run resumes only with the same probe. */
+        default String describe() { return "a probe given in code"; }
+    }
+
+    /** The setting as the run's record keeps it. */
+    public String describe() {
+        return "every " + every + " steps, recall limit " + recallLimit + ", " + probe.describe();
     }
 
     /** One measurement on the validation images. */
@@ -69,21 +86,79 @@ public record ValidationStopping(Probe probe, int every, double recallLimit) {
      */
     public static Probe chair(Map<String, RgbImage> images, GroundTruth truth, ObjectExtractor extractor, String prompt, int maxNewTokens) {
         if (images.isEmpty()) throw new IllegalArgumentException("the validation-stopped schedule needs validation images, got none");
-        for (String id : images.keySet()) truth.require(id, "validation image");
-        Map<String, RgbImage> ordered = new LinkedHashMap<>(images);
-        Chair chair = new Chair(extractor, truth);
-        return (captioner, step) -> {
+        if (maxNewTokens < 1) throw new IllegalArgumentException("validation captions need at least 1 new token, got " + maxNewTokens);
+        StringBuilder truthText = new StringBuilder();
+        for (String id : images.keySet()) truthText.append(id).append(':').append(new TreeSet<>(truth.require(id, "validation image"))).append('\n');
+        return new ChairProbe(new LinkedHashMap<>(images), new Chair(extractor, truth), prompt, maxNewTokens, Digests.ofText(truthText.toString()));
+    }
+
+    /**
+     * The probe on a formed dataset's held-out images ({@link #heldOutImages}) that have ground truth; the others are
+     * left out, and a dataset where none has any is refused.
+     */
+    public static Probe chairOnHeldOut(Path dataDir, ImageFolder folder, GroundTruth truth, ObjectExtractor extractor, String prompt, int maxNewTokens) {
+        List<String> names = heldOutImages(dataDir);
+        Map<String, RgbImage> images = new LinkedHashMap<>();
+        for (String name : names) {
+            String id = ImageFolder.imageId(name);
+            if (truth.contains(id)) images.put(id, folder.require(name));
+        }
+        if (images.isEmpty())
+            throw new IllegalArgumentException("none of the " + names.size() + " validation images of " + dataDir + " (e.g. " + names.getFirst()
+                    + ") has ground truth in the annotations (" + truth.size() + " images known; image ids are file names without extension)");
+        return chair(images, truth, extractor, prompt, maxNewTokens);
+    }
+
+    /**
+     * The images of a formed dataset's validation split ({@code validation/*.jsonl}), sorted: images the split holds
+     * out by name, so no training sample shows them. A dataset without any (formed with {@code --validation-share 0})
+     * is refused, and so is one whose training files name a held-out image (an edited dataset: validating on trained
+     * images would choose the step that fits them best).
+     */
+    public static List<String> heldOutImages(Path dataDir) {
+        TreeSet<String> held = new TreeSet<>();
+        for (String kind : List.of("positive", "negative", "sentence")) {
+            Path f = dataDir.resolve("validation").resolve(kind + ".jsonl");
+            if (Files.isRegularFile(f)) for (UnlearningSample s : DatasetFiles.read(f)) held.add(s.image());
+        }
+        if (held.isEmpty())
+            throw new IllegalArgumentException("dataset " + dataDir + " holds no validation images under validation/: the validation-stopped schedule"
+                    + " measures CHAIR on them; form the dataset with a --validation-share above 0 (the paper holds out 0.05)");
+        Map<String, String> trained = new TreeMap<>();
+        for (String kind : List.of("positive", "negative", "sentence")) {
+            Path f = dataDir.resolve("train").resolve(kind + ".jsonl");
+            if (!Files.isRegularFile(f)) continue;
+            List<UnlearningSample> samples = DatasetFiles.read(f);
+            for (int i = 0; i < samples.size(); i++)
+                if (held.contains(samples.get(i).image())) trained.putIfAbsent(samples.get(i).image(), f + " line " + (i + 1));
+        }
+        if (!trained.isEmpty()) {
+            var first = trained.entrySet().iterator().next();
+            throw new IllegalArgumentException(trained.size() + " validation images of " + dataDir + " are also trained on, e.g. " + first.getKey()
+                    + " at " + first.getValue() + ": validation images must be held out of train/ (form the dataset again)");
+        }
+        return List.copyOf(held);
+    }
+
+    /** Greedy captions of fixed images, scored with CHAIR; the model is put back in the mode it was in. */
+    private record ChairProbe(Map<String, RgbImage> images, Chair chair, String prompt, int maxNewTokens, String truthDigest) implements Probe {
+        @Override public Point measure(Captioner captioner, long step) {
             boolean training = captioner.model().isTraining();
             captioner.model().eval();
             try {
                 List<GeneratedCaption> captions = new ArrayList<>();
-                for (var e : ordered.entrySet())
+                for (var e : images.entrySet())
                     captions.add(new GeneratedCaption(e.getKey(), captioner.generate(e.getValue(), prompt, maxNewTokens, Decoding.GREEDY)));
                 ChairReport r = chair.evaluate(captions);
                 return new Point(step, r.chairS(), r.chairI(), r.recall());
             } finally {
                 captioner.model().train(training);
             }
-        };
+        }
+
+        @Override public String describe() {
+            return "CHAIR of greedy captions of " + images.size() + " validation images (ids and ground truth " + truthDigest + "), prompt \""
+                    + prompt + "\", at most " + maxNewTokens + " new tokens";
+        }
     }
 }

@@ -94,6 +94,25 @@ class TrainerSafetyTest {
     }
 
     @Test
+    void table3AndTheControlsAreTheTermsThePaperAndTheIssueName() {
+        for (Ablation a : Ablation.values()) assertEquals(a, Ablation.ofKey(a.key));
+        assertEquals(java.util.List.of("vanilla", "no_sentence", "sentence_only", "efuf"), Ablation.table3().stream().map(a -> a.key).toList());
+        Ablation full = Ablation.FULL;
+        assertTrue(full.positives && full.negatives && full.sentences && !full.wholeSentences, "L_pos + 0.3 L_neg + 0.2 L_sent on clauses");
+        assertTrue(Ablation.VANILLA.wholeSentences && Ablation.VANILLA.negatives, "sentence-level unlearning");
+        assertTrue(!Ablation.NO_SENTENCE.sentences && Ablation.NO_SENTENCE.negatives && Ablation.NO_SENTENCE.positives);
+        // controls: L_sent alone, L_pos + L_sent without ascent, ascent alone
+        java.util.List<boolean[]> terms = Ablation.controls().stream().map(a -> new boolean[] {a.positives, a.negatives, a.sentences}).toList();
+        assertEquals("[false, false, true][true, false, true][false, true, false]",
+                terms.stream().map(java.util.Arrays::toString).reduce("", String::concat));
+        var e = assertThrows(IllegalArgumentException.class, () -> Ablation.ofKey("full"));
+        assertTrue(e.getMessage().contains("efuf"), e.getMessage());
+        for (Schedule s : Schedule.values()) assertEquals(s, Schedule.ofWord(s.word));
+        var bad = assertThrows(IllegalArgumentException.class, () -> Schedule.ofWord("early"));
+        assertTrue(bad.getMessage().contains("paper, validation") && bad.getMessage().contains("got early"), bad.getMessage());
+    }
+
+    @Test
     void settingsRejectUnboundedAscent() {
         TrainerSettings p = TrainerSettings.paper();
         var e = assertThrows(IllegalArgumentException.class, () -> p.toBuilder().epochs(4).build());

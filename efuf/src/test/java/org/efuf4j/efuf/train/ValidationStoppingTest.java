@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.efuf4j.efuf.train.ValidationStopping.Point;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The stopping rule of the validation-stopped schedule on hand-made validation curves. */
 class ValidationStoppingTest {
@@ -51,5 +54,35 @@ class ValidationStoppingTest {
         var e = assertThrows(IllegalArgumentException.class, () -> new ValidationStopping((c, s) -> null, 0, 0.03));
         assertTrue(e.getMessage().contains("validation interval"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ValidationStopping((c, s) -> null, 5, -0.1));
+    }
+
+    @TempDir Path dir;
+
+    private static String sample(String kind, String image) {
+        return "{\"kind\":\"" + kind + "\",\"image\":\"" + image + "\",\"object\":\"cat\",\"score\":20.5,\"context\":\"\",\"target\":\"a cat\"}\n";
+    }
+
+    @Test
+    void heldOutImagesAreTheValidationSplitsAndNeverTrainedOn() throws Exception {
+        Files.createDirectories(dir.resolve("train"));
+        Files.createDirectories(dir.resolve("validation"));
+        Files.writeString(dir.resolve("train/negative.jsonl"), sample("negative", "a.png") + sample("negative", "b.png"));
+        Files.writeString(dir.resolve("validation/negative.jsonl"), sample("negative", "v2.png") + sample("negative", "v1.png"));
+        Files.writeString(dir.resolve("validation/positive.jsonl"), sample("positive", "v1.png") + sample("positive", "v3.png"));
+        assertEquals(List.of("v1.png", "v2.png", "v3.png"), ValidationStopping.heldOutImages(dir));
+
+        Files.writeString(dir.resolve("train/positive.jsonl"), sample("positive", "c.png") + sample("positive", "v3.png"));
+        var e = assertThrows(IllegalArgumentException.class, () -> ValidationStopping.heldOutImages(dir));
+        assertTrue(e.getMessage().contains("v3.png") && e.getMessage().contains("positive.jsonl line 2"), e.getMessage());
+
+        Path empty = Files.createDirectories(dir.resolve("no-validation"));
+        var none = assertThrows(IllegalArgumentException.class, () -> ValidationStopping.heldOutImages(empty));
+        assertTrue(none.getMessage().contains("--validation-share"), none.getMessage());
+    }
+
+    @Test
+    void theRecordNamesTheIntervalTheLimitAndTheProbe() {
+        String d = new ValidationStopping((c, s) -> null, 25, 0.03).describe();
+        assertEquals("every 25 steps, recall limit 0.03, a probe given in code", d);
     }
 }
