@@ -125,7 +125,7 @@ public final class Demo {
         Map<String, List<String>> references = new HashMap<>();
         for (WorldImage image : world.images(Split.EVAL)) references.put(image.imageId(), image.references().stream().map(WorldCaption::text).toList());
         Evaluation.Settings evalSettings = new Evaluation.Settings(World.DESCRIPTION_PROMPT, Captioner.LLAVA_TEMPLATE, settings.captionTokens(),
-                Decoding.GREEDY, List.of(PopeSampler.Strategy.values()), settings.popeTokens(), 0);
+                Decoding.GREEDY, List.of(PopeSampler.Strategy.values()), settings.popeTokens(), 0, settings.popeImages());
         Perplexity perplexity = Perplexity.load(models.captionerDir(), device); // one fixed judge: the base captioner's LM
         Evaluation.Extras extras = new Evaluation.Extras(references, perplexity);
         ValidationStopping.Probe probe = validationProbe(world, files);
@@ -214,7 +214,7 @@ public final class Demo {
         TrainerSettings paper = TrainerSettings.paper();
         return new DemoMetrics.RunSettings(settings.quick(), settings.seeds(), settings.ablationSeeds(), device.toString(),
                 settings.world().canonical(), settings.models().scorer().canonical(), settings.models().captioner().canonical(),
-                settings.formationImages(), settings.calibrationShare(), settings.targetPrecision(),
+                settings.popeImages(), settings.formationImages(), settings.calibrationShare(), settings.targetPrecision(),
                 new DemoMetrics.Unlearning(settings.lr(), settings.lambda1(), settings.lambda2(), key(settings.trainable()), settings.negativeCap()),
                 new DemoMetrics.Unlearning(paper.lr(), paper.lambda1(), paper.lambda2(), key(paper.trainable()), paper.negativeCap()),
                 settings.validationImages(), settings.validationEvery(), settings.recallLimit());

@@ -41,13 +41,14 @@ public record DemoMetrics(RunSettings settings, WorldFacts world, BaseModels bas
     public record Unlearning(double lr, double lambda1, double lambda2, String trainable, double negativeCap) {}
 
     /**
+     * @param popeImages       held-out images POPE asks about (0: all)
      * @param ablationSeeds    seeds (the first ones) that also run the ablations and controls; EFUF runs on every seed
      * @param validationImages validation-split images the validation schedule captions at each measurement
      * @param validationEvery  steps between its measurements
      * @param recallLimit      largest fall of validation recall (a fraction) the validation schedule accepts
      */
     public record RunSettings(boolean quick, int seeds, int ablationSeeds, String device, String world, String scorer, String captioner,
-                              int formationImages, double calibrationShare, double targetPrecision, Unlearning demo, Unlearning paper,
+                              int popeImages, int formationImages, double calibrationShare, double targetPrecision, Unlearning demo, Unlearning paper,
                               int validationImages, int validationEvery, double recallLimit) {}
 
     public record WorldFacts(String hash, int trainImages, int valImages, int evalImages, int categories, double captionHallucinationRate,

@@ -17,6 +17,8 @@ import org.efuf4j.world.models.WorldModels;
  * @param targetPrecision  precision D+ and D- must reach on the labelled sample
  * @param captionTokens    caption length limit, formation and evaluation
  * @param popeTokens       answer length limit for POPE questions
+ * @param popeImages       the first held-out images POPE asks about (0: all); the base models' gate measures POPE on
+ *                         as many ({@code WorldModels.Config.popeImages})
  * @param seeds            unlearning seeds 1..N for EFUF (dataset sampling and sample order differ)
  * @param ablationSeeds    the first seeds that also run the ablations, the controls and the paper's settings (at most
  *                         {@code seeds}): each variant costs an evaluation on every held-out image
@@ -25,7 +27,7 @@ import org.efuf4j.world.models.WorldModels;
  * @param recallLimit      largest fall of validation recall (a fraction) at which the validation schedule may stop
  */
 public record DemoSettings(WorldConfig world, WorldModels.Config models, int formationImages, double calibrationShare,
-                           double targetPrecision, int captionTokens, int popeTokens, double lr, double lambda1, double lambda2,
+                           double targetPrecision, int captionTokens, int popeTokens, int popeImages, double lr, double lambda1, double lambda2,
                            TrainableSet trainable, double negativeCap, int seeds, int ablationSeeds, int validationImages, int validationEvery,
                            double recallLimit, int galleryImages, boolean quick) {
     public DemoSettings {
@@ -33,6 +35,7 @@ public record DemoSettings(WorldConfig world, WorldModels.Config models, int for
         if (formationImages > world.trainImages())
             throw new IllegalArgumentException("formationImages (" + formationImages + ") exceeds the world's " + world.trainImages() + " training images");
         if (!(calibrationShare > 0 && calibrationShare <= 1)) throw new IllegalArgumentException("calibrationShare must be in (0, 1], got " + calibrationShare);
+        if (popeImages < 0) throw new IllegalArgumentException("popeImages must be >= 0 (0: all), got " + popeImages);
         if (seeds < 1) throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
         if (world.evalImages() < 1) throw new IllegalArgumentException("the demo world needs eval images, got " + world.evalImages());
         ablationSeeds = Math.min(ablationSeeds, seeds);
@@ -55,7 +58,7 @@ public record DemoSettings(WorldConfig world, WorldModels.Config models, int for
         // cost 6-8 BLEU-1 points and 11 points of recall, and ascent at 1e-4 left over half the captions unterminated;
         // lambda1 1.0 rather than the paper's 0.3: with one positive clause per step at weight 1 the smaller ascent
         // weight taught the model to mention (and so hallucinate) more; at 1.0 every side-effect bound holds (3 seeds)
-        return new DemoSettings(WorldConfig.defaults(), models, 400, 0.1, 0.9, 80, 4,
+        return new DemoSettings(WorldConfig.defaults(), models, 400, 0.1, 0.9, 80, 4, models.popeImages(),
                 1e-5, 1.0, 0.2, TrainableSet.PROJECTOR_AND_LM, 6.0, 3, 1, 100, 20, 0.02, 6, false);
     }
 
@@ -68,27 +71,27 @@ public record DemoSettings(WorldConfig world, WorldModels.Config models, int for
                 c.textHeads(), c.vocabSize(), 20, 10, 160, 8, 1e-2, 0.0, 0.2, c.seed(), null, false);
         m = new WorldModels.Config(m.scorer().withSteps(30), null, c, 12, 6, 40, 40, false);
         WorldConfig w = WorldConfig.defaults().withImages(96, 8, 12).withScenes(List.of("kitchen", "street"));
-        return new DemoSettings(w, m, 32, 0.5, 0.8, 24, 3, 1e-4, 0.3, 0.2, TrainableSet.PROJECTOR_AND_LM, 6.0, 1, 1, 8, 4, 0.02, 3, true);
+        return new DemoSettings(w, m, 32, 0.5, 0.8, 24, 3, 8, 1e-4, 0.3, 0.2, TrainableSet.PROJECTOR_AND_LM, 6.0, 1, 1, 8, 4, 0.02, 3, true);
     }
 
     /** {@code n} seeds; the ablations keep to the first {@code ablationSeeds} of them. */
     public DemoSettings withSeeds(int n) {
-        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens, lr, lambda1,
+        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens, popeImages, lr, lambda1,
                 lambda2, trainable, negativeCap, n, ablationSeeds, validationImages, validationEvery, recallLimit, galleryImages, quick);
     }
 
     public DemoSettings withAblationSeeds(int n) {
-        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens, lr, lambda1,
+        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens, popeImages, lr, lambda1,
                 lambda2, trainable, negativeCap, seeds, n, validationImages, validationEvery, recallLimit, galleryImages, quick);
     }
 
     public DemoSettings withModels(WorldModels.Config models) {
-        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens, lr, lambda1,
+        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens, popeImages, lr, lambda1,
                 lambda2, trainable, negativeCap, seeds, ablationSeeds, validationImages, validationEvery, recallLimit, galleryImages, quick);
     }
 
     public DemoSettings withWorldSeed(long seed) {
-        return new DemoSettings(world.withSeed(seed), models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens,
+        return new DemoSettings(world.withSeed(seed), models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens, popeImages,
                 lr, lambda1, lambda2, trainable, negativeCap, seeds, ablationSeeds, validationImages, validationEvery, recallLimit, galleryImages, quick);
     }
 }

@@ -1,8 +1,10 @@
 package org.efuf4j.world.demo;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.efuf4j.efuf.train.Ablation;
+import org.efuf4j.efuf.train.Schedule;
 
 /**
  * One unlearning run the demo makes per seed: an ablation of the paper's Table 3 or a control, under the demo's
@@ -15,21 +17,23 @@ import org.efuf4j.efuf.train.Ablation;
  *                      the recall limit
  */
 public record Variant(String key, String label, Ablation ablation, boolean paperSettings, boolean validated) {
-    /** Suffix of the key of a validated run's stopped model. */
-    public static final String STOPPED = "_stopped";
+    /** Suffix of the key of a validated run's stopped model: the validation schedule's key. */
+    public static final String STOPPED = "_" + Schedule.VALIDATION.key;
     public static final String EFUF = Ablation.FULL.key, EFUF_STOPPED = EFUF + STOPPED;
 
-    /** The paper's Table 3 order (vanilla, no sentence loss, sentence loss only, EFUF), then the controls, then the paper's settings. */
-    public static final List<Variant> ALL = List.of(
-            of(Ablation.VANILLA),
-            of(Ablation.NO_SENTENCE),
-            of(Ablation.SENTENCE_ONLY),
-            new Variant(EFUF, Ablation.FULL.label, Ablation.FULL, false, true),
-            of(Ablation.NO_ASCENT),
-            of(Ablation.ASCENT_ONLY),
-            new Variant("efuf_paper", "EFUF, paper's settings", Ablation.FULL, true, false));
+    /**
+     * The paper's Table 3 order (vanilla, no sentence loss, sentence loss only, EFUF), then the controls not already
+     * among them, then EFUF with the paper's settings.
+     */
+    public static final List<Variant> ALL = all();
 
-    private static Variant of(Ablation a) { return new Variant(a.key, a.label, a, false, false); }
+    private static List<Variant> all() {
+        List<Variant> out = new ArrayList<>();
+        for (Ablation a : Ablation.table3()) out.add(new Variant(a.key, a.label, a, false, a == Ablation.FULL));
+        for (Ablation a : Ablation.controls()) if (!Ablation.table3().contains(a)) out.add(new Variant(a.key, a.label, a, false, false));
+        out.add(new Variant("efuf_paper", "EFUF, paper's settings", Ablation.FULL, true, false));
+        return List.copyOf(out);
+    }
 
     /** The variants every seed runs (EFUF alone); the others run on the first seeds only ({@code DemoSettings.ablationSeeds}). */
     public boolean everySeed() { return key.equals(EFUF); }
@@ -38,15 +42,15 @@ public record Variant(String key, String label, Ablation ablation, boolean paper
     public static String label(String model) {
         if (model.equals(Demo.BASE)) return "Base captioner";
         for (Variant v : ALL) {
-            if (v.key.equals(model)) return v.validated ? v.label + " (one pass over D-)" : v.label;
-            if ((v.key + STOPPED).equals(model)) return v.label + " (validation-stopped)";
+            if (v.key.equals(model)) return v.validated ? v.label + " — " + Schedule.PAPER.label : v.label;
+            if ((v.key + STOPPED).equals(model)) return v.label + " — " + Schedule.VALIDATION.label;
         }
         throw new IllegalArgumentException("unknown model '" + model + "'");
     }
 
     /** Every model key in report order: the base, then each variant with its stopped model after it. */
     public static List<String> models() {
-        List<String> out = new java.util.ArrayList<>(List.of(Demo.BASE));
+        List<String> out = new ArrayList<>(List.of(Demo.BASE));
         for (Variant v : ALL) {
             out.add(v.key);
             if (v.validated) out.add(v.key + STOPPED);

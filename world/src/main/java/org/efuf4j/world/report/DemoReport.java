@@ -78,8 +78,9 @@ public final class DemoReport {
         List<String> t2 = List.of("chair_s", "chair_i", "pope_random_f1", "pope_popular_f1", "pope_adversarial_f1", "bleu_1", "bleu_2", "bleu_4",
                 "perplexity", "recall", "recall_small", "recall_large");
         d.heading(2, "Table 2: base vs EFUF");
-        d.paragraph("Mean ± standard deviation over seeds; percentages for CHAIR, recall and POPE F1. Recall small / large: objects below / at or"
-                + " above the median visible size of the held-out objects" + smallBelow(m) + ".");
+        d.paragraph("Mean ± standard deviation over seeds; percentages for CHAIR, recall and POPE F1. CHAIR, recall, BLEU and perplexity on all "
+                + tm.evalImages() + " held-out images, POPE on " + (settings.popeImages() == 0 ? "all of them" : "the first " + settings.popeImages())
+                + ". Recall small / large: objects below / at or above the median visible size of the held-out objects" + smallBelow(m) + ".");
         d.table(header("model", t2), modelRows(m, List.of(Demo.BASE, Variant.EFUF, Variant.EFUF_STOPPED), t2));
 
         d.heading(2, "Table 3: ablations, controls and the paper's settings");
