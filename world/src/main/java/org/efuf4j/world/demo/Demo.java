@@ -74,6 +74,14 @@ public final class Demo {
     /** Calibrated D+ and D- must each hold at least this many samples and this share of all scored mentions. */
     static final int MIN_SET_SIZE = 10;
     static final double MIN_SET_SHARE = 0.02;
+    /**
+     * The trainer's guard stops a run whose running L_ft of negatives rises past a multiple of its start, measured on the
+     * first few negatives. The world's hallucinated clauses differ several-fold in L_ft, so at the trainer's default
+     * (4x) a run of hard negatives reads as divergence: on seed 1 every variant that ascends "diverged" at the same
+     * step 33, EFUF with the paper's settings (projector only, lambda1 0.3) included, whose weights barely move. The
+     * negative cap already bounds each sample's ascent and a broken model still stops on a non-finite loss.
+     */
+    static final double DIVERGENCE_FACTOR = 25;
 
     private final DemoSettings settings;
     private final Path cache, out;
@@ -375,7 +383,8 @@ public final class Demo {
         TrainerSettings.Builder b = TrainerSettings.paper().toBuilder();
         if (!v.paperSettings())
             b.lambda1(settings.lambda1()).lambda2(settings.lambda2()).lr(settings.lr()).trainable(settings.trainable()).negativeCap(settings.negativeCap());
-        TrainerSettings ts = b.ablation(v.ablation()).checkpointEvery(1_000_000).seed(seed).prompt(World.DESCRIPTION_PROMPT).build();
+        TrainerSettings ts = b.ablation(v.ablation()).checkpointEvery(1_000_000).seed(seed).prompt(World.DESCRIPTION_PROMPT)
+                .divergenceFactor(DIVERGENCE_FACTOR).build();
         ValidationStopping stopping = probe == null ? null : new ValidationStopping(probe, settings.validationEvery(), settings.recallLimit());
         try {
             return new Trained("trained", new UnlearningTrainer(ts, base, dataset, new ImageFolder(images), runDir, device, stopping).train());

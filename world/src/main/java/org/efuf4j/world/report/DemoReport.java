@@ -223,7 +223,8 @@ public final class DemoReport {
         d.heading(3, "The paper's ablation order on this world");
         List<List<String>> rows = new ArrayList<>();
         for (Acceptance.Criterion c : m.ablationOrder())
-            rows.add(List.of(c.criterion(), c.measure(), num(c.value(), 3), perSeed(c), c.holds() ? "as in the paper" : "DIFFERS from the paper"));
+            rows.add(List.of(c.criterion(), c.measure(), num(c.value(), 3), perSeed(c),
+                    c.holds() ? "as in the paper" : Double.isFinite(c.value()) ? "DIFFERS from the paper" : "not measured (a variant did not train)"));
         d.table(List.of("paper's statement", "measure", "value (seed means)", "per seed", "this world"), rows);
         for (String p : Analysis.ablationFindings(m)) d.paragraph(p);
     }
