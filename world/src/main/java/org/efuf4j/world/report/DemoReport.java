@@ -56,7 +56,8 @@ public final class DemoReport {
             if (runs.isEmpty() || runs.getFirst().clauses() == null) continue;
             series.put(Variant.label(model), runs.getFirst().clauses().hallucinationRateByClause());
         }
-        if (!series.isEmpty()) Charts.curves("Hallucinated share of mentions by clause index (seed 1)", x, series, outDir.resolve("plots/clause-positions.png"));
+        if (!series.isEmpty()) Charts.curves("Hallucinated share of mentions by clause index (seed 1)", "clause index (1 = first clause)",
+                "hallucinated mentions / mentions", x, series, outDir.resolve("plots/clause-positions.png"));
     }
 
     static Document build(DemoMetrics m) {
