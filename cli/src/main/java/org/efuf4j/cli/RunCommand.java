@@ -45,6 +45,8 @@ final class RunCommand implements Callable<Integer> {
         OutputFolder.check(out, "--out");
         train.settings();
         schedule.check(vocabulary);
+        if (schedule.schedule() == Schedule.VALIDATION && formation.validationShare == 0)
+            throw new IllegalArgumentException("--schedule validation measures CHAIR on the images the dataset holds out: give a --validation-share above 0");
         eval.settings();
         formation.settings(!vocabulary.annotations.isEmpty());
         FormDatasetCommand.run(model, clip, trainImages, out.resolve("dataset"), formation, decoding, vocabulary, restart.restart, d);

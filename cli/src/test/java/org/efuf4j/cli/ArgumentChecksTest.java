@@ -87,6 +87,10 @@ class ArgumentChecksTest {
         ChairCommandTest.Run run = ChairCommandTest.efuf("run", "--model", folder("m").toString(), "--clip", folder("c").toString(),
                 "--train-images", folder("t").toString(), "--out", tmp.resolve("o").toString(), "--schedule", "validation");
         assertTrue(run.rc() == 1 && run.err().contains("needs their ground truth: give --annotations"), run.err());
+        ChairCommandTest.Run noneHeldOut = ChairCommandTest.efuf("run", "--model", folder("m").toString(), "--clip", folder("c").toString(),
+                "--train-images", folder("t").toString(), "--out", tmp.resolve("o").toString(), "--schedule", "validation",
+                "--annotations", Files.writeString(tmp.resolve("a.jsonl"), "").toString(), "--validation-share", "0");
+        assertTrue(noneHeldOut.rc() == 1 && noneHeldOut.err().contains("give a --validation-share above 0"), noneHeldOut.err());
         assertFalse(Files.exists(tmp.resolve("o")), "nothing was written");
     }
 

@@ -171,6 +171,10 @@ class EfufPipelineEndToEndTest {
             int p = n.at("/drawn/positive").asInt(-1), q = n.at("/drawn/sentence").asInt(-1);
             assertTrue(p >= 0 && p < positives && q >= 0 && q < sentences, n.toString());
         }
+        JsonNode finished = Json.MAPPER.readTree(out.resolve("unlearn/finished.json").toFile());
+        assertEquals(negatives, finished.at("/draws/negative/distinct").asInt(), finished.toString());
+        assertEquals(negatives, finished.at("/draws/positive/drawn").asInt(), "as many positives as negatives drawn: " + finished);
+        assertEquals(Math.min(positives, negatives), finished.at("/draws/positive/distinct").asInt(), finished.toString());
         assertPng(out.resolve("unlearn/loss.png"));
         LlavaForConditionalGeneration base = PretrainedModels.load(taughtDir, null, Device.CPU, LlavaForConditionalGeneration.class);
         LlavaForConditionalGeneration tuned = PretrainedModels.load(out.resolve("unlearn/model"), null, Device.CPU, LlavaForConditionalGeneration.class);

@@ -78,17 +78,23 @@ class ValidationStoppedUnlearningTest {
         return ValidationStopping.chair(images, truth, EXTRACTOR, Captioner.FORMATION_PROMPT, 24);
     }
 
-    @Test
-    void keepsTheChosenStepAndTheLastStepAndEachMeasuresWhatTheLogSays() throws Exception {
-        Path data = tmp.resolve("efuf-data");
+    /** EFUF's data for the taught model: ", a cat" unlearned on the 6 training images, "a dog" kept, on the first images. */
+    static Path catData(String name, int positives, int sentences) throws Exception {
+        Path data = tmp.resolve(name);
         List<UnlearningSample> pos = new ArrayList<>(), neg = new ArrayList<>(), sent = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             neg.add(new UnlearningSample(Kind.NEGATIVE, "t" + i + ".png", "cat", 10, "a dog,", " a cat"));
-            pos.add(new UnlearningSample(Kind.POSITIVE, "t" + i + ".png", "dog", 30, "", "a dog"));
-            sent.add(new UnlearningSample(Kind.SENTENCE, "t" + i + ".png", null, 30, "", "a dog."));
+            if (i < positives) pos.add(new UnlearningSample(Kind.POSITIVE, "t" + i + ".png", "dog", 30, "", "a dog"));
+            if (i < sentences) sent.add(new UnlearningSample(Kind.SENTENCE, "t" + i + ".png", null, 30, "", "a dog."));
         }
         for (var e : Map.of("positive", pos, "negative", neg, "sentence", sent).entrySet())
             EfufPipelineEndToEndTest.writeSamples(data.resolve("train/" + e.getKey() + ".jsonl"), e.getValue());
+        return data;
+    }
+
+    @Test
+    void keepsTheChosenStepAndTheLastStepAndEachMeasuresWhatTheLogSays() throws Exception {
+        Path data = catData("efuf-data", 6, 6);
         TrainerSettings s = TrainerSettings.paper().toBuilder().lr(2e-3).lambda1(1.0).trainable(TrainableSet.ALL).epochs(2).checkpointEvery(1000)
                 .negativeCap(4).divergenceFactor(1e6).build(); // ascent that works raises L_neg many times over: the guard is not under test
         Path run = tmp.resolve("efuf");
@@ -128,15 +134,7 @@ class ValidationStoppedUnlearningTest {
      */
     @Test
     void keepsExactlyTheWeightsOfTheBestStepWithinTheRecallLimit() throws Exception {
-        Path data = tmp.resolve("scripted-data");
-        List<UnlearningSample> pos = new ArrayList<>(), neg = new ArrayList<>(), sent = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            neg.add(new UnlearningSample(Kind.NEGATIVE, "t" + i + ".png", "cat", 10, "a dog,", " a cat"));
-            if (i < 4) pos.add(new UnlearningSample(Kind.POSITIVE, "t" + i + ".png", "dog", 30, "", "a dog"));
-            if (i < 3) sent.add(new UnlearningSample(Kind.SENTENCE, "t" + i + ".png", null, 30, "", "a dog."));
-        }
-        for (var e : Map.of("positive", pos, "negative", neg, "sentence", sent).entrySet())
-            EfufPipelineEndToEndTest.writeSamples(data.resolve("train/" + e.getKey() + ".jsonl"), e.getValue());
+        Path data = catData("scripted-data", 4, 3);
         TrainerSettings s = TrainerSettings.paper().toBuilder().lr(1e-3).epochs(2).checkpointEvery(1000).build();
         // step -> CHAIR_s, CHAIR_i, recall; the limit 0.03 allows recall >= 0.87, so steps 0..6, of which 6 has the lowest CHAIR_s
         Map<Long, double[]> script = Map.of(0L, new double[] {0.60, 0.30, 0.90}, 2L, new double[] {0.50, 0.25, 0.90},

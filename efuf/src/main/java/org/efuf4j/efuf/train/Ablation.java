@@ -1,9 +1,6 @@
 package org.efuf4j.efuf.train;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * Which terms of {@code L = L_pos + lambda1 L_neg + lambda2 L_sent} a run trains with: the variants of the paper's
@@ -46,15 +43,14 @@ public enum Ablation {
 
     /** The ablation a command-line word names, or an error listing every word. */
     public static Ablation ofWord(String word) {
-        for (Ablation a : values()) if (a.word.equals(word.strip().toLowerCase(Locale.ROOT))) return a;
-        throw new IllegalArgumentException("--ablation must be one of " + words() + "; got " + word);
+        return Words.of(values(), a -> a.word, "--ablation", word);
     }
 
     /** The ablation a metrics key names, or an error listing every key. */
     public static Ablation ofKey(String key) {
         for (Ablation a : values()) if (a.key.equals(key)) return a;
         throw new IllegalArgumentException("no ablation has the key '" + key + "'; keys: "
-                + Arrays.stream(values()).map(a -> a.key).collect(Collectors.joining(", ")));
+                + Words.list(values(), a -> a.key));
     }
 
     /** The rows of the paper's Table 3, in its order: vanilla, no sentence loss, sentence loss only, EFUF. */
@@ -72,7 +68,7 @@ public enum Ablation {
 
     /** Every command-line word, comma-separated, for help texts and errors. */
     public static String words() {
-        return Arrays.stream(values()).map(a -> a.word).collect(Collectors.joining(", "));
+        return Words.list(values(), a -> a.word);
     }
 
     /**

@@ -39,6 +39,17 @@ public record SampleDraws(long seed) {
         return (long) epochs * driverSize;
     }
 
+    /**
+     * How a run of {@code steps} steps used a set of {@code size} samples: it drew {@code steps} times, and since every
+     * pass through the set is a permutation, {@code min(size, steps)} distinct samples. For D+ beside a smaller D-
+     * this is the share of D+ a run ever sees.
+     */
+    public record Use(int size, long drawn, long distinct) {
+        public static Use of(int size, long steps) {
+            return new Use(size, steps, Math.min(size, steps));
+        }
+    }
+
     /** The index into a set of {@code size} samples that {@code step} (from 0) draws on {@code stream}. */
     public int index(int size, long step, int stream) {
         if (size < 1) throw new IllegalArgumentException("cannot draw from an empty set (stream " + stream + ", step " + step + ")");

@@ -1,9 +1,5 @@
 package org.efuf4j.efuf.train;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /**
  * When unlearning stops, and which weights a run hands on. Both run the paper's draws ({@link SampleDraws}); they
  * differ in the weights they keep. Each carries its one spelling on the command line ({@link #word}), in metrics files
@@ -33,12 +29,11 @@ public enum Schedule {
 
     /** The schedule a command-line word names, or an error listing every word. */
     public static Schedule ofWord(String word) {
-        for (Schedule s : values()) if (s.word.equals(word.strip().toLowerCase(Locale.ROOT))) return s;
-        throw new IllegalArgumentException("--schedule must be one of " + words() + "; got " + word);
+        return Words.of(values(), s -> s.word, "--schedule", word);
     }
 
     /** Every command-line word, comma-separated, for help texts and errors. */
     public static String words() {
-        return Arrays.stream(values()).map(s -> s.word).collect(Collectors.joining(", "));
+        return Words.list(values(), s -> s.word);
     }
 }

@@ -58,9 +58,11 @@ public final class UnlearningTrainer {
      * @param stoppedModel    with a {@link ValidationStopping}: the model at the chosen step (null otherwise)
      * @param stoppedAtStep   the chosen step (0: the starting model), -1 without validation
      * @param alreadyFinished true when an earlier run with the same inputs had finished: nothing was trained now
+     * @param draws           per set the ablation trains on ("positive", "negative", "sentence"): its size, and how often
+     *                        and how many distinct samples of it the steps run so far drew
      */
     public record Result(long steps, long totalSteps, boolean stoppedEarly, Path model, int resumedFromStep, Path stoppedModel, long stoppedAtStep,
-                         boolean alreadyFinished) {
+                         boolean alreadyFinished, Map<String, SampleDraws.Use> draws) {
         /** The weights a schedule hands on: the last step's for the paper's, the chosen step's for validation stopping. */
         public Path model(Schedule schedule) {
             return switch (schedule) {
@@ -161,6 +163,13 @@ public final class UnlearningTrainer {
         }
     }
 
+    private static Map<String, SampleDraws.Use> uses(Sets sets, long steps) {
+        Map<String, SampleDraws.Use> m = new LinkedHashMap<>();
+        for (String kind : List.of("negative", "positive", "sentence"))
+            if (!sets.of(kind).isEmpty()) m.put(kind, SampleDraws.Use.of(sets.of(kind).size(), steps));
+        return m;
+    }
+
     /** One step's losses as logged: the total and each term's L_ft (NaN when the ablation leaves it out). */
     private record StepLosses(double loss, Term positive, Term negative, Term sentence, double lambda1, boolean negativeCapped) {}
 
@@ -175,7 +184,7 @@ public final class UnlearningTrainer {
         Path model = runDir.resolve(MODEL_DIR);
         claim();
         if (Files.isRegularFile(runDir.resolve(FINISHED))) {
-            Result r = finishedResult(model);
+            Result r = finishedResult(model, sets);
             LOG.log(System.Logger.Level.INFO, "{0} already finished after {1} steps; nothing to do", runDir, r.steps());
             return r;
         }
@@ -246,7 +255,7 @@ public final class UnlearningTrainer {
         plotLosses();
         if (step < totalSteps) {
             save(checkpoints, step, trainable, opt, guard, validation);
-            return new Result(step, totalSteps, true, null, resumed, null, -1, false);
+            return new Result(step, totalSteps, true, null, resumed, null, -1, false, uses(sets, step));
         }
         saveModel(llava, model);
         Path stoppedModel = null;
@@ -260,8 +269,13 @@ public final class UnlearningTrainer {
             stoppedModel = runDir.resolve(STOPPED_MODEL_DIR);
             saveModel(llava, stoppedModel);
         }
-        AtomicFiles.writeString(runDir.resolve(FINISHED), "{\"steps\": " + step + (stoppedAt >= 0 ? ", \"stopped_at_step\": " + stoppedAt : "") + "}\n");
-        return new Result(step, totalSteps, false, model, resumed, stoppedModel, stoppedAt, false);
+        Map<String, SampleDraws.Use> uses = uses(sets, step);
+        ObjectNode finished = Json.MAPPER.createObjectNode();
+        finished.put("steps", step);
+        if (stoppedAt >= 0) finished.put("stopped_at_step", stoppedAt);
+        finished.set("draws", Json.MAPPER.valueToTree(uses));
+        AtomicFiles.writeString(runDir.resolve(FINISHED), finished + "\n");
+        return new Result(step, totalSteps, false, model, resumed, stoppedModel, stoppedAt, false, uses);
     }
 
     /**
@@ -291,7 +305,7 @@ public final class UnlearningTrainer {
     }
 
     /** The finished run as {@code finished.json} records it: its steps and, with validation, the chosen step. */
-    private Result finishedResult(Path model) {
+    private Result finishedResult(Path model, Sets sets) {
         JsonNode f;
         try {
             f = Json.MAPPER.readTree(runDir.resolve(FINISHED).toFile());
@@ -299,7 +313,8 @@ public final class UnlearningTrainer {
             throw new UncheckedIOException("cannot read " + runDir.resolve(FINISHED) + ": " + e.getMessage(), e);
         }
         long steps = f.path("steps").asLong(), stoppedAt = f.path("stopped_at_step").asLong(-1);
-        return new Result(steps, steps, false, model, (int) steps, stoppedAt >= 0 ? runDir.resolve(STOPPED_MODEL_DIR) : null, stoppedAt, true);
+        return new Result(steps, steps, false, model, (int) steps, stoppedAt >= 0 ? runDir.resolve(STOPPED_MODEL_DIR) : null, stoppedAt, true,
+                uses(sets, steps));
     }
 
     private void saveModel(LlavaForConditionalGeneration llava, Path dir) {

@@ -48,6 +48,10 @@ class SampleDrawsTest {
         // Ds is larger: a pass over D- sees 11 distinct sentences of the 30, never one twice
         List<Integer> sent = draws(d, sentences, 0, steps, SampleDraws.stream(full, "sentence"));
         assertEquals(negatives, new HashSet<>(sent).size(), "no sentence repeats within its pass: " + sent);
+        // what the run reports of each set's use is what the draws did
+        assertEquals(new SampleDraws.Use(sentences, steps, new HashSet<>(sent).size()), SampleDraws.Use.of(sentences, steps));
+        assertEquals(new SampleDraws.Use(positives, steps, new HashSet<>(pos).size()), SampleDraws.Use.of(positives, steps));
+        assertEquals(new SampleDraws.Use(negatives, steps, new HashSet<>(neg).size()), SampleDraws.Use.of(negatives, steps));
     }
 
     @Test
