@@ -161,7 +161,8 @@ public final class Demo {
                 double secs = seconds(t);
                 unlearnSeconds += secs;
                 DemoMetrics.Training training = new DemoMetrics.Training(tr.status, tr.result == null ? 0 : tr.result.steps(), secs,
-                        lossCurve(runDir), tr.result == null ? -1 : tr.result.stoppedAtStep(), validationLog(runDir));
+                        lossCurve(runDir), tr.result == null ? -1 : tr.result.stoppedAtStep(), validationLog(runDir),
+                        tr.result == null || tr.result.draws() == null ? Map.of() : tr.result.draws());
                 if (seed == 1 && v.validated()) copy(runDir.resolve("validation.png"), out.resolve("plots/validation-" + v.key() + ".png"));
                 ModelEvaluation evaluation = null, stopped = null;
                 if (tr.result != null) {

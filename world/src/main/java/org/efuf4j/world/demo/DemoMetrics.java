@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import org.efuf4j.efuf.io.Json;
+import org.efuf4j.efuf.train.SampleDraws;
 import org.efuf4j.efuf.train.ValidationStopping;
 import org.efuf4j.tensor.io.AtomicFiles;
 import org.efuf4j.world.models.WorldModels;
@@ -74,9 +75,11 @@ public record DemoMetrics(RunSettings settings, WorldFacts world, BaseModels bas
      * @param steps         steps taken (the paper's schedule: one pass over D-)
      * @param stoppedAtStep the validation schedule's chosen step (0: the starting model), -1 without validation
      * @param validation    the validation measurements along the run (empty without validation)
+     * @param draws         per set the run trains on ("positive", "negative", "sentence"): its size, draws and distinct
+     *                      samples drawn (a pass draws as many positives as negatives, so a larger D+ is only partly seen)
      */
     public record Training(String status, long steps, double seconds, List<Double> loss, long stoppedAtStep,
-                           List<ValidationStopping.Point> validation) {
+                           List<ValidationStopping.Point> validation, Map<String, SampleDraws.Use> draws) {
         public boolean trained() { return status.equals("trained"); }
     }
 

@@ -95,10 +95,11 @@ public final class DemoReport {
             for (var e : s.variants().entrySet()) {
                 DemoMetrics.Training tr = e.getValue().training();
                 rows.add(List.of(String.valueOf(s.seed()), Variant.label(e.getKey()), tr.status(), String.valueOf(tr.steps()),
-                        tr.stoppedAtStep() < 0 ? "-" : String.valueOf(tr.stoppedAtStep()), num(tr.seconds(), 1)));
+                        tr.stoppedAtStep() < 0 ? "-" : String.valueOf(tr.stoppedAtStep()), used(tr, "positive") + " / " + used(tr, "negative") + " / "
+                                + used(tr, "sentence"), num(tr.seconds(), 1)));
             }
         }
-        d.table(List.of("seed", "variant", "status", "steps", "validation stop at step", "seconds"), rows);
+        d.table(List.of("seed", "variant", "status", "steps", "validation stop at step", "D+ / D- / Ds samples seen (of)", "seconds"), rows);
         ablationOrder(d, m);
 
         schedules(d, m);
@@ -300,6 +301,12 @@ public final class DemoReport {
         ModelEvaluation b = m.base();
         return b == null || !Double.isFinite(b.smallBelow()) ? ""
                 : String.format(Locale.ROOT, ", %.0f visible pixels; %d small and %d large objects", b.smallBelow(), b.smallObjects(), b.largeObjects());
+    }
+
+    /** Distinct samples a run saw of a set, and the set's size; "-" for a set it does not train on. */
+    private static String used(DemoMetrics.Training t, String set) {
+        var u = t.draws().get(set);
+        return u == null || u.drawn() == 0 ? "-" : u.distinct() + " (" + u.size() + ")";
     }
 
     private static String perSeed(Acceptance.Criterion c) {

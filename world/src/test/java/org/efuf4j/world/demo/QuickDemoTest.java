@@ -114,7 +114,7 @@ class QuickDemoTest {
         }
     }
 
-    @Test void validationScheduleChoosesAMeasuredStepWithinTheRecallLimit() {
+    @Test void validationScheduleChoosesAMeasuredStepWithinTheRecallLimit() throws Exception {
         DemoMetrics.Training t = metrics.seeds().getFirst().variants().get(Variant.EFUF).training();
         assertTrue(t.trained(), t.status());
         assertFalse(t.validation().isEmpty());
@@ -125,6 +125,12 @@ class QuickDemoTest {
         for (var p : t.validation())
             if (p.recall() >= t.validation().getFirst().recall() - metrics.settings().recallLimit()) assertTrue(chosen.chairS() <= p.chairS(), "lowest CHAIR_s");
         assertTrue(metrics.seeds().getFirst().variants().get("vanilla").training().validation().isEmpty(), "only EFUF is validated");
+        // one pass over D-: every negative drawn once, the other sets drawn as often
+        var negatives = t.draws().get("negative");
+        assertEquals(lines(out.resolve("seed-1/formation/dataset/train/negative.jsonl")), negatives.size(), "D- as formed (its training split)");
+        assertEquals(t.steps(), negatives.drawn());
+        assertEquals(negatives.size(), negatives.distinct());
+        assertEquals(t.steps(), t.draws().get("positive").drawn());
     }
 
     @Test void formationCountsAddUpAndThresholdsAreOrdered() {
@@ -201,6 +207,14 @@ class QuickDemoTest {
         }
         assertEquals(marked, count(html, "<mark>"), "every hallucinated mention in the gallery is marked in the HTML");
         assertTrue(html.contains("<img src=\"plots/figure2-scores.png\""));
+    }
+
+    private static long lines(Path f) {
+        try (var l = Files.lines(f)) {
+            return l.filter(x -> !x.isBlank()).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static int count(String s, String what) {

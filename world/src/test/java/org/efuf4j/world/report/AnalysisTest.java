@@ -29,7 +29,7 @@ class AnalysisTest {
 
     static DemoMetrics metrics(ModelEvaluation base, Map<String, ModelEvaluation> variants) {
         Map<String, DemoMetrics.VariantRun> runs = new LinkedHashMap<>();
-        DemoMetrics.Training t = new DemoMetrics.Training("trained", 10, 1, List.of(), -1, List.of());
+        DemoMetrics.Training t = new DemoMetrics.Training("trained", 10, 1, List.of(), -1, List.of(), Map.of());
         variants.forEach((k, v) -> runs.put(k, new DemoMetrics.VariantRun(t, v, null)));
         List<DemoMetrics.SeedRun> seeds = List.of(new DemoMetrics.SeedRun(1, null, runs));
         var summary = DemoMetrics.summarise(base, seeds);
