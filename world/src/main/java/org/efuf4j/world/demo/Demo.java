@@ -155,7 +155,7 @@ public final class Demo {
                 if (!v.everySeed() && seed > settings.ablationSeeds()) continue;
                 stage(5, "seed " + seed + ": unlearning, " + v.label());
                 t = System.nanoTime();
-                Path dataset = v.ablation().wholeSentences ? f.vanillaDataset : f.dataset;
+                Path dataset = v.ablation().wholeSentences ? f.vanillaDataset : v.oracleLabels() ? f.oracleDataset : f.dataset;
                 Path runDir = seedDir.resolve("unlearn").resolve(v.key());
                 Trained tr = unlearn(models.captionerDir(), dataset, trainImages, runDir, v, seed, v.validated() ? probe : null);
                 double secs = seconds(t);
@@ -253,7 +253,7 @@ public final class Demo {
         return mentions == 0 ? 0 : (double) absent / mentions;
     }
 
-    private record Formation(Path dataset, Path vanillaDataset, DemoMetrics.Formation figures) {}
+    private record Formation(Path dataset, Path vanillaDataset, Path oracleDataset, DemoMetrics.Formation figures) {}
 
     /**
      * Sampled captions of the formation images, each mention scored by the scorer CLIP; thresholds calibrated on the
@@ -337,6 +337,11 @@ public final class Demo {
         log.accept(String.format(Locale.ROOT, "thresholds (%s; %d labelled images): T0=%.2f T1=%.2f T2=%.2f; D+ %d, D- %d, Ds %d (vanilla D+ %d, D- %d)",
                 thresholdSource, labelledImages, th.t0(), th.t1(), th.t2(), o.selection().positives().size(), o.selection().negatives().size(),
                 o.selection().sentences().size(), ov.selection().positives().size(), ov.selection().negatives().size()));
+        // the upper bound: the same captions and thresholds, every mention labelled by the world's truth
+        Path oracle = dir.resolve("dataset-oracle");
+        DatasetFormation.Outcome oo = DatasetFormation.form(records, extractor.vocabulary(), truthOf(images, truth),
+                new DatasetFormation.Settings(new ThresholdChoice.Given(th.t0(), th.t1(), th.t2()), SampleSelector.Options.PAPER, 0.05, seed, true, 0.5),
+                oracle);
         ScoreDistribution d = ScoreDistribution.of(labelled, th);
         double[] s = new double[labelled.size()];
         boolean[] present = new boolean[labelled.size()];
@@ -346,9 +351,19 @@ public final class Demo {
         }
         if (seed == 1 && !labelled.isEmpty()) Charts.scoreHistogram(d.histogram(), th, out.resolve("plots/figure2-scores.png"));
         DemoMetrics.Formation figures = new DemoMetrics.Formation(images.size(), labelledImages, labelled.size(),
-                new DemoMetrics.Thresholds(th.t0(), th.t1(), th.t2()), thresholdSource, counts(o.statistics()), counts(ov.statistics()), d.figures(),
-                ScorerQuality.auc(s, present));
-        return new Formation(dataset, vanilla, figures);
+                new DemoMetrics.Thresholds(th.t0(), th.t1(), th.t2()), thresholdSource, counts(o.statistics()), counts(ov.statistics()),
+                counts(oo.statistics()), d.figures(), ScorerQuality.auc(s, present));
+        return new Formation(dataset, vanilla, oracle, figures);
+    }
+
+    /** The truth of the given images, keyed by image id as the formation's records are. */
+    private static GroundTruth truthOf(List<WorldImage> images, GroundTruth truth) {
+        GroundTruth.Builder b = GroundTruth.builder();
+        for (WorldImage image : images) {
+            b.image(image.imageId());
+            for (String c : truth.require(image.imageId(), "oracle labels")) b.add(image.imageId(), c);
+        }
+        return b.build();
     }
 
     private static DemoMetrics.SetCounts counts(JsonNode statistics) {

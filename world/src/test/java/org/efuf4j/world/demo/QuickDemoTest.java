@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import org.efuf4j.efuf.eval.GroundTruth;
+import org.efuf4j.efuf.objects.ObjectExtractor;
+import org.efuf4j.efuf.objects.ObjectVocabulary;
 import org.efuf4j.efuf.train.UnlearningTrainer;
 import org.efuf4j.tensor.Device;
 import org.efuf4j.world.Split;
@@ -35,6 +37,7 @@ class QuickDemoTest {
     @TempDir static Path out;
     static DemoMetrics returned, metrics;
     static final List<String> log = new ArrayList<>();
+    static final ObjectExtractor EXTRACTOR = new ObjectExtractor(ObjectVocabulary.coco());
 
     @BeforeAll
     @Timeout(value = 8, unit = TimeUnit.MINUTES) // a guard against a hang, not a speed measurement
@@ -54,7 +57,7 @@ class QuickDemoTest {
     @Test void everyArtefactIsWritten() {
         for (String f : List.of("report.html", "report.md", "metrics.json", "plots/world-sample.png", "plots/base-training.png",
                 "plots/figure2-scores.png", "plots/unlearning-losses.png", "plots/clause-positions.png", "plots/validation-efuf.png",
-                "seed-1/formation/captions.jsonl", "seed-1/formation/dataset/train/negative.jsonl", "seed-1/formation/dataset-vanilla/train/negative.jsonl",
+                "seed-1/formation/captions.jsonl", "seed-1/formation/dataset/train/negative.jsonl", "seed-1/formation/dataset-vanilla/train/negative.jsonl", "seed-1/formation/dataset-oracle/train/negative.jsonl",
                 "seed-1/unlearn/efuf/model/config.json", "seed-1/unlearn/efuf/model/model.safetensors", "seed-1/unlearn/efuf/loss.jsonl",
                 "seed-1/unlearn/efuf/" + UnlearningTrainer.STOPPED_MODEL_DIR + "/config.json", "eval/base/captions.jsonl", "seed-1/eval/efuf/metrics.json",
                 "seed-1/eval/" + Variant.EFUF_STOPPED + "/metrics.json", "seed-1/eval/efuf_paper/metrics.json")) {
@@ -133,10 +136,34 @@ class QuickDemoTest {
         assertEquals(t.steps(), t.draws().get("positive").drawn());
     }
 
+    /** The oracle dataset's negatives are exactly the hallucinated mentions of the formation captions, by the world's truth. */
+    @Test void oracleLabelsFollowTheWorldsTruth() throws Exception {
+        World world = World.generate(DemoSettings.reduced().world());
+        GroundTruth truth = world.groundTruth(Split.TRAIN);
+        int negatives = 0, positives = 0;
+        for (String kind : List.of("train", "validation")) {
+            for (String set : List.of("negative", "positive")) {
+                Path f = out.resolve("seed-1/formation/dataset-oracle/" + kind + "/" + set + ".jsonl");
+                if (!Files.exists(f)) continue;
+                for (var sample : org.efuf4j.efuf.dataset.DatasetFiles.read(f)) {
+                    String id = org.efuf4j.efuf.pipeline.ImageFolder.imageId(sample.image());
+                    // the sample names the object as the caption did (a synonym perhaps): its category is what the extractor reads
+                    var mentions = EXTRACTOR.extract(sample.object());
+                    assertEquals(1, mentions.size(), sample.toString());
+                    boolean present = truth.require(id, "test").contains(mentions.getFirst().object());
+                    assertEquals(set.equals("positive"), present, set + " sample " + sample);
+                    if (present) positives++; else negatives++;
+                }
+            }
+        }
+        assertTrue(negatives > 0 && positives > 0, "oracle D+ " + positives + ", D- " + negatives);
+        assertEquals(metrics.seeds().getFirst().formation().oracleDataset().negative(), negatives);
+    }
+
     @Test void formationCountsAddUpAndThresholdsAreOrdered() {
         DemoMetrics.Formation f = metrics.seeds().getFirst().formation();
         assertTrue(f.thresholds().t0() > f.thresholds().t1(), "T0 > T1: " + f.thresholds());
-        for (DemoMetrics.SetCounts c : List.of(f.dataset(), f.vanillaDataset()))
+        for (DemoMetrics.SetCounts c : List.of(f.dataset(), f.vanillaDataset(), f.oracleDataset()))
             assertEquals(c.positive() + c.negative() + c.sentence(), c.train() + c.validation(), "counts: " + c);
         var s = f.scores();
         assertEquals(f.mentions(), s.present() + s.hallucinated(), "every scored mention is present or hallucinated");
