@@ -193,7 +193,7 @@ final class Analysis {
     }
 
     private static String relative(double base, double after) {
-        return base > 0 && Double.isFinite(after) ? String.format(Locale.ROOT, "%+.0f%%", 100 * (after - base) / base) : "undefined";
+        return base > 0 && Double.isFinite(after) ? String.format(Locale.ROOT, "%+.1f%%", 100 * (after - base) / base) : "undefined";
     }
 
     private static String num(double v) {

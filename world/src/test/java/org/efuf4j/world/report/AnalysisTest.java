@@ -47,7 +47,7 @@ class AnalysisTest {
         v.put("sentence_only", eval(0.30, 3.0, 0.85, 0.95, 1)); // beats EFUF by naming fewer objects
         v.put(Variant.EFUF, eval(0.40, 3.9, 0.80, 0.94, 1));
         String text = String.join("\n", Analysis.paragraphs(metrics(base, v)));
-        assertTrue(text.contains("CHAIR_s went from 60.0% to 40.0% (-33% relative)"), text);
+        assertTrue(text.contains("CHAIR_s went from 60.0% to 40.0% (-33.3% relative)"), text);
         assertTrue(text.contains("fail 1 of their 2 quality gates (scorer AUC on the captioner's own mentions >= 0.90)"), text);
         // base: all 4 hallucinations in a last clause against half of all mentions
         assertTrue(text.contains("100.0% of the hallucinated mentions sit in their caption's last clause, against 50.0% of all mentions: the"
