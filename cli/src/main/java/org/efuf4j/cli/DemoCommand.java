@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", description = "output folder (default: runs/demo-<timestamp>)") Path out;
     @Option(names = "--cache", defaultValue = ".efuf/cache", description = "world and base-model cache (default: ${DEFAULT-VALUE})") Path cache;
-    @Option(names = "--seeds", defaultValue = "1", description = "unlearning seeds; the report gives mean and spread (default: ${DEFAULT-VALUE})") int seeds;
+    @Option(names = "--seeds", description = "unlearning seeds of EFUF; the report gives mean and spread (default: 3, --quick 1)") Integer seeds;
+    @Option(names = "--ablation-seeds", description = "the first seeds that also run the ablations, controls and the paper's settings (default: 1)")
+    Integer ablationSeeds;
     @Option(names = "--quick", description = "tiny world and few steps: checks the machinery in about a minute (CI)") boolean quick;
     @Option(names = "--train-base", description = "train the base models from scratch (cached) even where the repository ships them")
     boolean trainBase;
@@ -29,10 +31,13 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         Device d = device.device();
-        DemoSettings s = (quick ? DemoSettings.reduced() : DemoSettings.standard()).withSeeds(seeds);
+        if (seeds != null && seeds < 1) throw new IllegalArgumentException("--seeds must be at least 1, got " + seeds);
+        if (ablationSeeds != null && ablationSeeds < 1) throw new IllegalArgumentException("--ablation-seeds must be at least 1, got " + ablationSeeds);
+        DemoSettings s = quick ? DemoSettings.reduced() : DemoSettings.standard();
+        if (seeds != null) s = s.withSeeds(seeds);
+        if (ablationSeeds != null) s = s.withAblationSeeds(ablationSeeds);
         if (worldSeed != null) s = s.withWorldSeed(worldSeed);
         if (trainBase) s = s.withModels(s.models().withShipped(false));
-        if (seeds < 1) throw new IllegalArgumentException("--seeds must be at least 1, got " + seeds);
         Path dir = OutputFolder.check(out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), "--out");
         OutputFolder.check(cache, "--cache");
         System.err.println("efuf demo: output " + dir.toAbsolutePath() + ", cache " + cache.toAbsolutePath());

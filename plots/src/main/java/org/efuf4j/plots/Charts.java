@@ -64,7 +64,12 @@ public final class Charts {
 
     /** One line per named series over steps; NaN points (a loss not computed that step) are left out. */
     public static void curves(String title, long[] steps, Map<String, double[]> series, Path png) {
-        XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle("step").yAxisTitle("loss").build();
+        curves(title, "step", "loss", steps, series, png);
+    }
+
+    /** One line per named series over integer x values, with named axes; NaN points are left out. */
+    public static void curves(String title, String xTitle, String yTitle, long[] steps, Map<String, double[]> series, Path png) {
+        XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         for (Map.Entry<String, double[]> e : series.entrySet()) {
             List<Double> x = new ArrayList<>(), y = new ArrayList<>();
             for (int i = 0; i < steps.length; i++) {

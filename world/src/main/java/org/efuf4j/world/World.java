@@ -150,13 +150,17 @@ public final class World {
         return out;
     }
 
-    /** The split's ground truth as CHAIR and POPE take it (image id to present categories). */
+    /**
+     * The split's ground truth as CHAIR and POPE take it (image id to present categories), each category with its size:
+     * the visible pixels of its largest instance, the measure the detailed descriptions order objects by (so recall of
+     * small and of large objects can be told apart). A fully hidden instance counts as one pixel.
+     */
     public GroundTruth groundTruth(Split split) {
         GroundTruth.Builder b = GroundTruth.builder();
         for (WorldImage image : images(split)) {
             b.image(image.imageId());
             for (WorldObject o : image.objects()) {
-                b.add(image.imageId(), o.category());
+                b.add(image.imageId(), o.category(), Math.max(1, o.area()));
             }
         }
         return b.build();

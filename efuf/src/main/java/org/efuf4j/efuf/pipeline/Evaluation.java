@@ -41,8 +41,22 @@ import org.efuf4j.tensor.Device;
  * all in {@code metrics.json}.
  */
 public final class Evaluation {
+    /**
+     * @param popeImages POPE asks about the first this many images with ground truth (0: all of them): CHAIR wants many
+     *                   captions, while POPE's six questions an image per split cost more than a caption each
+     */
     public record Settings(String prompt, String template, int maxNewTokens, Decoding decoding, List<PopeSampler.Strategy> popeSplits,
-                           int popeMaxNewTokens, long seed) {
+                           int popeMaxNewTokens, long seed, int popeImages) {
+        public Settings {
+            if (popeImages < 0) throw new IllegalArgumentException("POPE images must be >= 0 (0: all), got " + popeImages);
+        }
+
+        /** POPE on every image. */
+        public Settings(String prompt, String template, int maxNewTokens, Decoding decoding, List<PopeSampler.Strategy> popeSplits,
+                        int popeMaxNewTokens, long seed) {
+            this(prompt, template, maxNewTokens, decoding, popeSplits, popeMaxNewTokens, seed, 0);
+        }
+
         public static Settings paper() {
             return new Settings(Captioner.EVALUATION_PROMPT, Captioner.LLAVA_TEMPLATE, 256, new Decoding.BeamSearch(5, 1.0),
                     List.of(PopeSampler.Strategy.values()), 16, 0);
@@ -144,6 +158,7 @@ public final class Evaluation {
         var all = into.putArray("mentions_by_clause");
         for (int v : cp.mentionsByClause()) all.add(v);
         into.put("hallucinated_in_last_clause", cp.hallucinatedInLast());
+        into.put("mentions_in_last_clause", cp.mentionsInLast());
         DatasetFormation.putFinite(into, "last_clause_share", cp.lastClauseShare());
         DatasetFormation.putFinite(into, "last_clause_mention_share", cp.lastClauseMentionShare());
     }
@@ -167,6 +182,8 @@ public final class Evaluation {
                 .with("ground truth", digest(truth))
                 .with("vocabulary", Digests.ofText(extractor.vocabulary().categories().toString()))
                 .orElse("evaluate this model under another --label");
+        // recorded only when limited, so that folders evaluated before the limit existed (on every image) still resume
+        if (settings.popeImages() > 0) record.with("POPE images", settings.popeImages());
         List<Path> outputs = new ArrayList<>(List.of(outDir.resolve("captions.jsonl"), outDir.resolve("generated.jsonl"),
                 outDir.resolve("chair.json"), outDir.resolve("metrics.json")));
         for (PopeSampler.Strategy split : PopeSampler.Strategy.values()) outputs.add(outDir.resolve("pope-" + split.name().toLowerCase() + ".jsonl"));
@@ -186,8 +203,10 @@ public final class Evaluation {
         Map<String, String> fileById = new HashMap<>();
         for (String name : images.names()) fileById.put(ImageFolder.imageId(name), name);
         GroundTruth.Builder b = GroundTruth.builder();
+        int asked = 0;
         for (String id : truth.imageIds()) {
             if (!fileById.containsKey(id)) continue;
+            if (settings.popeImages() > 0 && asked++ >= settings.popeImages()) break;
             b.image(id);
             for (String o : truth.require(id, "POPE")) b.add(id, o);
         }

@@ -1,97 +1,127 @@
 package org.efuf4j.world.demo;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.DoublePredicate;
 import java.util.function.ToDoubleFunction;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.efuf4j.efuf.io.Json;
-
 /**
- * The issue's acceptance criteria, computed from the seed means in the summary: each with the measured value, the
- * bound, and whether it holds; beside it the same measure on every seed alone and their standard deviation (the base
- * model is one run, shared by the seeds). A criterion whose inputs are missing (a variant not trained, a metric
- * undefined) does not hold.
+ * The issue's acceptance criteria (with the scorer's labels), computed from the seed means in the summary: each with
+ * the measured value, the bound and whether it holds; beside it the same measure on every seed alone and their
+ * standard deviation (the base model is one run, shared by the seeds). A criterion whose inputs are missing (a
+ * variant not trained, a figure undefined) does not hold. The paper's Table 3 statements are checked the same way
+ * ({@link #ablationOrder}); a world that orders the ablations otherwise is a finding, not a failed criterion.
  */
 public final class Acceptance {
     private Acceptance() {}
 
-    /** A metric's value for a model: the seed mean, or one seed's value. */
+    /**
+     * @param perSeed      the measure on each seed alone (NaN where undefined)
+     * @param spread       sample standard deviation of the per-seed values (NaN under two)
+     * @param seedsHolding seeds on which the measure alone holds
+     */
+    public record Criterion(String criterion, String measure, double value, List<Double> perSeed, double spread, String bound, boolean holds,
+                            int seedsHolding, String text) {}
+
+    /** A figure's value for a model: the seed mean, or one seed's value. */
     @FunctionalInterface
-    private interface Metrics {
+    interface Figures {
         double of(String model, String key);
     }
 
-    public static ArrayNode evaluate(JsonNode metrics) {
-        JsonNode s = metrics.get("summary");
-        ArrayNode out = Json.MAPPER.createArrayNode();
-        String b = Demo.BASE, e = "efuf";
-        add(s, out, "EFUF lowers CHAIR_s by >= 15% relative", "relative drop", m -> relativeDrop(m.of(b, "chair_s"), m.of(e, "chair_s")),
+    /** The acceptance of one EFUF model key (a schedule) against the base. */
+    public static List<Criterion> evaluate(Map<String, Summary.ModelSummary> summary, String efuf) {
+        List<Criterion> out = new ArrayList<>();
+        String b = Demo.BASE, e = efuf;
+        add(summary, out, List.of(b, e), "CHAIR_s falls by >= 15% relative", "relative drop", m -> relativeDrop(m.of(b, "chair_s"), m.of(e, "chair_s")),
                 ">= 0.15", d -> d >= 0.15);
-        add(s, out, "EFUF lowers CHAIR_i by >= 15% relative", "relative drop", m -> relativeDrop(m.of(b, "chair_i"), m.of(e, "chair_i")),
+        add(summary, out, List.of(b, e), "CHAIR_i falls by >= 15% relative", "relative drop", m -> relativeDrop(m.of(b, "chair_i"), m.of(e, "chair_i")),
                 ">= 0.15", d -> d >= 0.15);
-        add(s, out, "BLEU-1 falls by <= 1 point", "BLEU-1 change (points)", m -> m.of(e, "bleu_1") - m.of(b, "bleu_1"), ">= -1", d -> d >= -1);
-        add(s, out, "Perplexity rises by <= 10%", "perplexity change (relative)", m -> m.of(e, "perplexity") / m.of(b, "perplexity") - 1,
-                "<= +0.10", d -> d <= 0.10);
-        add(s, out, "Recall falls by <= 3 points", "recall change (points)", m -> 100 * (m.of(e, "recall") - m.of(b, "recall")), ">= -3",
+        add(summary, out, List.of(b, e), "BLEU-1 falls by <= 1 point", "BLEU-1 change (points)", m -> m.of(e, "bleu_1") - m.of(b, "bleu_1"),
+                ">= -1", d -> d >= -1);
+        add(summary, out, List.of(b, e), "Perplexity rises by <= 10%", "perplexity change (relative)",
+                m -> m.of(e, "perplexity") / m.of(b, "perplexity") - 1, "<= +0.10", d -> d <= 0.10);
+        add(summary, out, List.of(b, e), "Recall falls by <= 3 points", "recall change (points)", m -> points(m, e, b, "recall"), ">= -3",
                 d -> d >= -3);
-        add(s, out, "Repeated-object share rises by <= 2 points", "repeated-object change (points)",
-                m -> 100 * (m.of(e, "repeating_object_share") - m.of(b, "repeating_object_share")), "<= +2", d -> d <= 2);
-        add(s, out, "Ablation order: fine-grained EFUF lowers CHAIR_s more than vanilla (sentence-level) unlearning",
-                "CHAIR_s vanilla - EFUF (points)", m -> 100 * (m.of("vanilla", "chair_s") - m.of(e, "chair_s")), "> 0", d -> d > 0);
-        add(s, out, "Ablation order: without the sentence loss fluency suffers most (highest perplexity of the variants)",
-                "perplexity no_sentence - max(other variants)", m -> m.of("no_sentence", "perplexity")
-                        - Math.max(m.of(e, "perplexity"), Math.max(m.of("vanilla", "perplexity"), m.of("sentence_only", "perplexity"))),
-                "> 0", d -> d > 0);
-        add(s, out, "Ablation order: sentence loss alone lowers CHAIR_s less than EFUF", "CHAIR_s sentence_only - EFUF (points)",
-                m -> 100 * (m.of("sentence_only", "chair_s") - m.of(e, "chair_s")), "> 0", d -> d > 0);
+        add(summary, out, List.of(b, e), "Small-object recall falls by <= 5 points", "small-object recall change (points)",
+                m -> points(m, e, b, "recall_small"), ">= -5", d -> d >= -5);
+        add(summary, out, List.of(b, e), "Repeated-object share rises by <= 2 points", "repeated-object change (points)",
+                m -> points(m, e, b, "repeating_object_share"), "<= +2", d -> d <= 2);
+        add(summary, out, List.of(b, e), "Unterminated captions <= 1%", "unterminated share (EFUF)", m -> m.of(e, "unterminated_share"),
+                "<= 0.01", d -> d <= 0.01);
+        add(summary, out, List.of(b, e), "POPE F1 falls by <= 1 point on every split", "worst split's F1 change (points)",
+                m -> Math.min(points(m, e, b, "pope_random_f1"), Math.min(points(m, e, b, "pope_popular_f1"), points(m, e, b, "pope_adversarial_f1"))),
+                ">= -1", d -> d >= -1);
         return out;
+    }
+
+    /**
+     * The paper's Table 3 statements on this world, with the same labels: fine-grained EFUF lowers CHAIR_s more than
+     * vanilla (sentence-level) unlearning; without the sentence loss fluency suffers most; the sentence loss alone
+     * lowers CHAIR_s least of the paper's variants.
+     */
+    public static List<Criterion> ablationOrder(Map<String, Summary.ModelSummary> summary) {
+        List<Criterion> out = new ArrayList<>();
+        String e = Variant.EFUF, v = "vanilla", ns = "no_sentence", so = "sentence_only";
+        add(summary, out, List.of(e, v), "Fine-grained EFUF lowers CHAIR_s more than vanilla (sentence-level) unlearning",
+                "CHAIR_s vanilla - EFUF (points)", m -> 100 * (m.of(v, "chair_s") - m.of(e, "chair_s")), "> 0", d -> d > 0);
+        add(summary, out, List.of(e, v, ns, so), "Without the sentence loss fluency suffers most (highest perplexity of the paper's variants)",
+                "perplexity no_sentence - max(other variants)",
+                m -> m.of(ns, "perplexity") - Math.max(m.of(e, "perplexity"), Math.max(m.of(v, "perplexity"), m.of(so, "perplexity"))), "> 0",
+                d -> d > 0);
+        add(summary, out, List.of(e, v, ns, so), "The sentence loss alone lowers CHAIR_s least of the paper's variants",
+                "CHAIR_s sentence_only - max(other variants) (points)",
+                m -> 100 * (m.of(so, "chair_s") - Math.max(m.of(e, "chair_s"), Math.max(m.of(v, "chair_s"), m.of(ns, "chair_s")))), "> 0",
+                d -> d > 0);
+        return out;
+    }
+
+    private static double points(Figures m, String model, String base, String key) {
+        return 100 * (m.of(model, key) - m.of(base, key));
     }
 
     private static double relativeDrop(double base, double efuf) {
         return base > 0 ? (base - efuf) / base : Double.NaN;
     }
 
-    private static void add(JsonNode summary, ArrayNode out, String criterion, String measure, ToDoubleFunction<Metrics> f, String bound,
-                            DoublePredicate holds) {
-        double value = f.applyAsDouble((model, key) -> Summary.mean(summary, model, key));
-        ObjectNode n = out.addObject();
-        n.put("criterion", criterion);
-        n.put("measure", measure);
-        Demo.finite(n, "value", value);
-        ArrayNode perSeed = n.putArray("per_seed");
+    /** {@code models}: the model keys the measure reads; per-seed values cover the seeds all of them ran. */
+    private static void add(Map<String, Summary.ModelSummary> summary, List<Criterion> out, List<String> models, String criterion, String measure,
+                            ToDoubleFunction<Figures> f, String bound, DoublePredicate holds) {
+        double value = f.applyAsDouble((model, key) -> summary.containsKey(model) ? summary.get(model).mean(key) : Double.NaN);
+        int seeds = Integer.MAX_VALUE;
+        for (String model : models) {
+            Summary.ModelSummary s = summary.get(model);
+            if (s == null) seeds = 0;
+            else if (!model.equals(Demo.BASE)) seeds = Math.min(seeds, s.runs());
+        }
+        if (seeds == Integer.MAX_VALUE) seeds = 1;
+        List<Double> perSeed = new ArrayList<>();
         double sum = 0, sq = 0;
-        int seeds = summary.path("efuf").path("runs").asInt(0), finite = 0;
+        int finite = 0, held = 0;
         for (int k = 0; k < seeds; k++) {
             int seed = k;
-            double v = f.applyAsDouble((model, key) -> seedValue(summary, model, key, seed));
+            double v = f.applyAsDouble((model, key) -> summary.get(model).stat(key).value(seed));
+            perSeed.add(v);
             if (Double.isFinite(v)) {
-                perSeed.add(v);
                 sum += v;
                 sq += v * v;
                 finite++;
-            } else perSeed.addNull();
+                if (holds.test(v)) held++;
+            }
         }
         double spread = finite < 2 ? Double.NaN : Math.sqrt(Math.max(0, (sq - sum * sum / finite) / (finite - 1)));
-        Demo.finite(n, "spread", spread);
-        n.put("bound", bound);
         boolean ok = Double.isFinite(value) && holds.test(value);
-        n.put("holds", ok);
-        int heldSeeds = 0;
-        for (JsonNode v : perSeed) if (!v.isNull() && holds.test(v.asDouble())) heldSeeds++;
-        n.put("seeds_holding", heldSeeds);
-        n.put("text", String.format(Locale.ROOT, "%s: %s = %s%s (bound %s) -> %s", criterion, measure,
+        String text = String.format(Locale.ROOT, "%s: %s = %s%s (bound %s) -> %s", criterion, measure,
                 Double.isFinite(value) ? String.format(Locale.ROOT, "%.4f", value) : "undefined",
                 Double.isFinite(spread) ? String.format(Locale.ROOT, " +/- %.4f over %d seeds", spread, finite) : "", bound,
-                ok ? "holds" : "does not hold"));
+                ok ? "holds" : "does not hold");
+        out.add(new Criterion(criterion, measure, value, perSeed, spread, bound, ok, held, text));
     }
 
-    /** One seed's value of a metric (the base model's single run for the base), NaN when absent. */
-    private static double seedValue(JsonNode summary, String model, String key, int seed) {
-        if (model.equals(Demo.BASE)) return Summary.mean(summary, model, key);
-        JsonNode v = summary.path(model).path(key).path("values").get(seed);
-        return v == null || v.isNull() ? Double.NaN : v.asDouble();
+    /** How many criteria of a list hold. */
+    public static int holding(List<Criterion> criteria) {
+        return (int) criteria.stream().filter(Criterion::holds).count();
     }
 }

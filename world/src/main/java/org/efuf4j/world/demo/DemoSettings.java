@@ -17,29 +17,50 @@ import org.efuf4j.world.models.WorldModels;
  * @param targetPrecision  precision D+ and D- must reach on the labelled sample
  * @param captionTokens    caption length limit, formation and evaluation
  * @param popeTokens       answer length limit for POPE questions
- * @param seeds            unlearning runs per variant, seeds 1..N (dataset sampling and sample order differ)
+ * @param popeImages       the first held-out images POPE asks about (0: all); the base models' gate measures POPE on
+ *                         as many ({@code WorldModels.Config.popeImages})
+ * @param seeds            unlearning seeds 1..N for EFUF (dataset sampling and sample order differ)
+ * @param ablationSeeds    the first seeds that also run the ablations, the controls and the paper's settings (at most
+ *                         {@code seeds}): each variant costs an evaluation on every held-out image
+ * @param validationImages validation-split images the validation schedule captions at each of its measurements
+ * @param validationEvery  unlearning steps between the validation schedule's measurements
+ * @param recallLimit      largest fall of validation recall (a fraction) at which the validation schedule may stop; the
+ *                         standard run takes the acceptance's bound on recall (3 points)
  */
 public record DemoSettings(WorldConfig world, WorldModels.Config models, int formationImages, double calibrationShare,
-                           double targetPrecision, int captionTokens, int popeTokens, double lr, double lambda1, double lambda2,
-                           TrainableSet trainable, double negativeCap, int seeds, int galleryImages, boolean quick) {
+                           double targetPrecision, int captionTokens, int popeTokens, int popeImages, double lr, double lambda1, double lambda2,
+                           TrainableSet trainable, double negativeCap, int seeds, int ablationSeeds, int validationImages, int validationEvery,
+                           double recallLimit, int galleryImages, boolean quick) {
     public DemoSettings {
         if (formationImages < 1) throw new IllegalArgumentException("formationImages must be >= 1, got " + formationImages);
         if (formationImages > world.trainImages())
             throw new IllegalArgumentException("formationImages (" + formationImages + ") exceeds the world's " + world.trainImages() + " training images");
         if (!(calibrationShare > 0 && calibrationShare <= 1)) throw new IllegalArgumentException("calibrationShare must be in (0, 1], got " + calibrationShare);
+        if (popeImages < 0) throw new IllegalArgumentException("popeImages must be >= 0 (0: all), got " + popeImages);
         if (seeds < 1) throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
         if (world.evalImages() < 1) throw new IllegalArgumentException("the demo world needs eval images, got " + world.evalImages());
+        ablationSeeds = Math.min(ablationSeeds, seeds);
+        if (ablationSeeds < 1) throw new IllegalArgumentException("ablationSeeds must be >= 1, got " + ablationSeeds);
+        if (validationImages < 1 || validationImages > world.valImages())
+            throw new IllegalArgumentException("validationImages must be between 1 and the world's " + world.valImages() + " validation images, got "
+                    + validationImages);
+        if (validationEvery < 1) throw new IllegalArgumentException("validationEvery must be >= 1 step, got " + validationEvery);
+        if (!(recallLimit >= 0 && recallLimit <= 1)) throw new IllegalArgumentException("recallLimit must be in [0, 1], got " + recallLimit);
     }
 
-    /** The README's run: the default world with 120 held-out eval images, the small base models, 400 formation images. */
+    /**
+     * The README's run: the default world (its 500 held-out eval images, as CHAIR evaluations on COCO use; its
+     * validation images choose the validation schedule's stopping step), the shipped base models, 400 formation
+     * images, EFUF on 3 seeds and the ablations on the first.
+     */
     public static DemoSettings standard() {
         WorldModels.Config models = WorldModels.Config.small();
         // lr 1e-5: at 1e-4 and 3e-5 even the sentence loss alone (fine-tuning on the model's own best sampled captions)
         // cost 6-8 BLEU-1 points and 11 points of recall, and ascent at 1e-4 left over half the captions unterminated;
         // lambda1 1.0 rather than the paper's 0.3: with one positive clause per step at weight 1 the smaller ascent
         // weight taught the model to mention (and so hallucinate) more; at 1.0 every side-effect bound holds (3 seeds)
-        return new DemoSettings(WorldConfig.defaults().withImages(2000, 0, 120), models, 400, 0.1, 0.9, 80, 4,
-                1e-5, 1.0, 0.2, TrainableSet.PROJECTOR_AND_LM, 6.0, 1, 6, false);
+        return new DemoSettings(WorldConfig.defaults(), models, 400, 0.1, 0.9, 80, 4, models.popeImages(),
+                1e-5, 1.0, 0.2, TrainableSet.PROJECTOR_AND_LM, 6.0, 3, 1, 100, 20, 0.03, 6, false);
     }
 
     /** CI: a tiny world and few steps; exercises every stage and artefact, not the effect sizes. */
@@ -50,22 +71,28 @@ public record DemoSettings(WorldConfig world, WorldModels.Config models, int for
         c = new CaptionerTrainer.Options(c.visionHidden(), c.visionLayers(), c.visionHeads(), c.patchSize(), c.textHidden(), c.textLayers(),
                 c.textHeads(), c.vocabSize(), 20, 10, 160, 8, 1e-2, 0.0, 0.2, c.seed(), null, false);
         m = new WorldModels.Config(m.scorer().withSteps(30), null, c, 12, 6, 40, 40, false);
-        WorldConfig w = WorldConfig.defaults().withImages(96, 0, 12).withScenes(List.of("kitchen", "street"));
-        return new DemoSettings(w, m, 32, 0.5, 0.8, 24, 3, 1e-4, 0.3, 0.2, TrainableSet.PROJECTOR_AND_LM, 6.0, 1, 3, true);
+        WorldConfig w = WorldConfig.defaults().withImages(96, 8, 12).withScenes(List.of("kitchen", "street"));
+        return new DemoSettings(w, m, 32, 0.5, 0.8, 24, 3, 8, 1e-4, 0.3, 0.2, TrainableSet.PROJECTOR_AND_LM, 6.0, 1, 1, 8, 4, 0.02, 3, true);
     }
 
+    /** {@code n} seeds; the ablations keep to the first {@code ablationSeeds} of them. */
     public DemoSettings withSeeds(int n) {
-        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens, lr, lambda1,
-                lambda2, trainable, negativeCap, n, galleryImages, quick);
+        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens, popeImages, lr, lambda1,
+                lambda2, trainable, negativeCap, n, ablationSeeds, validationImages, validationEvery, recallLimit, galleryImages, quick);
+    }
+
+    public DemoSettings withAblationSeeds(int n) {
+        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens, popeImages, lr, lambda1,
+                lambda2, trainable, negativeCap, seeds, n, validationImages, validationEvery, recallLimit, galleryImages, quick);
     }
 
     public DemoSettings withModels(WorldModels.Config models) {
-        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens, lr, lambda1,
-                lambda2, trainable, negativeCap, seeds, galleryImages, quick);
+        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens, popeImages, lr, lambda1,
+                lambda2, trainable, negativeCap, seeds, ablationSeeds, validationImages, validationEvery, recallLimit, galleryImages, quick);
     }
 
     public DemoSettings withWorldSeed(long seed) {
-        return new DemoSettings(world.withSeed(seed), models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens,
-                lr, lambda1, lambda2, trainable, negativeCap, seeds, galleryImages, quick);
+        return new DemoSettings(world.withSeed(seed), models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens, popeImages,
+                lr, lambda1, lambda2, trainable, negativeCap, seeds, ablationSeeds, validationImages, validationEvery, recallLimit, galleryImages, quick);
     }
 }

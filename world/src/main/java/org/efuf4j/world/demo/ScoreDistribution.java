@@ -2,11 +2,9 @@ package org.efuf4j.world.demo;
 
 import java.util.List;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.efuf4j.efuf.dataset.LabelledScore;
 import org.efuf4j.efuf.dataset.ScoreHistogram;
 import org.efuf4j.efuf.dataset.ThresholdSet;
-import org.efuf4j.efuf.io.Json;
 
 /**
  * The paper's Figure 2 and Table 1 on the world, where every mention's truth is known: the score distributions of
@@ -52,27 +50,20 @@ public record ScoreDistribution(ScoreHistogram histogram, double overlap, int ab
         return sum;
     }
 
-    public ObjectNode toJson() {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        ObjectNode present = n.putObject("present"), hallucinated = n.putObject("hallucinated");
-        if (histogram != null) {
-            summary(present, histogram.presentSummary());
-            summary(hallucinated, histogram.hallucinatedSummary());
-        }
-        Demo.finite(n, "overlap", overlap);
-        ObjectNode t1 = n.putObject("table1");
-        t1.put("above_t0", aboveT0);
-        t1.put("above_t0_hallucinated", aboveT0Hallucinated);
-        Demo.finite(t1, "above_t0_hallucinated_share", aboveT0 == 0 ? Double.NaN : (double) aboveT0Hallucinated / aboveT0);
-        t1.put("below_t1", belowT1);
-        t1.put("below_t1_present", belowT1Present);
-        Demo.finite(t1, "below_t1_present_share", belowT1 == 0 ? Double.NaN : (double) belowT1Present / belowT1);
-        return n;
+    /**
+     * The figures the report shows: count, mean and std of present and of hallucinated mentions' scores, their overlap,
+     * and Table 1's tails.
+     */
+    public record Figures(int present, double presentMean, double presentStd, int hallucinated, double hallucinatedMean,
+                          double hallucinatedStd, double overlap, int aboveT0, int aboveT0Hallucinated, int belowT1, int belowT1Present) {
+        public double aboveT0HallucinatedShare() { return aboveT0 == 0 ? Double.NaN : (double) aboveT0Hallucinated / aboveT0; }
+
+        public double belowT1PresentShare() { return belowT1 == 0 ? Double.NaN : (double) belowT1Present / belowT1; }
     }
 
-    private static void summary(ObjectNode node, ScoreHistogram.Summary s) {
-        node.put("count", s.count());
-        Demo.finite(node, "mean", s.mean());
-        Demo.finite(node, "std", s.std());
+    public Figures figures() {
+        if (histogram == null) return new Figures(0, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, overlap, aboveT0, aboveT0Hallucinated, belowT1, belowT1Present);
+        ScoreHistogram.Summary p = histogram.presentSummary(), h = histogram.hallucinatedSummary();
+        return new Figures(p.count(), p.mean(), p.std(), h.count(), h.mean(), h.std(), overlap, aboveT0, aboveT0Hallucinated, belowT1, belowT1Present);
     }
 }

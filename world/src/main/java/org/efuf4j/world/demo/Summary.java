@@ -1,87 +1,80 @@
 package org.efuf4j.world.demo;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.efuf4j.efuf.io.Json;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
- * Per model (base and every variant), each evaluation metric's mean and spread over the seeds. The base model is
- * evaluated once (greedy captions of fixed weights do not depend on the unlearning seed).
+ * Per model (the base and every unlearned model), each evaluation figure's values over the seeds, their mean and their
+ * spread. The base model is evaluated once (greedy captions of fixed weights do not depend on the unlearning seed).
  */
 public final class Summary {
-    /** One evaluation number: its key in the summary, where it sits in an evaluation's metrics.json, and its label. */
-    public record Metric(String key, String path, String label, boolean percent) {
-        public double read(JsonNode evaluation) {
-            JsonNode n = evaluation;
-            for (String part : path.split("\\.")) n = n == null ? null : n.get(part);
-            return n == null || n.isNull() ? Double.NaN : n.asDouble();
+    /** One evaluation figure: its key, its label in reports, whether it is shown as a percentage, and how to read it. */
+    public record Metric(String key, String label, boolean percent, ToDoubleFunction<ModelEvaluation> read) {}
+
+    public static final List<Metric> METRICS = List.of(
+            new Metric("chair_s", "CHAIR_s", true, ModelEvaluation::chairS),
+            new Metric("chair_i", "CHAIR_i", true, ModelEvaluation::chairI),
+            new Metric("recall", "Recall", true, ModelEvaluation::recall),
+            new Metric("recall_small", "Recall small", true, ModelEvaluation::recallSmall),
+            new Metric("recall_large", "Recall large", true, ModelEvaluation::recallLarge),
+            new Metric("pope_random_f1", "POPE F1 random", true, e -> e.popeF1("random")),
+            new Metric("pope_popular_f1", "POPE F1 popular", true, e -> e.popeF1("popular")),
+            new Metric("pope_adversarial_f1", "POPE F1 adversarial", true, e -> e.popeF1("adversarial")),
+            new Metric("bleu_1", "BLEU-1", false, ModelEvaluation::bleu1),
+            new Metric("bleu_2", "BLEU-2", false, ModelEvaluation::bleu2),
+            new Metric("bleu_4", "BLEU-4", false, ModelEvaluation::bleu4),
+            new Metric("perplexity", "Perplexity", false, ModelEvaluation::perplexity),
+            new Metric("objects_per_caption", "Objects/caption", false, ModelEvaluation::objectsPerCaption),
+            new Metric("repeating_object_share", "Repeated-object", true, ModelEvaluation::repeatingShare),
+            new Metric("unterminated_share", "Unterminated", true, ModelEvaluation::unterminatedShare),
+            new Metric("last_clause_share", "Hallucinations in last clause", true, ModelEvaluation::lastClauseShare));
+
+    /** A figure over the runs: one value per seed (NaN where undefined), mean and sample spread of the finite ones. */
+    public record Stat(List<Double> values, double mean, double std) {
+        static Stat of(List<Double> values) {
+            double sum = 0;
+            int n = 0;
+            for (double v : values) if (Double.isFinite(v)) { sum += v; n++; }
+            double mean = n == 0 ? Double.NaN : sum / n, ss = 0;
+            for (double v : values) if (Double.isFinite(v)) ss += (v - mean) * (v - mean);
+            return new Stat(List.copyOf(values), mean, n < 2 ? (n == 1 ? 0 : Double.NaN) : Math.sqrt(ss / (n - 1)));
+        }
+
+        /** The value of run {@code k}; the single value of a model evaluated once, whatever {@code k}. */
+        public double value(int k) {
+            if (values.size() == 1) return values.getFirst();
+            return k < values.size() ? values.get(k) : Double.NaN;
         }
     }
 
-    public static final List<Metric> METRICS = List.of(
-            new Metric("chair_s", "chair_s", "CHAIR_s", true),
-            new Metric("chair_i", "chair_i", "CHAIR_i", true),
-            new Metric("recall", "chair_recall", "Recall", true),
-            new Metric("pope_random_f1", "pope.random.f1", "POPE F1 random", true),
-            new Metric("pope_popular_f1", "pope.popular.f1", "POPE F1 popular", true),
-            new Metric("pope_adversarial_f1", "pope.adversarial.f1", "POPE F1 adversarial", true),
-            new Metric("bleu_1", "bleu_1", "BLEU-1", false),
-            new Metric("bleu_2", "bleu_2", "BLEU-2", false),
-            new Metric("bleu_4", "bleu_4", "BLEU-4", false),
-            new Metric("perplexity", "perplexity", "Perplexity", false),
-            new Metric("objects_per_caption", "objects_per_caption", "Objects/caption", false),
-            new Metric("repeating_object_share", "repeating_object_share", "Repeated-object", true),
-            new Metric("unterminated_share", "unterminated_share", "Unterminated", true));
+    /** @param runs how many evaluations the figures pool (seeds for an unlearned model, 1 for the base) */
+    public record ModelSummary(int runs, Map<String, Stat> metrics) {
+        public Stat stat(String key) {
+            Stat s = metrics.get(key);
+            if (s == null) throw new IllegalArgumentException("no figure '" + key + "' in the summary; known: " + metrics.keySet());
+            return s;
+        }
+
+        public double mean(String key) { return stat(key).mean(); }
+    }
 
     private Summary() {}
 
-    public static ObjectNode of(JsonNode metrics) {
-        ObjectNode out = Json.MAPPER.createObjectNode();
-        List<JsonNode> base = metrics.has(Demo.BASE) ? List.of(metrics.get(Demo.BASE)) : List.of();
-        out.set(Demo.BASE, summarise(base));
-        for (String variant : Demo.VARIANTS.keySet()) {
-            List<JsonNode> runs = new ArrayList<>();
-            for (JsonNode seed : metrics.path("seeds")) {
-                JsonNode v = seed.path("variants").get(variant);
-                if (v != null) runs.add(v);
-            }
-            out.set(variant, summarise(runs));
+    public static ModelSummary of(List<ModelEvaluation> runs) {
+        Map<String, Stat> m = new LinkedHashMap<>();
+        for (Metric metric : METRICS) {
+            List<Double> values = new ArrayList<>();
+            for (ModelEvaluation r : runs) values.add(metric.read().applyAsDouble(r));
+            m.put(metric.key(), Stat.of(values));
         }
-        return out;
+        return new ModelSummary(runs.size(), m);
     }
 
-    private static ObjectNode summarise(List<JsonNode> runs) {
-        ObjectNode node = Json.MAPPER.createObjectNode();
-        node.put("runs", runs.size());
-        for (Metric m : METRICS) {
-            ObjectNode s = node.putObject(m.key());
-            ArrayNode values = s.putArray("values");
-            double sum = 0;
-            int n = 0;
-            for (JsonNode r : runs) {
-                double v = m.read(r);
-                if (Double.isFinite(v)) {
-                    values.add(v);
-                    sum += v;
-                    n++;
-                } else values.addNull();
-            }
-            double mean = n == 0 ? Double.NaN : sum / n;
-            double ss = 0;
-            for (JsonNode v : values) if (!v.isNull()) ss += (v.asDouble() - mean) * (v.asDouble() - mean);
-            Demo.finite(s, "mean", mean);
-            Demo.finite(s, "std", n < 2 ? (n == 1 ? 0 : Double.NaN) : Math.sqrt(ss / (n - 1)));
-        }
-        return node;
-    }
-
-    /** The mean of a metric for a model in a summary node; NaN when absent. */
-    public static double mean(JsonNode summary, String model, String key) {
-        JsonNode n = summary.path(model).path(key).get("mean");
-        return n == null || n.isNull() ? Double.NaN : n.asDouble();
+    public static Metric metric(String key) {
+        for (Metric m : METRICS) if (m.key().equals(key)) return m;
+        throw new IllegalArgumentException("no figure '" + key + "'; known: " + METRICS.stream().map(Metric::key).toList());
     }
 }

@@ -19,9 +19,9 @@ import org.efuf4j.world.WorldImage;
  * present against absent objects, and a linear probe's AUC on a vision model's features (present against absent
  * group-mates), the issue's perception gates. Every AUC pools (image, category) pairs of held-out images.
  */
-final class PerceptionGates {
+public final class PerceptionGates {
     /** The gates' threshold: scorer AUC and probe AUC at least this. */
-    static final double GATE = 0.9;
+    public static final double GATE = 0.9;
 
     private static final int BATCH = 32;
 

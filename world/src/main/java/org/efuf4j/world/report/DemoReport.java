@@ -7,217 +7,343 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.efuf4j.tensor.io.AtomicFiles;
+import org.efuf4j.efuf.eval.ClausePositions;
 import org.efuf4j.plots.Charts;
+import org.efuf4j.tensor.io.AtomicFiles;
+import org.efuf4j.world.demo.Acceptance;
 import org.efuf4j.world.demo.Demo;
+import org.efuf4j.world.demo.DemoMetrics;
+import org.efuf4j.world.demo.ModelEvaluation;
 import org.efuf4j.world.demo.Summary;
+import org.efuf4j.world.demo.Variant;
 
 /**
- * The demo's report, {@code report.md} and {@code report.html}, rendered from its {@code metrics.json} alone: the
- * world, the base models, the paper's Figure 2 and Tables 1-3 on this world, training curves, a gallery of eval
- * images with hallucinated objects marked, and the acceptance criteria as computed.
+ * The demo's report, {@code report.md} and {@code report.html}, rendered from its {@link DemoMetrics} alone: the
+ * world, the base models and their gates, the unlearning settings beside the paper's, the paper's Figure 2 and Tables
+ * 1-3 on this world with the controls, both schedules, where the hallucinations fall in the captions, a gallery, the
+ * acceptance, and an analysis whose every statement is derived from the measurements.
  */
 public final class DemoReport {
     public static final String MARKDOWN = "report.md", HTML = "report.html";
-    public static final Map<String, String> MODEL_NAMES = modelNames();
 
     private DemoReport() {}
 
-    private static Map<String, String> modelNames() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put(Demo.BASE, "Base captioner");
-        m.put("vanilla", "Vanilla unlearning (sentence-level)");
-        m.put("no_sentence", "Fine-grained, no sentence loss");
-        m.put("sentence_only", "Sentence loss only");
-        m.put("efuf", "EFUF");
-        return m;
-    }
-
-    public static void write(JsonNode metrics, Path outDir) {
+    public static void write(DemoMetrics metrics, Path outDir) {
         unlearningCurves(metrics, outDir);
+        clauseChart(metrics, outDir);
         Document doc = build(metrics);
         AtomicFiles.writeString(outDir.resolve(MARKDOWN), doc.markdown());
         AtomicFiles.writeString(outDir.resolve(HTML), doc.html());
     }
 
-    private static void unlearningCurves(JsonNode metrics, Path outDir) {
-        JsonNode training = metrics.path("seeds").path(0).path("training");
+    private static void unlearningCurves(DemoMetrics m, Path outDir) {
+        if (m.seeds().isEmpty()) return;
         Map<String, double[]> series = new LinkedHashMap<>();
-        for (String v : Demo.VARIANTS.keySet()) {
-            JsonNode loss = training.path(v).path("loss");
-            if (!loss.isArray() || loss.isEmpty()) continue;
-            double[] l = new double[loss.size()];
-            for (int i = 0; i < l.length; i++) l[i] = loss.get(i).asDouble();
-            series.put(v, l);
+        for (var e : m.seeds().getFirst().variants().entrySet()) {
+            List<Double> loss = e.getValue().training().loss();
+            if (!loss.isEmpty()) series.put(e.getKey(), loss.stream().mapToDouble(Double::doubleValue).toArray());
         }
         Charts.curvesFromStepOne("Unlearning loss L per step (seed 1)", series, outDir.resolve("plots/unlearning-losses.png"));
     }
 
-    /** Paragraphs separated by blank lines: what was tried on the world and what made a difference. */
-    static final String FINDINGS = "world-findings.txt";
+    /** Share of each model's mentions at a clause index that are hallucinated, by clause index (1 = first clause). */
+    private static void clauseChart(DemoMetrics m, Path outDir) {
+        long[] x = new long[ClausePositions.MAX_INDEX + 1];
+        for (int i = 0; i < x.length; i++) x[i] = i + 1;
+        Map<String, double[]> series = new LinkedHashMap<>();
+        for (String model : List.of(Demo.BASE, m.schedule() == null ? Variant.EFUF : m.schedule())) {
+            List<ModelEvaluation> runs = m.evaluations(model);
+            if (runs.isEmpty() || runs.getFirst().clauses() == null) continue;
+            series.put(Variant.label(model), runs.getFirst().clauses().hallucinationRateByClause());
+        }
+        if (!series.isEmpty()) Charts.curves("Hallucinated share of mentions by clause index (seed 1)", "clause index (1 = first clause)",
+                "hallucinated mentions / mentions", x, series, outDir.resolve("plots/clause-positions.png"));
+    }
 
-    static Document build(JsonNode m) {
+    static Document build(DemoMetrics m) {
         Document d = new Document();
-        JsonNode settings = m.path("settings"), world = m.path("world"), bm = m.path("base_models"), summary = m.path("summary");
+        DemoMetrics.RunSettings settings = m.settings();
+        DemoMetrics.Timings tm = m.timings();
         d.heading(1, "EFUF on the embedded synthetic world");
-        d.paragraph(String.format(Locale.ROOT, "%s run, %d seed(s), device %s, total %.1f s (world %.1f s, base models %.1f s%s, formation %.1f s, unlearning %.1f s, evaluation %.1f s).",
-                settings.path("quick").asBoolean() ? "Quick (CI)" : "Standard", settings.path("seeds").asInt(), settings.path("device").asText(),
-                m.path("timings").path("total_s").asDouble(), m.path("timings").path("world_s").asDouble(), m.path("timings").path("base_models_s").asDouble(),
-                m.path("base_models_cached").asBoolean() ? ", cached" : ", trained now", m.path("timings").path("formation_s").asDouble(),
-                m.path("timings").path("unlearning_s").asDouble(), m.path("timings").path("evaluation_s").asDouble()));
+        d.paragraph(String.format(Locale.ROOT, "%s run, EFUF on %d seed(s), ablations and controls on the first %d, device %s, total %.1f s (world %.1f s,"
+                        + " base models %.1f s%s, formation %.1f s, unlearning %.1f s, evaluation %.1f s for %d evaluations of %d held-out images each).",
+                settings.quick() ? "Quick (CI)" : "Standard", settings.seeds(), settings.ablationSeeds(), settings.device(), tm.totalS(), tm.worldS(),
+                tm.baseModelsS(), m.baseModels().shipped() ? ", shipped" : m.baseModels().cached() ? ", cached" : ", trained now", tm.formationS(),
+                tm.unlearningS(), tm.evaluationS(), tm.evaluations(), tm.evalImages()));
 
+        world(d, m);
+        baseModels(d, m);
+        unlearningSettings(d, m);
+        formation(d, m);
+
+        List<String> t2 = List.of("chair_s", "chair_i", "pope_random_f1", "pope_popular_f1", "pope_adversarial_f1", "bleu_1", "bleu_2", "bleu_4",
+                "perplexity", "recall", "recall_small", "recall_large");
+        d.heading(2, "Table 2: base vs EFUF");
+        d.paragraph("Mean ± standard deviation over seeds; percentages for CHAIR, recall and POPE F1. CHAIR, recall, BLEU and perplexity on all "
+                + tm.evalImages() + " held-out images, POPE on " + (settings.popeImages() == 0 ? "all of them" : "the first " + settings.popeImages())
+                + ". Recall small / large: objects below / at or above the median visible size of the held-out objects" + smallBelow(m) + ".");
+        d.table(header("model", t2), modelRows(m, List.of(Demo.BASE, Variant.EFUF, Variant.EFUF_STOPPED), t2));
+
+        d.heading(2, "Table 3: ablations, controls and the paper's settings");
+        d.paragraph("The paper's Table 3 order (vanilla, no sentence loss, sentence loss only, EFUF), then the three controls (the sentence loss"
+                + " alone is the first), then EFUF with the paper's settings, every one with the scorer's labels; last EFUF on the same captions"
+                + " and thresholds labelled by the world's truth, an upper bound on what better labels would give. All on the same held-out images.");
+        List<String> t3 = List.of("chair_s", "chair_i", "bleu_1", "perplexity", "recall", "recall_small", "objects_per_caption",
+                "repeating_object_share", "unterminated_share", "pope_popular_f1");
+        d.table(header("model", t3), modelRows(m, Variant.models(), t3));
+        List<List<String>> rows = new ArrayList<>();
+        for (DemoMetrics.SeedRun s : m.seeds()) {
+            for (var e : s.variants().entrySet()) {
+                DemoMetrics.Training tr = e.getValue().training();
+                rows.add(List.of(String.valueOf(s.seed()), Variant.label(e.getKey()), tr.status(), String.valueOf(tr.steps()),
+                        tr.stoppedAtStep() < 0 ? "-" : String.valueOf(tr.stoppedAtStep()), used(tr, "positive") + " / " + used(tr, "negative") + " / "
+                                + used(tr, "sentence"), num(tr.seconds(), 1)));
+            }
+        }
+        d.table(List.of("seed", "variant", "status", "steps", "validation stop at step", "D+ / D- / Ds samples seen (of)", "seconds"), rows);
+        ablationOrder(d, m);
+
+        schedules(d, m);
+        clausePositions(d, m);
+
+        d.heading(2, "Training curves");
+        d.image("plots/unlearning-losses.png", "Unlearning losses");
+
+        d.heading(2, "Gallery: held-out images, captions before and after EFUF");
+        d.paragraph("Hallucinated objects (named but absent) are marked; after: " + Variant.label(m.schedule()) + ", seed 1.");
+        for (DemoMetrics.GalleryItem g : m.gallery())
+            d.galleryItem(g.thumbnail(), "image " + g.image() + " — present: " + String.join(", ", g.objects()), caption(g.captions().get(Demo.BASE)),
+                    caption(g.captions().get(m.schedule())));
+
+        acceptance(d, m);
+        analysis(d, m);
+        return d;
+    }
+
+    private static void world(Document d, DemoMetrics m) {
+        DemoMetrics.WorldFacts w = m.world();
         d.heading(2, "World");
         d.table(List.of("property", "value"), List.of(
-                List.of("categories", world.path("categories").asText()),
-                List.of("training / eval images", world.path("train_images").asText() + " / " + world.path("eval_images").asText()),
-                List.of("configured rate of training captions with an absent object", pct(world.path("configured_hallucination_rate"))),
-                List.of("realised share of training captions naming an absent object", pct(world.path("training_caption_hallucination_rate"))),
-                List.of("hallucination-mention rate (absent mentions / all mentions in training captions)", pct(world.path("training_mention_hallucination_rate"))),
-                List.of("world configuration", settings.path("world").asText())));
+                List.of("categories", String.valueOf(w.categories())),
+                List.of("training / validation / held-out images", w.trainImages() + " / " + w.valImages() + " / " + w.evalImages()),
+                List.of("configured rate of detailed training descriptions that run past the present objects", pct(w.descriptionHallucinationRate())),
+                List.of("realised share of those descriptions", pct(w.trainingDescriptionHallucinationRate())),
+                List.of("configured rate of short training captions with an absent object", pct(w.captionHallucinationRate())),
+                List.of("realised share of short training captions naming an absent object", pct(w.trainingCaptionHallucinationRate())),
+                List.of("absent mentions / all mentions in short training captions", pct(w.trainingMentionHallucinationRate())),
+                List.of("world configuration", m.settings().world())));
         d.image("plots/world-sample.png", "World sample");
+    }
 
+    private static void baseModels(Document d, DemoMetrics m) {
+        var bm = m.baseModels().metrics();
         d.heading(2, "Base models");
         d.table(List.of("measure", "value"), List.of(
-                List.of("captioner CHAIR_s / CHAIR_i (greedy, " + bm.path("captions").asText() + " eval images)", pct(bm.path("chairS")) + " / " + pct(bm.path("chairI"))),
-                List.of("captioner recall / mentions per caption", pct(bm.path("recall")) + " / " + num(bm.path("mentionsPerCaption"), 2)),
-                List.of("scorer AUC on the captioner's mentions (present vs hallucinated)", num(bm.path("scorerAuc"), 3) + " (" + bm.path("presentMentions").asText()
-                        + " present, " + bm.path("hallucinatedMentions").asText() + " hallucinated)"),
-                List.of("scorer AUC, present objects vs absent group-mates", num(bm.path("scorerGroupMateAuc"), 3)),
-                List.of("captioner probe AUC (evidence in its own visual features)", num(bm.path("probeAuc"), 3)),
-                List.of("training seconds scorer / captioner (when trained)", num(bm.path("scorerTrainSeconds"), 1) + " / " + num(bm.path("captionerTrainSeconds"), 1)),
-                List.of("scorer", settings.path("scorer").asText()),
-                List.of("captioner", settings.path("captioner").asText())));
+                List.of("captioner CHAIR_s / CHAIR_i (greedy, " + bm.captions() + " held-out images)", pct(bm.chairS()) + " / " + pct(bm.chairI())),
+                List.of("captioner recall / mentions per caption", pct(bm.recall()) + " / " + num(bm.mentionsPerCaption(), 2)),
+                List.of("scorer AUC on the captioner's mentions (present vs hallucinated)", num(bm.scorerAuc(), 3) + " (" + bm.presentMentions()
+                        + " present, " + bm.hallucinatedMentions() + " hallucinated)"),
+                List.of("scorer AUC, present objects vs absent group-mates", num(bm.scorerGroupMateAuc(), 3)),
+                List.of("captioner probe AUC (evidence in its own projected features)", num(bm.probeAuc(), 3)),
+                List.of("source", m.baseModels().shipped() ? "shipped (pretrained/)" : m.baseModels().cached() ? "cache" : "trained by this run"),
+                List.of("scorer", m.settings().scorer()),
+                List.of("captioner", m.settings().captioner())));
+        d.heading(3, "Quality gates (checked before unlearning)");
+        List<List<String>> rows = new ArrayList<>();
+        for (DemoMetrics.Gate g : m.baseModels().gates()) rows.add(List.of(g.name(), g.measured(), g.holds() ? "holds" : "FAILS"));
+        d.table(List.of("gate", "measured", "result"), rows);
+        List<DemoMetrics.Gate> failing = m.baseModels().failing();
+        d.paragraph(failing.isEmpty() ? "Every base-model gate holds."
+                : "WARNING: " + failing.size() + " of " + m.baseModels().gates().size() + " base-model gates FAIL ("
+                + String.join("; ", failing.stream().map(g -> g.name() + ": measured " + g.measured()).toList())
+                + "). The unlearning below starts from base models that do not meet the issue's quality bar; read its effects with that in mind.");
         d.image("plots/base-training.png", "Base model training losses");
+    }
 
+    /** Why the demo's unlearning knobs differ from the paper's, knob by knob. */
+    static final Map<String, String> WHY = Map.of(
+            "trainable", "the world's hallucinations come from the language model's prior (descriptions run on past their evidence); the"
+                    + " projector alone maps visual features and cannot change the decision to continue",
+            "lambda1", "with one positive clause per step at weight 1 beside the sentence loss, a smaller ascent weight teaches the small"
+                    + " captioner to mention more objects, and so to hallucinate more",
+            "lambda2", "the sentence loss keeps fluency; its weight follows the ascent weight",
+            "lr", "this small captioner drifts from its greedy captions under larger steps",
+            "negative_cap", "bounds the ascent on a clause that is already improbable, so that no single sample destroys fluency");
+
+    private static void unlearningSettings(Document d, DemoMetrics m) {
+        DemoMetrics.Unlearning demo = m.settings().demo(), paper = m.settings().paper();
+        d.heading(2, "Unlearning settings: the demo's default beside the paper's");
+        List<List<String>> rows = new ArrayList<>();
+        knob(rows, "trainable", demo.trainable(), paper.trainable());
+        knob(rows, "lr", sci(demo.lr()), sci(paper.lr()));
+        knob(rows, "lambda1", num(demo.lambda1(), 2), num(paper.lambda1(), 2));
+        knob(rows, "lambda2", num(demo.lambda2(), 2), num(paper.lambda2(), 2));
+        knob(rows, "negative_cap", num(demo.negativeCap(), 1), num(paper.negativeCap(), 1));
+        d.table(List.of("setting", "demo default", "paper", "why they differ"), rows);
+        d.paragraph("Both rows run on the same datasets and seeds: Table 3 holds \"" + Variant.label("efuf_paper") + "\" beside \""
+                + Variant.label(Variant.EFUF) + "\"; the analysis compares them.");
+    }
+
+    private static void knob(List<List<String>> rows, String name, String demo, String paper) {
+        rows.add(List.of(name, demo, paper, demo.equals(paper) ? "the same" : WHY.get(name)));
+    }
+
+    private static void formation(Document d, DemoMetrics m) {
         d.heading(2, "Dataset formation and thresholds");
         List<List<String>> rows = new ArrayList<>();
-        for (JsonNode s : m.path("seeds")) {
-            JsonNode f = s.path("formation"), c = f.path("dataset").path("counts"), cv = f.path("vanilla_dataset").path("counts");
-            rows.add(List.of(s.path("seed").asText(), f.path("images").asText(), f.path("labelled_images").asText(), f.path("mentions").asText(),
-                    num(f.path("thresholds").path("t0"), 2), num(f.path("thresholds").path("t1"), 2), num(f.path("thresholds").path("t2"), 2),
-                    c.path("positive").asText() + " / " + c.path("negative").asText() + " / " + c.path("sentence").asText(),
-                    cv.path("positive").asText() + " / " + cv.path("negative").asText() + " / " + cv.path("sentence").asText(),
-                    num(f.path("scorer_auc"), 3), f.path("threshold_source").asText()));
+        for (DemoMetrics.SeedRun s : m.seeds()) {
+            DemoMetrics.Formation f = s.formation();
+            rows.add(List.of(String.valueOf(s.seed()), String.valueOf(f.images()), String.valueOf(f.labelledImages()), String.valueOf(f.mentions()),
+                    num(f.thresholds().t0(), 2), num(f.thresholds().t1(), 2), num(f.thresholds().t2(), 2), counts(f.dataset()), counts(f.vanillaDataset()),
+                    counts(f.oracleDataset()), num(f.scorerAuc(), 3), f.thresholdSource()));
         }
         d.paragraph("Thresholds are calibrated on the mentions of a small labelled share of the formation images (target precision "
-                + settings.path("target_precision").asText() + "); T2 makes Ds about as large as the mean of D+ and D-.");
-        d.table(List.of("seed", "images", "labelled images", "mentions", "T0", "T1", "T2", "D+ / D- / Ds", "vanilla D+ / D- / Ds", "scorer AUC", "threshold source"), rows);
+                + m.settings().targetPrecision() + "); T2 makes Ds about as large as the mean of D+ and D-.");
+        d.table(List.of("seed", "images", "labelled images", "mentions", "T0", "T1", "T2", "D+ / D- / Ds", "vanilla D+ / D- / Ds",
+                "oracle-label D+ / D- / Ds", "scorer AUC", "threshold source"), rows);
 
         d.heading(2, "Figure 2: scores of present vs hallucinated mentions");
         rows = new ArrayList<>();
-        for (JsonNode s : m.path("seeds")) {
-            JsonNode sc = s.path("formation").path("scores");
-            rows.add(List.of(s.path("seed").asText(), sc.path("present").path("count").asText(), num(sc.path("present").path("mean"), 2) + " ± " + num(sc.path("present").path("std"), 2),
-                    sc.path("hallucinated").path("count").asText(), num(sc.path("hallucinated").path("mean"), 2) + " ± " + num(sc.path("hallucinated").path("std"), 2),
-                    num(sc.path("overlap"), 3)));
+        for (DemoMetrics.SeedRun s : m.seeds()) {
+            var sc = s.formation().scores();
+            rows.add(List.of(String.valueOf(s.seed()), String.valueOf(sc.present()), num(sc.presentMean(), 2) + " ± " + num(sc.presentStd(), 2),
+                    String.valueOf(sc.hallucinated()), num(sc.hallucinatedMean(), 2) + " ± " + num(sc.hallucinatedStd(), 2), num(sc.overlap(), 3)));
         }
         d.table(List.of("seed", "present", "present mean ± std", "hallucinated", "hallucinated mean ± std", "overlap"), rows);
         d.image("plots/figure2-scores.png", "Figure 2 on the world (seed 1)");
 
         d.heading(2, "Table 1: how clean the thresholds' tails are");
         rows = new ArrayList<>();
-        for (JsonNode s : m.path("seeds")) {
-            JsonNode t = s.path("formation").path("scores").path("table1");
-            rows.add(List.of(s.path("seed").asText(), t.path("above_t0").asText(), t.path("above_t0_hallucinated").asText(), pct(t.path("above_t0_hallucinated_share")),
-                    t.path("below_t1").asText(), t.path("below_t1_present").asText(), pct(t.path("below_t1_present_share"))));
+        for (DemoMetrics.SeedRun s : m.seeds()) {
+            var t = s.formation().scores();
+            rows.add(List.of(String.valueOf(s.seed()), String.valueOf(t.aboveT0()), String.valueOf(t.aboveT0Hallucinated()), pct(t.aboveT0HallucinatedShare()),
+                    String.valueOf(t.belowT1()), String.valueOf(t.belowT1Present()), pct(t.belowT1PresentShare())));
         }
         d.table(List.of("seed", "above T0", "of them hallucinated", "share", "below T1", "of them present", "share"), rows);
+    }
 
-        d.heading(2, "Table 2: base vs EFUF");
-        d.paragraph("Mean ± standard deviation over seeds; percentages for CHAIR, recall and POPE F1.");
-        d.table(header("model", List.of("chair_s", "chair_i", "pope_random_f1", "pope_popular_f1", "pope_adversarial_f1", "bleu_1", "bleu_2", "bleu_4", "perplexity", "recall")),
-                modelRows(summary, List.of(Demo.BASE, "efuf"), List.of("chair_s", "chair_i", "pope_random_f1", "pope_popular_f1", "pope_adversarial_f1", "bleu_1", "bleu_2", "bleu_4", "perplexity", "recall")));
+    private static void ablationOrder(Document d, DemoMetrics m) {
+        d.heading(3, "The paper's ablation order on this world");
+        List<List<String>> rows = new ArrayList<>();
+        for (Acceptance.Criterion c : m.ablationOrder())
+            rows.add(List.of(c.criterion(), c.measure(), num(c.value(), 3), perSeed(c),
+                    c.holds() ? "as in the paper" : Double.isFinite(c.value()) ? "DIFFERS from the paper" : "not measured (a variant did not train)"));
+        d.table(List.of("paper's statement", "measure", "value (seed means)", "per seed", "this world"), rows);
+        for (String p : Analysis.ablationFindings(m)) d.paragraph(p);
+    }
 
-        d.heading(2, "Table 3: ablations");
-        List<String> t3 = List.of("chair_s", "chair_i", "bleu_1", "perplexity", "recall", "objects_per_caption", "repeating_object_share", "unterminated_share");
-        d.table(header("model", t3), modelRows(summary, new ArrayList<>(MODEL_NAMES.keySet()), t3));
+    private static void schedules(Document d, DemoMetrics m) {
+        d.heading(2, "Schedules: one pass over D- and validation stopping");
+        d.paragraph(String.format(Locale.ROOT, "The paper's schedule runs one pass over D- and keeps the last weights. The validation schedule measures"
+                        + " CHAIR and recall on %d validation images (never the held-out images) before the first step and every %d steps, and keeps the"
+                        + " step with the lowest CHAIR_s whose recall is at most %.1f points under the start. Both come from the same run.",
+                m.settings().validationImages(), m.settings().validationEvery(), 100 * m.settings().recallLimit()));
+        List<List<String>> rows = new ArrayList<>();
+        for (var e : m.acceptance().entrySet()) {
+            Summary.ModelSummary s = m.summary().get(e.getKey());
+            rows.add(List.of(Variant.label(e.getKey()), s == null ? "n/a" : pct(s.mean("chair_s")), s == null ? "n/a" : pct(s.mean("recall")),
+                    Acceptance.holding(e.getValue()) + " / " + e.getValue().size(), e.getKey().equals(m.schedule()) ? "reported" : ""));
+        }
+        d.table(List.of("schedule", "CHAIR_s", "recall", "criteria holding", ""), rows);
         rows = new ArrayList<>();
-        for (JsonNode s : m.path("seeds")) {
-            for (String v : Demo.VARIANTS.keySet()) {
-                JsonNode tr = s.path("training").path(v);
-                rows.add(List.of(s.path("seed").asText(), MODEL_NAMES.get(v), tr.path("status").asText("-"), tr.path("steps").asText("-"), num(tr.path("seconds"), 1)));
-            }
+        for (DemoMetrics.SeedRun s : m.seeds()) {
+            DemoMetrics.VariantRun r = s.variants().get(Variant.EFUF);
+            if (r == null) continue;
+            for (var p : r.training().validation())
+                rows.add(List.of(String.valueOf(s.seed()), String.valueOf(p.step()), pct(p.chairS()), pct(p.chairI()), pct(p.recall()),
+                        p.step() == r.training().stoppedAtStep() ? "chosen" : ""));
         }
-        d.table(List.of("seed", "variant", "status", "steps", "seconds"), rows);
+        d.table(List.of("seed", "step", "validation CHAIR_s", "validation CHAIR_i", "validation recall", ""), rows);
+        d.image("plots/validation-" + Variant.EFUF + ".png", "Validation CHAIR and recall along EFUF's run (seed 1)");
+    }
 
-        d.heading(2, "Training curves");
-        d.image("plots/unlearning-losses.png", "Unlearning losses");
-
-        d.heading(2, "Gallery: held-out images, captions before and after EFUF");
-        d.paragraph("Hallucinated objects (named but absent) are marked.");
-        for (JsonNode g : m.path("gallery")) {
-            List<String> objects = new ArrayList<>();
-            g.path("objects").forEach(o -> objects.add(o.asText()));
-            d.galleryItem(g.path("thumbnail").asText(), "image " + g.path("image").asText() + " — present: " + String.join(", ", objects),
-                    caption(g.path("captions").path(Demo.BASE)), caption(g.path("captions").path("efuf")));
+    private static void clausePositions(Document d, DemoMetrics m) {
+        d.heading(2, "Where the hallucinations fall in the captions");
+        d.paragraph("Clauses as EFUF splits them (the first clause is 1; the last index pools the clauses from it on). Per model, seed 1: of the"
+                + " hallucinated mentions, the share in each clause index; and the share in their caption's last clause beside the share of all"
+                + " mentions that sit in a last clause (what position alone would give).");
+        List<String> header = new ArrayList<>(List.of("model", "hallucinated mentions"));
+        for (int i = 0; i <= ClausePositions.MAX_INDEX; i++) header.add("clause " + (i + 1) + (i == ClausePositions.MAX_INDEX ? "+" : ""));
+        header.addAll(List.of("in last clause", "all mentions in last clause"));
+        List<List<String>> rows = new ArrayList<>();
+        for (String model : Variant.models()) {
+            List<ModelEvaluation> runs = m.evaluations(model);
+            if (runs.isEmpty() || runs.getFirst().clauses() == null) continue;
+            ClausePositions c = runs.getFirst().clauses();
+            List<String> row = new ArrayList<>(List.of(Variant.label(model), String.valueOf(c.hallucinated())));
+            for (int h : c.hallucinatedByClause()) row.add(c.hallucinated() == 0 ? "-" : pct((double) h / c.hallucinated()));
+            row.add(pct(c.lastClauseShare()));
+            row.add(pct(c.lastClauseMentionShare()));
+            rows.add(row);
         }
+        d.table(header, rows);
+        d.image("plots/clause-positions.png", "Hallucinated share of mentions by clause index");
+    }
 
+    private static void acceptance(Document d, DemoMetrics m) {
         d.heading(2, "Acceptance");
-        rows = new ArrayList<>();
-        int held = 0, all = 0;
-        for (JsonNode a : m.path("acceptance")) {
-            all++;
-            held += a.path("holds").asBoolean() ? 1 : 0;
-            rows.add(List.of(a.path("criterion").asText(), a.path("measure").asText(), num(a.path("value"), 4), num(a.path("spread"), 4),
-                    a.path("seeds_holding").asInt() + "/" + a.path("per_seed").size(), a.path("bound").asText(),
-                    a.path("holds").asBoolean() ? "holds" : "DOES NOT HOLD"));
-        }
-        d.paragraph(held + " of " + all + " criteria hold on this run (computed from the seed means above"
-                + (settings.path("quick").asBoolean() ? "; a quick run checks the machinery, not the effect sizes" : "") + ").");
-        d.table(List.of("criterion", "measure", "value (seed mean)", "std over seeds", "seeds holding", "bound", "result"), rows);
+        List<Acceptance.Criterion> reported = m.reportedAcceptance();
+        d.paragraph(Acceptance.holding(reported) + " of " + reported.size() + " criteria hold for " + Variant.label(m.schedule())
+                + " (computed from the seed means with the scorer's labels"
+                + (m.settings().quick() ? "; a quick run checks the machinery, not the effect sizes" : "") + "; the base-model gates are above).");
+        List<List<String>> rows = new ArrayList<>();
+        for (Acceptance.Criterion a : reported)
+            rows.add(List.of(a.criterion(), a.measure(), num(a.value(), 4), num(a.spread(), 4), perSeed(a),
+                    a.seedsHolding() + "/" + a.perSeed().size(), a.bound(), a.holds() ? "holds" : "DOES NOT HOLD"));
+        d.table(List.of("criterion", "measure", "value (seed mean)", "std over seeds", "per seed", "seeds holding", "bound", "result"), rows);
+    }
 
+    private static void analysis(Document d, DemoMetrics m) {
         d.heading(2, "Analysis");
-        List<String> failing = new ArrayList<>();
-        for (JsonNode a : m.path("acceptance")) if (!a.path("holds").asBoolean()) failing.add(a.path("text").asText());
-        d.paragraph(String.format(Locale.ROOT, "On this run the scorer tells the captioner's present mentions from its hallucinated ones at AUC %s and the captioner's"
-                        + " own projected features tell present from absent group-mates at probe AUC %s; %d of %d acceptance criteria hold on the seed means.%s",
-                num(bm.path("scorerAuc"), 3), num(bm.path("probeAuc"), 3), held, all,
-                failing.isEmpty() ? "" : " Not holding: " + String.join("; ", failing) + "."));
-        for (String paragraph : findings()) d.paragraph(paragraph);
-        return d;
+        for (String p : Analysis.paragraphs(m)) d.paragraph(p);
     }
 
-    /** What the development of this world measured (the standing research notes, not numbers of this run). */
-    static List<String> findings() {
-        try (var in = DemoReport.class.getResourceAsStream(FINDINGS)) {
-            if (in == null) throw new IllegalStateException("the report's findings resource " + FINDINGS + " is missing from the build");
-            List<String> out = new ArrayList<>();
-            for (String p : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\\n\\s*\\n"))
-                if (!p.isBlank()) out.add(p.strip().replaceAll("\\s*\\n\\s*", " "));
-            return out;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + FINDINGS, e);
-        }
+    private static String smallBelow(DemoMetrics m) {
+        ModelEvaluation b = m.base();
+        return b == null || !Double.isFinite(b.smallBelow()) ? ""
+                : String.format(Locale.ROOT, ", %.0f visible pixels; %d small and %d large objects", b.smallBelow(), b.smallObjects(), b.largeObjects());
     }
 
-    private static Document.Caption caption(JsonNode c) {
-        if (c.isMissingNode()) return null;
-        List<int[]> spans = new ArrayList<>();
-        for (JsonNode h : c.path("hallucinated")) spans.add(new int[] {h.path("start").asInt(), h.path("end").asInt()});
-        return new Document.Caption(c.path("text").asText(), spans);
+    /** Distinct samples a run saw of a set, and the set's size; "-" for a set it does not train on. */
+    private static String used(DemoMetrics.Training t, String set) {
+        var u = t.draws().get(set);
+        return u == null || u.drawn() == 0 ? "-" : u.distinct() + " (" + u.size() + ")";
+    }
+
+    private static String perSeed(Acceptance.Criterion c) {
+        return String.join(", ", c.perSeed().stream().map(v -> num(v, 3)).toList());
+    }
+
+    private static String counts(DemoMetrics.SetCounts c) {
+        return c == null ? "n/a" : c.positive() + " / " + c.negative() + " / " + c.sentence();
+    }
+
+    private static Document.Caption caption(DemoMetrics.Caption c) {
+        if (c == null) return null;
+        return new Document.Caption(c.text(), c.hallucinated().stream().map(h -> new int[] {h.start(), h.end()}).toList());
     }
 
     private static List<String> header(String first, List<String> keys) {
         List<String> h = new ArrayList<>();
         h.add(first);
-        for (String k : keys) for (Summary.Metric mt : Summary.METRICS) if (mt.key().equals(k)) h.add(mt.label());
+        for (String k : keys) h.add(Summary.metric(k).label());
         return h;
     }
 
-    private static List<List<String>> modelRows(JsonNode summary, List<String> models, List<String> keys) {
+    private static List<List<String>> modelRows(DemoMetrics m, List<String> models, List<String> keys) {
         List<List<String>> rows = new ArrayList<>();
         for (String model : models) {
+            Summary.ModelSummary s = m.summary().get(model);
+            if (s == null) continue;
             List<String> row = new ArrayList<>();
-            row.add(MODEL_NAMES.get(model));
+            row.add(Variant.label(model));
             for (String k : keys) {
-                Summary.Metric mt = Summary.METRICS.stream().filter(x -> x.key().equals(k)).findFirst().orElseThrow();
-                JsonNode s = summary.path(model).path(k);
-                JsonNode mean = s.get("mean"), std = s.get("std");
-                if (mean == null || mean.isNull()) { row.add("n/a"); continue; }
+                Summary.Metric mt = Summary.metric(k);
+                Summary.Stat st = s.stat(k);
+                if (!Double.isFinite(st.mean())) { row.add("n/a"); continue; }
                 double f = mt.percent() ? 100 : 1;
-                String text = String.format(Locale.ROOT, "%.2f", f * mean.asDouble());
-                if (summary.path(model).path("runs").asInt() > 1 && std != null && !std.isNull()) text += String.format(Locale.ROOT, " ± %.2f", f * std.asDouble());
+                String text = String.format(Locale.ROOT, "%.2f", f * st.mean());
+                if (s.runs() > 1 && Double.isFinite(st.std())) text += String.format(Locale.ROOT, " ± %.2f", f * st.std());
                 row.add(text);
             }
             rows.add(row);
@@ -225,11 +351,15 @@ public final class DemoReport {
         return rows;
     }
 
-    private static String pct(JsonNode v) {
-        return v == null || v.isNull() || v.isMissingNode() ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * v.asDouble());
+    static String pct(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f%%", 100 * v) : "n/a";
     }
 
-    private static String num(JsonNode v, int digits) {
-        return v == null || v.isNull() || v.isMissingNode() ? "n/a" : String.format(Locale.ROOT, "%." + digits + "f", v.asDouble());
+    static String num(double v, int digits) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + digits + "f", v) : "n/a";
+    }
+
+    private static String sci(double v) {
+        return String.format(Locale.ROOT, "%.0e", v);
     }
 }

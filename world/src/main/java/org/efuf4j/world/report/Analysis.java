@@ -1,0 +1,202 @@
+package org.efuf4j.world.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.efuf4j.world.demo.Acceptance;
+import org.efuf4j.world.demo.Demo;
+import org.efuf4j.world.demo.DemoMetrics;
+import org.efuf4j.world.demo.ModelEvaluation;
+import org.efuf4j.world.demo.Summary;
+import org.efuf4j.world.demo.Variant;
+
+/**
+ * The report's analysis: statements about this run, each derived from its measurements (which way a figure moved, by
+ * how much, whether the paper's order holds), so that the text is true of whatever run it describes.
+ */
+final class Analysis {
+    private Analysis() {}
+
+    static List<String> paragraphs(DemoMetrics m) {
+        List<String> out = new ArrayList<>();
+        String e = m.schedule();
+        List<Acceptance.Criterion> acc = m.reportedAcceptance();
+        out.add(String.format(Locale.ROOT, "Under %s CHAIR_s went from %s to %s (%s relative) and CHAIR_i from %s to %s, with recall %s; %d of %d"
+                        + " acceptance criteria hold on the seed means over %d seed(s).%s",
+                Variant.label(e), pct(m, Demo.BASE, "chair_s"), pct(m, e, "chair_s"), relative(mean(m, Demo.BASE, "chair_s"), mean(m, e, "chair_s")),
+                pct(m, Demo.BASE, "chair_i"), pct(m, e, "chair_i"), change(m, e, "recall"), Acceptance.holding(acc), acc.size(), runs(m, e), failing(acc)));
+        List<DemoMetrics.Gate> gates = m.baseModels().failing();
+        if (!gates.isEmpty())
+            out.add("The base models fail " + gates.size() + " of their " + m.baseModels().gates().size() + " quality gates ("
+                    + String.join("; ", gates.stream().map(DemoMetrics.Gate::name).toList()) + "): the effects above are measured on base models"
+                    + " below the issue's bar, so they say what EFUF does to these models, not yet what it does to credible ones.");
+        else out.add("Every base-model gate holds: the captioner perceives, writes whole descriptions, and hallucinates at the end of them.");
+        out.add(clauses(m, e));
+        out.add(sizes(m, e));
+        out.add(schedules(m));
+        out.add(paperSettings(m));
+        out.add(oracle(m));
+        out.addAll(controls(m));
+        out.removeIf(String::isEmpty);
+        return out;
+    }
+
+    /** Where the world orders the paper's ablations as the paper does, and where not, with what the figures show. */
+    static List<String> ablationFindings(DemoMetrics m) {
+        List<String> out = new ArrayList<>();
+        List<Acceptance.Criterion> order = m.ablationOrder();
+        long agree = order.stream().filter(Acceptance.Criterion::holds).count();
+        long unmeasured = order.stream().filter(c -> !Double.isFinite(c.value())).count();
+        out.add(agree + " of the paper's " + order.size() + " Table 3 statements hold on this world"
+                + (unmeasured == 0 ? "." : "; " + unmeasured + " could not be measured, because a variant they compare did not train (see the table above)."));
+        if (!m.summary().containsKey("sentence_only") || !m.summary().containsKey(Variant.EFUF)) return out;
+        double so = mean(m, "sentence_only", "chair_s"), ef = mean(m, Variant.EFUF, "chair_s"), base = mean(m, Demo.BASE, "chair_s");
+        double soObjects = mean(m, "sentence_only", "objects_per_caption"), baseObjects = mean(m, Demo.BASE, "objects_per_caption");
+        if (Double.isFinite(so) && Double.isFinite(ef) && so <= ef)
+            out.add(String.format(Locale.ROOT, "Unlike the paper, the sentence loss alone lowers CHAIR_s at least as much as EFUF here (%s against %s, base"
+                            + " %s). Its captions name %s objects each against the base's %s and EFUF's %s: %s", DemoReport.pct(so), DemoReport.pct(ef),
+                    DemoReport.pct(base), num(soObjects), num(baseObjects), num(mean(m, Variant.EFUF, "objects_per_caption")),
+                    soObjects < baseObjects
+                            ? "fine-tuning on the captions the scorer rates clean teaches the captioner to stop sooner, and the objects it no longer names"
+                            + " include the run-on ones, without any ascent."
+                            : "it does not get there by naming fewer objects, so the gap to EFUF lies in which objects are named, not how many."));
+        double v = mean(m, "vanilla", "chair_s");
+        ModelEvaluation b = first(m, Demo.BASE);
+        boolean atEnd = b != null && b.clauses() != null && b.clauses().lastClauseShare() > b.clauses().lastClauseMentionShare();
+        if (Double.isFinite(v) && Double.isFinite(ef) && v <= ef)
+            out.add(String.format(Locale.ROOT, "Unlike the paper, sentence-level (vanilla) unlearning lowers CHAIR_s at least as much as fine-grained EFUF"
+                            + " here (%s against %s, base %s)%s", DemoReport.pct(v), DemoReport.pct(ef), DemoReport.pct(base),
+                    atEnd ? ": the base captioner's hallucinations gather in the last clause (see below), so unlearning the whole hallucinating"
+                            + " sentence mostly unlearns that clause, and the finer granularity has little left to add."
+                            : "; the hallucinations do not gather in one clause here, so this is not explained by where they sit."));
+        double ns = mean(m, "no_sentence", "perplexity");
+        if (Double.isFinite(ns) && !order.get(1).holds()) {
+            String highest = null;
+            for (String k : List.of("vanilla", "sentence_only", Variant.EFUF))
+                if (Double.isFinite(mean(m, k, "perplexity")) && (highest == null || mean(m, k, "perplexity") > mean(m, highest, "perplexity"))) highest = k;
+            if (highest != null)
+                out.add(String.format(Locale.ROOT, "Without the sentence loss the perplexity is %s (base %s), while %s reaches %s: here the sentence loss is"
+                                + " not what holds fluency in this small model; the run that drifts furthest from the base captioner's language is %s.",
+                        num(ns), num(mean(m, Demo.BASE, "perplexity")), Variant.label(highest), num(mean(m, highest, "perplexity")), Variant.label(highest)));
+        }
+        return out;
+    }
+
+    private static String clauses(DemoMetrics m, String e) {
+        ModelEvaluation b = first(m, Demo.BASE), a = first(m, e);
+        if (b == null || b.clauses() == null || b.clauses().hallucinated() == 0) return "";
+        double last = b.clauses().lastClauseShare(), base = b.clauses().lastClauseMentionShare();
+        String where = last > base ? "gather at the end of the descriptions, as the language-prior mechanism predicts"
+                : "do not gather at the end of the descriptions: fewer of them sit in a last clause than position alone would put there";
+        String s = String.format(Locale.ROOT, "In the base captioner %s of the hallucinated mentions sit in their caption's last clause, against %s of"
+                + " all mentions: the hallucinations %s.", DemoReport.pct(last), DemoReport.pct(base), where);
+        if (a != null && a.clauses() != null)
+            s += String.format(Locale.ROOT, " After %s (seed 1) the hallucinated mentions number %d instead of %d, %d of them in a last clause instead of %d"
+                            + " (last-clause share %s).", Variant.label(e), a.clauses().hallucinated(), b.clauses().hallucinated(),
+                    a.clauses().hallucinatedInLast(), b.clauses().hallucinatedInLast(), DemoReport.pct(a.clauses().lastClauseShare()));
+        return s;
+    }
+
+    private static String sizes(DemoMetrics m, String e) {
+        double ds = 100 * (mean(m, e, "recall_small") - mean(m, Demo.BASE, "recall_small")), dl = 100 * (mean(m, e, "recall_large") - mean(m, Demo.BASE, "recall_large"));
+        if (!Double.isFinite(ds) || !Double.isFinite(dl)) return "";
+        String where = ds < dl - 1 ? "the loss of recall falls on the small objects, which the descriptions list last"
+                : ds > dl + 1 ? "small objects fare better than large ones" : "small and large objects are affected alike";
+        return String.format(Locale.ROOT, "Recall of small objects moved by %+.1f points (%s to %s), of large objects by %+.1f points (%s to %s): %s.",
+                ds, pct(m, Demo.BASE, "recall_small"), pct(m, e, "recall_small"), dl, pct(m, Demo.BASE, "recall_large"), pct(m, e, "recall_large"), where);
+    }
+
+    private static String schedules(DemoMetrics m) {
+        List<Acceptance.Criterion> pass = m.acceptance().getOrDefault(Variant.EFUF, List.of()), stop = m.acceptance().getOrDefault(Variant.EFUF_STOPPED, List.of());
+        if (!m.summary().containsKey(Variant.EFUF_STOPPED)) return "";
+        List<String> steps = new ArrayList<>();
+        for (DemoMetrics.SeedRun s : m.seeds()) {
+            DemoMetrics.VariantRun r = s.variants().get(Variant.EFUF);
+            if (r != null && r.training().stoppedAtStep() >= 0) steps.add(r.training().stoppedAtStep() + " of " + r.training().steps());
+        }
+        return String.format(Locale.ROOT, "The validation schedule stopped at step %s (per seed); it gives CHAIR_s %s and recall %s against the full pass's"
+                        + " %s and %s, and %d against %d criteria holding. The report's result is %s.", String.join(", ", steps),
+                pct(m, Variant.EFUF_STOPPED, "chair_s"), pct(m, Variant.EFUF_STOPPED, "recall"), pct(m, Variant.EFUF, "chair_s"), pct(m, Variant.EFUF, "recall"),
+                Acceptance.holding(stop), Acceptance.holding(pass), Variant.label(m.schedule()));
+    }
+
+    private static String paperSettings(DemoMetrics m) {
+        if (!m.summary().containsKey("efuf_paper")) return "";
+        return String.format(Locale.ROOT, "With the paper's settings CHAIR_s went to %s (%s relative) with recall %s; with the demo's settings (one pass)"
+                        + " to %s (%s relative) with recall %s.", pct(m, "efuf_paper", "chair_s"), relative(mean(m, Demo.BASE, "chair_s"), mean(m, "efuf_paper", "chair_s")), change(m, "efuf_paper", "recall"),
+                pct(m, Variant.EFUF, "chair_s"), relative(mean(m, Demo.BASE, "chair_s"), mean(m, Variant.EFUF, "chair_s")), change(m, Variant.EFUF, "recall"));
+    }
+
+    /** The scorer's labels against the world's truth, on the same seed and captions. */
+    private static String oracle(DemoMetrics m) {
+        ModelEvaluation o = first(m, Variant.ORACLE), e = first(m, Variant.EFUF), b = m.base();
+        if (o == null || e == null || b == null) return "";
+        double drop = b.chairS() > 0 ? (b.chairS() - o.chairS()) / b.chairS() : Double.NaN;
+        return String.format(Locale.ROOT, "With oracle labels (the world's truth instead of the scorer's, the same captions and thresholds) EFUF reaches"
+                        + " CHAIR_s %s (%s relative) and recall %+.1f points on seed 1, against %s with the scorer's labels: %s", DemoReport.pct(o.chairS()),
+                relative(b.chairS(), o.chairS()), 100 * (o.recall() - b.recall()), DemoReport.pct(e.chairS()),
+                drop >= 0.15 ? "better labels alone would meet the CHAIR_s criterion at this dose."
+                        : o.chairS() < e.chairS() ? "better labels help, but at this dose not enough for the CHAIR_s criterion; the dose, not only the labels, limits the effect."
+                        : "the labels are not what limits the effect at this dose.");
+    }
+
+    private static List<String> controls(DemoMetrics m) {
+        List<String> out = new ArrayList<>();
+        if (m.summary().containsKey("no_ascent") && m.summary().containsKey(Variant.EFUF)) {
+            // the controls run on the first seeds only: compare them with EFUF on the same (first) seed
+            double withAscent = first(m, Variant.EFUF).chairS(), without = first(m, "no_ascent").chairS();
+            out.add(String.format(Locale.ROOT, "Control L_pos + L_sent without ascent: CHAIR_s %s against EFUF's %s on the same seed; the ascent on the"
+                            + " hallucinated clauses %s.",
+                    DemoReport.pct(without), DemoReport.pct(withAscent),
+                    withAscent < without ? String.format(Locale.ROOT, "removes %.1f points more", 100 * (without - withAscent))
+                            : "adds nothing the likelihood terms do not already do"));
+        }
+        if (m.summary().containsKey("ascent_only")) {
+            double dr = 100 * (mean(m, "ascent_only", "recall") - mean(m, Demo.BASE, "recall")), unterminated = mean(m, "ascent_only", "unterminated_share");
+            boolean collapsed = dr < -3 || unterminated > 0.01;
+            out.add(String.format(Locale.ROOT, "Control ascent only: CHAIR_s %s, recall %+.1f points, %s of captions unterminated: %s.",
+                    pct(m, "ascent_only", "chair_s"), dr, DemoReport.pct(unterminated),
+                    collapsed ? "with nothing holding the model in place the ascent costs recall or fluency beyond the bounds"
+                            : "at this dose the ascent alone stays within the recall and termination bounds"));
+        }
+        return out;
+    }
+
+    private static String failing(List<Acceptance.Criterion> acc) {
+        List<String> f = acc.stream().filter(c -> !c.holds()).map(Acceptance.Criterion::text).toList();
+        return f.isEmpty() ? "" : " Not holding: " + String.join("; ", f) + ".";
+    }
+
+    private static ModelEvaluation first(DemoMetrics m, String model) {
+        List<ModelEvaluation> runs = m.evaluations(model);
+        return runs.isEmpty() ? null : runs.getFirst();
+    }
+
+    private static int runs(DemoMetrics m, String model) {
+        Summary.ModelSummary s = m.summary().get(model);
+        return s == null ? 0 : s.runs();
+    }
+
+    private static double mean(DemoMetrics m, String model, String key) {
+        Summary.ModelSummary s = m.summary().get(model);
+        return s == null ? Double.NaN : s.mean(key);
+    }
+
+    private static String pct(DemoMetrics m, String model, String key) {
+        return DemoReport.pct(mean(m, model, key));
+    }
+
+    private static String change(DemoMetrics m, String model, String key) {
+        double d = 100 * (mean(m, model, key) - mean(m, Demo.BASE, key));
+        return Double.isFinite(d) ? String.format(Locale.ROOT, "%+.1f points (%s to %s)", d, pct(m, Demo.BASE, key), pct(m, model, key)) : "undefined";
+    }
+
+    private static String relative(double base, double after) {
+        return base > 0 && Double.isFinite(after) ? String.format(Locale.ROOT, "%+.1f%%", 100 * (after - base) / base) : "undefined";
+    }
+
+    private static String num(double v) {
+        return DemoReport.num(v, 2);
+    }
+}

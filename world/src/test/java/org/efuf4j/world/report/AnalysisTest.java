@@ -1,0 +1,80 @@
+package org.efuf4j.world.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.efuf4j.efuf.eval.ClausePositions;
+import org.efuf4j.world.demo.Acceptance;
+import org.efuf4j.world.demo.Demo;
+import org.efuf4j.world.demo.DemoMetrics;
+import org.efuf4j.world.demo.ModelEvaluation;
+import org.efuf4j.world.demo.Variant;
+import org.junit.jupiter.api.Test;
+
+/** The analysis states what the figures show, and says the opposite when they show the opposite. */
+class AnalysisTest {
+    static final double NaN = Double.NaN;
+
+    /** 10 mentions, 4 hallucinated; {@code hallLast} of those and 5 of all mentions in a last clause. */
+    static ModelEvaluation eval(double chairS, double objects, double recallSmall, double recallLarge, int hallLast) {
+        ClausePositions c = new ClausePositions(new int[] {0, 1, 3, 0, 0, 0, 0, 0}, new int[] {3, 3, 4, 0, 0, 0, 0, 0}, hallLast, 5);
+        return new ModelEvaluation(100, 10, 4, chairS, 0.2, 0.8, recallSmall, recallLarge, 120, 50, 50, Map.of(), 60, 40, 10, 5, objects, 0.02,
+                0, c);
+    }
+
+    static DemoMetrics metrics(ModelEvaluation base, Map<String, ModelEvaluation> variants) {
+        Map<String, DemoMetrics.VariantRun> runs = new LinkedHashMap<>();
+        DemoMetrics.Training t = new DemoMetrics.Training("trained", 10, 1, List.of(), -1, List.of(), Map.of());
+        variants.forEach((k, v) -> runs.put(k, new DemoMetrics.VariantRun(t, v, null)));
+        List<DemoMetrics.SeedRun> seeds = List.of(new DemoMetrics.SeedRun(1, null, runs));
+        var summary = DemoMetrics.summarise(base, seeds);
+        Map<String, List<Acceptance.Criterion>> acceptance = Map.of(Variant.EFUF, Acceptance.evaluate(summary, Variant.EFUF));
+        DemoMetrics.BaseModels bm = new DemoMetrics.BaseModels(false, true, null, List.of(new DemoMetrics.Gate("recall >= 0.60", "0.860", true),
+                new DemoMetrics.Gate("scorer AUC on the captioner's own mentions >= 0.90", "0.852", false)));
+        return new DemoMetrics(null, null, bm, base, seeds, summary, acceptance, Variant.EFUF, Acceptance.ablationOrder(summary), List.of(), null);
+    }
+
+    @Test void statementsFollowTheFigures() {
+        ModelEvaluation base = eval(0.60, 4.0, 0.90, 0.95, 4);
+        Map<String, ModelEvaluation> v = new LinkedHashMap<>();
+        v.put("vanilla", eval(0.50, 3.8, 0.85, 0.95, 2));
+        v.put("no_sentence", eval(0.45, 3.9, 0.80, 0.95, 2));
+        v.put("sentence_only", eval(0.30, 3.0, 0.85, 0.95, 1)); // beats EFUF by naming fewer objects
+        v.put(Variant.EFUF, eval(0.40, 3.9, 0.80, 0.94, 1));
+        String text = String.join("\n", Analysis.paragraphs(metrics(base, v)));
+        assertTrue(text.contains("CHAIR_s went from 60.0% to 40.0% (-33.3% relative)"), text);
+        assertTrue(text.contains("fail 1 of their 2 quality gates (scorer AUC on the captioner's own mentions >= 0.90)"), text);
+        // base: all 4 hallucinations in a last clause against half of all mentions
+        assertTrue(text.contains("100.0% of the hallucinated mentions sit in their caption's last clause, against 50.0% of all mentions: the"
+                + " hallucinations gather at the end"), text);
+        assertTrue(text.contains("Recall of small objects moved by -10.0 points (90.0% to 80.0%), of large objects by -1.0 points"), text);
+        assertTrue(text.contains("the loss of recall falls on the small objects"), text);
+        String order = String.join("\n", Analysis.ablationFindings(metrics(base, v)));
+        assertTrue(order.startsWith("1 of the paper's 3 Table 3 statements hold"), order); // EFUF beats vanilla; perplexities tie; sentence-only is not the weakest
+        assertTrue(order.contains("Unlike the paper, the sentence loss alone lowers CHAIR_s at least as much as EFUF here (30.0% against 40.0%"), order);
+        assertTrue(order.contains("teaches the captioner to stop sooner"), order);
+        assertFalse(order.contains("vanilla) unlearning lowers"), "vanilla does not beat EFUF here: " + order);
+    }
+
+    @Test void theOppositeFiguresGiveTheOppositeStatements() {
+        ModelEvaluation base = eval(0.60, 4.0, 0.90, 0.95, 1); // 1 of 4 hallucinations in a last clause, against 5 of 10 mentions
+        Map<String, ModelEvaluation> v = new LinkedHashMap<>();
+        v.put("vanilla", eval(0.35, 4.0, 0.90, 0.95, 1));
+        v.put("no_sentence", eval(0.45, 3.9, 0.90, 0.95, 1));
+        v.put("sentence_only", eval(0.30, 4.5, 0.90, 0.95, 1)); // beats EFUF while naming more objects
+        v.put(Variant.EFUF, eval(0.40, 3.9, 0.95, 0.90, 1));
+        DemoMetrics m = metrics(base, v);
+        String text = String.join("\n", Analysis.paragraphs(m));
+        assertTrue(text.contains("do not gather at the end of the descriptions"), text);
+        assertTrue(text.contains("small objects fare better than large ones"), text);
+        String order = String.join("\n", Analysis.ablationFindings(m));
+        assertTrue(order.contains("it does not get there by naming fewer objects"), order);
+        assertTrue(order.contains("the hallucinations do not gather in one clause here"), order);
+        assertEquals(0, m.ablationOrder().stream().filter(Acceptance.Criterion::holds).count(), order);
+    }
+}
