@@ -97,11 +97,11 @@ public final class ThresholdCalibrator {
         }
         if (pos == null) {
             throw new IllegalArgumentException("no threshold gives D+ a precision of " + positivePrecision
-                    + " on this sample (best " + bestPos + "); lower the target or label more objects");
+                    + " on this sample (best " + String.format(java.util.Locale.ROOT, "%.3f", bestPos) + "); lower the target or label more objects");
         }
         if (neg == null) {
             throw new IllegalArgumentException("no threshold gives D- a precision of " + negativePrecision
-                    + " on this sample (best " + bestNeg + "); lower the target or label more objects");
+                    + " on this sample (best " + String.format(java.util.Locale.ROOT, "%.3f", bestNeg) + "); lower the target or label more objects");
         }
         requireOrdered(t0, t1, "targets " + positivePrecision + "/" + negativePrecision + " are too low to separate"
                 + " the sets; raise them");
@@ -160,7 +160,7 @@ public final class ThresholdCalibrator {
 
     private static void requireOrdered(double t0, double t1, String advice) {
         if (!(t0 > t1)) {
-            throw new IllegalArgumentException("calibration gave T0=" + t0 + " <= T1=" + t1 + ": " + advice);
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "calibration gave T0=%.2f <= T1=%.2f: %s", t0, t1, advice));
         }
     }
 

@@ -52,7 +52,7 @@ class ThresholdCalibratorTest {
     void targetsTooLowToSeparateTheSetsAreAnError() {
         // at 0.5, D+ starts above 20.5 but D- reaches up to 29.5
         var e = assertThrows(IllegalArgumentException.class, () -> ThresholdCalibrator.fromLabels(sample(), 0.5));
-        assertTrue(e.getMessage().contains("T0=20.5 <= T1=29.5"), e.getMessage());
+        assertTrue(e.getMessage().contains("T0=20.50 <= T1=29.50"), e.getMessage());
         var unreachable = assertThrows(IllegalArgumentException.class, () -> ThresholdCalibrator.fromLabels(
                 List.of(new LabelledScore(1, false), new LabelledScore(2, true), new LabelledScore(3, false)), 0.9, 0.5));
         assertTrue(unreachable.getMessage().contains("D+ a precision of 0.9"), unreachable.getMessage());

@@ -70,6 +70,11 @@ public final class DemoReport {
                 settings.quick() ? "Quick (CI)" : "Standard", settings.seeds(), settings.ablationSeeds(), settings.device(), tm.totalS(), tm.worldS(),
                 tm.baseModelsS(), m.baseModels().shipped() ? ", shipped" : m.baseModels().cached() ? ", cached" : ", trained now", tm.formationS(),
                 tm.unlearningS(), tm.evaluationS(), tm.evaluations(), tm.evalImages()));
+        if (settings.quick())
+            d.paragraph("What a quick run checks: that every stage runs end to end (world, base models trained on the spot, dataset"
+                    + " formation, unlearning, evaluation, this report) on a reduced world with tiny models, in under a minute. Its models"
+                    + " are too small to perceive the objects, so its figures say nothing about what EFUF does; `efuf demo` without"
+                    + " `--quick` measures that on the shipped base models.");
 
         world(d, m);
         baseModels(d, m);
@@ -226,7 +231,7 @@ public final class DemoReport {
         d.heading(3, "The paper's ablation order on this world");
         List<List<String>> rows = new ArrayList<>();
         for (Acceptance.Criterion c : m.ablationOrder())
-            rows.add(List.of(c.criterion(), c.measure(), num(c.value(), 3), perSeed(c),
+            rows.add(List.of(c.criterion(), c.measure(), c.value(c.value()), perSeed(c),
                     c.holds() ? "as in the paper" : Double.isFinite(c.value()) ? "DIFFERS from the paper" : "not measured (a variant did not train)"));
         d.table(List.of("paper's statement", "measure", "value (seed means)", "per seed", "this world"), rows);
         for (String p : Analysis.ablationFindings(m)) d.paragraph(p);
@@ -288,7 +293,7 @@ public final class DemoReport {
                 + (m.settings().quick() ? "; a quick run checks the machinery, not the effect sizes" : "") + "; the base-model gates are above).");
         List<List<String>> rows = new ArrayList<>();
         for (Acceptance.Criterion a : reported)
-            rows.add(List.of(a.criterion(), a.measure(), num(a.value(), 4), num(a.spread(), 4), perSeed(a),
+            rows.add(List.of(a.criterion(), a.measure(), a.value(a.value()), a.spreadText(), perSeed(a),
                     a.seedsHolding() + "/" + a.perSeed().size(), a.bound(), a.holds() ? "holds" : "DOES NOT HOLD"));
         d.table(List.of("criterion", "measure", "value (seed mean)", "std over seeds", "per seed", "seeds holding", "bound", "result"), rows);
     }
@@ -311,7 +316,7 @@ public final class DemoReport {
     }
 
     private static String perSeed(Acceptance.Criterion c) {
-        return String.join(", ", c.perSeed().stream().map(v -> num(v, 3)).toList());
+        return String.join(", ", c.perSeed().stream().map(c::value).toList());
     }
 
     private static String counts(DemoMetrics.SetCounts c) {

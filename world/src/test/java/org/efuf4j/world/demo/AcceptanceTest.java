@@ -37,12 +37,15 @@ class AcceptanceTest {
         assertEquals(0.1, chairS.spread(), 1e-12); // sample std of 0.2, 0.1, 0.3
         assertEquals(2, chairS.seedsHolding());
         assertTrue(chairS.holds());
-        assertTrue(chairS.text().contains("+/- 0.1000 over 3 seeds"), chairS.text());
+        // read by people: a relative drop of 0.2 is "+20.0%", its spread 0.1 "10.0%"
+        assertTrue(chairS.text().contains("relative drop = +20.0% +/- 10.0% over 3 seeds (bound >= +15.0%)"), chairS.text());
+        assertEquals("+10.0%", chairS.value(0.1));
 
         Acceptance.Criterion bleu1 = acceptance.get(2); // mean change -0.6667: holds; seed 2 alone (-2) does not
         assertEquals(-2.0 / 3, bleu1.value(), 1e-9);
         assertEquals(2, bleu1.seedsHolding());
         assertTrue(bleu1.holds());
+        assertEquals("-0.67", bleu1.value(bleu1.value()), "points are signed with two decimals");
 
         Acceptance.Criterion smallRecall = acceptance.get(5); // -1, -9, -4 points: mean -4.67 holds (bound -5), seed 2 does not
         assertTrue(smallRecall.criterion().contains("Small-object recall"), smallRecall.criterion());

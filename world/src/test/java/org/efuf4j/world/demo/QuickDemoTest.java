@@ -218,6 +218,8 @@ class QuickDemoTest {
         for (Acceptance.Criterion a : metrics.ablationOrder()) assertTrue(md.contains(a.criterion()), "ablation row " + a.criterion());
         for (DemoMetrics.Gate g : metrics.baseModels().gates()) assertTrue(md.contains("| " + g.name() + " | " + g.measured() + " | " + (g.holds() ? "holds" : "FAILS")), g.name());
         assertEquals(!metrics.baseModels().failing().isEmpty(), md.contains("WARNING: "), "a failing gate is said plainly");
+        assertTrue(md.contains("What a quick run checks"), "a quick report says up front what it checks");
+        assertFalse(md.matches("(?s).*\\d\\.\\d{6,}.*"), "numbers are formatted for people, not printed at full double precision");
         // the analysis is derived from this run's figures
         assertTrue(md.contains(String.format(java.util.Locale.ROOT, "CHAIR_s went from %.1f%% to %.1f%%", 100 * metrics.summary().get(Demo.BASE).mean("chair_s"),
                 100 * metrics.summary().get(metrics.schedule()).mean("chair_s"))), "analysis states the run's CHAIR_s");
