@@ -77,76 +77,63 @@ public record WorldConfig(long seed, int imageSize, int trainImages, int valImag
         return new WorldConfig(1, 64, 2000, 200, 500, Catalogue.sceneNames(), 3, 5, 3, 0.3, 0.1, 0.3, 0.1, 0.15, 0.35);
     }
 
-    public WorldConfig withSeed(long seed) {
-        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
-                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate,
-                descriptionHallucinationRate);
-    }
+    public WorldConfig withSeed(long seed) { return toBuilder().seed(seed).build(); }
 
-    public WorldConfig withImageSize(int imageSize) {
-        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
-                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate,
-                descriptionHallucinationRate);
-    }
+    public WorldConfig withImageSize(int imageSize) { return toBuilder().imageSize(imageSize).build(); }
 
-    public WorldConfig withImages(int trainImages, int valImages, int evalImages) {
-        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
-                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate,
-                descriptionHallucinationRate);
-    }
+    public WorldConfig withImages(int trainImages, int valImages, int evalImages) { return toBuilder().images(trainImages, valImages, evalImages).build(); }
 
-    public WorldConfig withScenes(List<String> scenes) {
-        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
-                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate,
-                descriptionHallucinationRate);
-    }
+    public WorldConfig withScenes(List<String> scenes) { return toBuilder().scenes(scenes).build(); }
 
-    public WorldConfig withObjects(int minObjects, int maxObjects) {
-        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
-                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate,
-                descriptionHallucinationRate);
-    }
+    public WorldConfig withObjects(int minObjects, int maxObjects) { return toBuilder().objects(minObjects, maxObjects).build(); }
 
-    public WorldConfig withReferenceCaptions(int referenceCaptions) {
-        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
-                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate,
-                descriptionHallucinationRate);
-    }
+    public WorldConfig withReferenceCaptions(int referenceCaptions) { return toBuilder().referenceCaptions(referenceCaptions).build(); }
 
-    public WorldConfig withHallucinationRate(double hallucinationRate) {
-        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
-                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate,
-                descriptionHallucinationRate);
-    }
+    public WorldConfig withHallucinationRate(double rate) { return toBuilder().hallucinationRate(rate).build(); }
 
-    public WorldConfig withCaptionNoise(double captionNoise) {
-        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
-                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate,
-                descriptionHallucinationRate);
-    }
+    public WorldConfig withCaptionNoise(double noise) { return toBuilder().captionNoise(noise).build(); }
 
-    public WorldConfig withSynonymRate(double synonymRate) {
-        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
-                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate,
-                descriptionHallucinationRate);
-    }
+    public WorldConfig withSynonymRate(double rate) { return toBuilder().synonymRate(rate).build(); }
 
-    public WorldConfig withSmallObjectRate(double smallObjectRate) {
-        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
-                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate,
-                descriptionHallucinationRate);
-    }
+    public WorldConfig withSmallObjectRate(double rate) { return toBuilder().smallObjectRate(rate).build(); }
 
-    public WorldConfig withDuplicateRate(double duplicateRate) {
-        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
-                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate,
-                descriptionHallucinationRate);
-    }
+    public WorldConfig withDuplicateRate(double rate) { return toBuilder().duplicateRate(rate).build(); }
 
-    public WorldConfig withDescriptionHallucinationRate(double descriptionHallucinationRate) {
-        return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects,
-                referenceCaptions, hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate,
-                descriptionHallucinationRate);
+    public WorldConfig withDescriptionHallucinationRate(double rate) { return toBuilder().descriptionHallucinationRate(rate).build(); }
+
+    public Builder toBuilder() { return new Builder(this); }
+
+    /** Named changes to a configuration; {@link #build()} checks the result as the constructor does. */
+    public static final class Builder {
+        private long seed;
+        private int imageSize, trainImages, valImages, evalImages, minObjects, maxObjects, referenceCaptions;
+        private List<String> scenes;
+        private double hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate, descriptionHallucinationRate;
+
+        private Builder(WorldConfig c) {
+            seed = c.seed; imageSize = c.imageSize; trainImages = c.trainImages; valImages = c.valImages; evalImages = c.evalImages;
+            scenes = c.scenes; minObjects = c.minObjects; maxObjects = c.maxObjects; referenceCaptions = c.referenceCaptions;
+            hallucinationRate = c.hallucinationRate; captionNoise = c.captionNoise; synonymRate = c.synonymRate;
+            smallObjectRate = c.smallObjectRate; duplicateRate = c.duplicateRate; descriptionHallucinationRate = c.descriptionHallucinationRate;
+        }
+
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder imageSize(int v) { imageSize = v; return this; }
+        public Builder images(int train, int val, int eval) { trainImages = train; valImages = val; evalImages = eval; return this; }
+        public Builder scenes(List<String> v) { scenes = v; return this; }
+        public Builder objects(int min, int max) { minObjects = min; maxObjects = max; return this; }
+        public Builder referenceCaptions(int v) { referenceCaptions = v; return this; }
+        public Builder hallucinationRate(double v) { hallucinationRate = v; return this; }
+        public Builder captionNoise(double v) { captionNoise = v; return this; }
+        public Builder synonymRate(double v) { synonymRate = v; return this; }
+        public Builder smallObjectRate(double v) { smallObjectRate = v; return this; }
+        public Builder duplicateRate(double v) { duplicateRate = v; return this; }
+        public Builder descriptionHallucinationRate(double v) { descriptionHallucinationRate = v; return this; }
+
+        public WorldConfig build() {
+            return new WorldConfig(seed, imageSize, trainImages, valImages, evalImages, scenes, minObjects, maxObjects, referenceCaptions,
+                    hallucinationRate, captionNoise, synonymRate, smallObjectRate, duplicateRate, descriptionHallucinationRate);
+        }
     }
 
     /** The configuration as one canonical line, generator version included (what {@link #hash()} digests). */
