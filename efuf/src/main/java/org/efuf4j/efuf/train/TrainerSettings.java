@@ -6,7 +6,8 @@ package org.efuf4j.efuf.train;
  * @param negativeCap       per-sample cap on L_ft of a negative: once a hallucinated clause's cross-entropy exceeds it,
  *                          the sample adds no more ascent (unbounded ascent only destroys the model)
  * @param epochs            passes over D- (the other sets cycle); at most {@code maxNegativePasses}
- * @param divergenceFactor  stop when the running L_ft of negatives exceeds this multiple of its starting level
+ * @param divergenceFactor  stop when a term's running mean exceeds this multiple of its level under the model before any
+ *                          update (L_neg: of the larger of that level and {@code negativeCap}, since ascent raises it)
  * @param sampleWeights     authors' variant: positives x score, negatives x (T0 + T1 - score), sentences x mean score
  * @param implementationSchedules authors' variant: lambda1 held for 40% of the steps then linearly to 0, positive
  *                          weight linear 1.0 -> 0.5

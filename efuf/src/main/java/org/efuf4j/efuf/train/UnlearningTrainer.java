@@ -198,7 +198,7 @@ public final class UnlearningTrainer {
 
         Path checkpoints = runDir.resolve("checkpoints");
         Path latest = latestCheckpoint(checkpoints);
-        Guard guard = new Guard();
+        Guard guard = new Guard(settings.negativeCap());
         Validation validation = stopping == null ? null : new Validation();
         int resumed = 0;
         String chat = captioner.chatText(settings.prompt());
@@ -434,10 +434,16 @@ public final class UnlearningTrainer {
      * Watches every loss term against the model before any update: gradient ascent that runs away shows as L_neg
      * growing without bound, and it drags L_pos and L_sent up with it (a model that writes "A A A ..."). The baseline
      * is the terms' mean over the first samples under the untouched model, so a blow-up in the first steps is caught
-     * too; each term's running mean (0.8 old, 0.2 new) is compared with {@code factor} times its baseline.
+     * too; each term's running mean (0.8 old, 0.2 new) is compared with {@code factor} times its baseline. L_neg is
+     * the one term that gradient ascent raises on purpose, up to the negative cap where a sample stops adding ascent
+     * (and unlearned clauses of other negatives rise with it), so its reference is the larger of its baseline and the
+     * cap: a successful run's L_neg several times its start is not divergence, one far past the cap is.
      */
     static final class Guard {
         final Map<String, Double> baseline = new LinkedHashMap<>(), running = new LinkedHashMap<>();
+        private final double negativeCap;
+
+        Guard(double negativeCap) { this.negativeCap = negativeCap; }
 
         void setBaseline(Map<String, Double> terms) {
             baseline.clear();
@@ -458,13 +464,16 @@ public final class UnlearningTrainer {
                 if (base == null || !Double.isFinite(e.getValue())) continue;
                 double r = 0.8 * running.get(e.getKey()) + 0.2 * e.getValue();
                 running.put(e.getKey(), r);
-                if (r > factor * Math.max(base, 0.05)) risen.add(e.getKey());
+                double reference = Math.max(base, 0.05);
+                if (e.getKey().equals("L_neg")) reference = Math.max(reference, negativeCap);
+                if (r > factor * reference) risen.add(e.getKey());
             }
             if (risen.isEmpty()) return null;
             StringBuilder sb = new StringBuilder("unlearning diverged at step " + step + ": ");
             for (String k : baseline.keySet())
                 sb.append(String.format(java.util.Locale.ROOT, "%s %.3f -> %.3f%s, ", k, baseline.get(k), running.get(k), risen.contains(k) ? " (risen)" : ""));
-            sb.append(String.format(java.util.Locale.ROOT, "from the model before any update to the running mean; more than %.1fx", factor));
+            sb.append(String.format(java.util.Locale.ROOT, "from the model before any update to the running mean; more than %.1fx"
+                    + " (for L_neg, %.1fx the larger of its start and the negative cap %.2f)", factor, factor, negativeCap));
             return sb.toString();
         }
 

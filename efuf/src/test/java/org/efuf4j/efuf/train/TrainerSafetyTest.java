@@ -20,11 +20,11 @@ class TrainerSafetyTest {
 
     @Test
     void guardStaysQuietWhileTheLossesAreBoundedAndStopsWhenOneRunsAway() {
-        UnlearningTrainer.Guard quiet = new UnlearningTrainer.Guard();
+        UnlearningTrainer.Guard quiet = new UnlearningTrainer.Guard(2.0);
         quiet.setBaseline(terms(1.2, 2.0, 1.5));
         for (int s = 1; s <= 200; s++) assertNull(quiet.observe(terms(1.2, 2.0 + 0.5 * Math.sin(s), 1.5), s, 4.0), "step " + s);
 
-        UnlearningTrainer.Guard runaway = new UnlearningTrainer.Guard();
+        UnlearningTrainer.Guard runaway = new UnlearningTrainer.Guard(2.0);
         runaway.setBaseline(terms(1.2, 2.0, 1.5));
         String why = null;
         int stoppedAt = 0;
@@ -45,7 +45,7 @@ class TrainerSafetyTest {
      */
     @Test
     void anEarlyBlowUpOfAnyTermIsCaught() {
-        UnlearningTrainer.Guard g = new UnlearningTrainer.Guard();
+        UnlearningTrainer.Guard g = new UnlearningTrainer.Guard(TrainerSettings.paper().negativeCap());
         g.setBaseline(terms(1.25, 1.14, 1.3));
         String why = null;
         double[] neg = {1.14, 9.0, 20.0, 26.0, 28.8}, pos = {1.25, 6.0, 15.0, 20.0, 22.0};
@@ -55,15 +55,31 @@ class TrainerSafetyTest {
             step++;
         }
         assertNotNull(why, "a 25x rise within 5 steps is divergence");
-        assertTrue(step <= 3, "stopped at step " + step);
+        // L_pos's running mean passes 4 x 1.25 at step 4 (1.25, 2.2, 4.8, 7.8); L_neg's reference is the paper's cap of 15
+        assertTrue(step <= 4, "stopped at step " + step);
         assertTrue(why.contains("L_pos") && why.contains("L_neg") && why.contains("L_sent"), why);
 
-        UnlearningTrainer.Guard posOnly = new UnlearningTrainer.Guard();
+        UnlearningTrainer.Guard posOnly = new UnlearningTrainer.Guard(TrainerSettings.paper().negativeCap());
         posOnly.setBaseline(terms(1.0, 2.0, 1.0));
         String pw = null;
         for (int s = 1; s <= 10 && pw == null; s++) pw = posOnly.observe(terms(12.0, 2.0, 1.0), s, 4.0);
         assertNotNull(pw);
         assertTrue(pw.contains("L_pos 1.000 -> ") && pw.contains("(risen)") && !pw.contains("L_neg 2.000 -> 2.000 (risen)"), pw);
+    }
+
+    /**
+     * Ascent raises L_neg by design: from 1.0 up to a cap of 6 (the demo's) the running mean passes 4x its start but
+     * stays within 4x the cap, and L_pos and L_sent hold, so the run goes on; past 4x the cap it is stopped.
+     */
+    @Test
+    void lNegRisingTowardTheCapIsUnlearningNotDivergence() {
+        UnlearningTrainer.Guard g = new UnlearningTrainer.Guard(6.0);
+        g.setBaseline(terms(1.2, 1.0, 1.5));
+        for (int s = 1; s <= 200; s++) assertNull(g.observe(terms(1.2, Math.min(6.0, 1.0 + 0.1 * s) * 1.5, 1.5), s, 4.0), "step " + s);
+        String why = null;
+        for (int s = 201; s <= 230 && why == null; s++) why = g.observe(terms(1.2, 40.0, 1.5), s, 4.0);
+        assertNotNull(why, "L_neg far past the cap is divergence");
+        assertTrue(why.contains("L_neg 1.000 -> ") && why.contains("(risen)") && why.contains("negative cap 6.00"), why);
     }
 
     @Test
