@@ -67,7 +67,7 @@ public final class Acceptance {
     /** The acceptance of one EFUF model key (a schedule) against the base. */
     public static List<Criterion> evaluate(Map<String, Summary.ModelSummary> summary, String efuf) {
         List<Criterion> out = new ArrayList<>();
-        String b = Demo.BASE, e = efuf;
+        String b = Variant.BASE, e = efuf;
         add(summary, out, List.of(b, e), "CHAIR_s falls by >= 15% relative", "relative drop", Unit.RELATIVE, m -> relativeDrop(m.of(b, "chair_s"), m.of(e, "chair_s")),
                 ">= +15.0%", d -> d >= 0.15);
         add(summary, out, List.of(b, e), "CHAIR_i falls by >= 15% relative", "relative drop", Unit.RELATIVE, m -> relativeDrop(m.of(b, "chair_i"), m.of(e, "chair_i")),
@@ -127,7 +127,7 @@ public final class Acceptance {
         for (String model : models) {
             Summary.ModelSummary s = summary.get(model);
             if (s == null) seeds = 0;
-            else if (!model.equals(Demo.BASE)) seeds = Math.min(seeds, s.runs());
+            else if (!model.equals(Variant.BASE)) seeds = Math.min(seeds, s.runs());
         }
         if (seeds == Integer.MAX_VALUE) seeds = 1;
         List<Double> perSeed = new ArrayList<>();

@@ -67,7 +67,6 @@ import org.efuf4j.world.report.DemoReport;
  * ({@link DemoMetrics}) holds every number the report shows.
  */
 public final class Demo {
-    public static final String BASE = "base";
     public static final String METRICS = "metrics.json";
     /** Calibrated D+ and D- must each hold at least this many samples and this share of all scored mentions. */
     static final int MIN_SET_SIZE = 10;
@@ -138,7 +137,7 @@ public final class Demo {
 
         stage(3, "evaluating the base captioner on " + settings.world().evalImages() + " held-out images");
         t = System.nanoTime();
-        ModelEvaluation base = evaluate(models.captionerDir(), evalImages, evalTruth, extras, evalSettings, out.resolve("eval").resolve(BASE));
+        ModelEvaluation base = evaluate(models.captionerDir(), evalImages, evalTruth, extras, evalSettings, out.resolve("eval").resolve(Variant.BASE));
         double evalSeconds = seconds(t), formationSeconds = 0, unlearnSeconds = 0;
 
         List<DemoMetrics.SeedRun> seeds = new ArrayList<>();
@@ -437,7 +436,7 @@ public final class Demo {
         List<DemoMetrics.GalleryItem> items = new ArrayList<>();
         List<WorldImage> eval = world.images(Split.EVAL);
         Map<String, Map<String, String>> captionsByModel = new LinkedHashMap<>();
-        captionsByModel.put(BASE, readCaptions(out.resolve("eval").resolve(BASE)));
+        captionsByModel.put(Variant.BASE, readCaptions(out.resolve("eval").resolve(Variant.BASE)));
         captionsByModel.put(schedule, readCaptions(out.resolve("seed-1").resolve("eval").resolve(schedule)));
         Chair chair = new Chair(extractor, truth);
         for (WorldImage image : eval.subList(0, Math.min(settings.galleryImages(), eval.size()))) {

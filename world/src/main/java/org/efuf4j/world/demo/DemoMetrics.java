@@ -120,7 +120,7 @@ public record DemoMetrics(RunSettings settings, WorldFacts world, BaseModels bas
     }
 
     static List<ModelEvaluation> evaluations(ModelEvaluation base, List<SeedRun> seeds, String model) {
-        if (model.equals(Demo.BASE)) return base == null ? List.of() : List.of(base);
+        if (model.equals(Variant.BASE)) return base == null ? List.of() : List.of(base);
         List<ModelEvaluation> out = new ArrayList<>();
         for (SeedRun s : seeds) {
             ModelEvaluation e = s.evaluation(model);

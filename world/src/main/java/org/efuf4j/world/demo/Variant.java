@@ -19,6 +19,8 @@ import org.efuf4j.efuf.train.Schedule;
  *                      same captions and thresholds): an upper bound on what better labels would give
  */
 public record Variant(String key, String label, Ablation ablation, boolean paperSettings, boolean validated, boolean oracleLabels) {
+    /** The base captioner's key, beside the variants' keys. */
+    public static final String BASE = "base";
     public static final String ORACLE = "efuf_oracle";
 
     /** Suffix of the key of a validated run's stopped model: the validation schedule's key. */
@@ -45,7 +47,7 @@ public record Variant(String key, String label, Ablation ablation, boolean paper
 
     /** The report's name of a model key (the base, a variant, or a variant's stopped model). */
     public static String label(String model) {
-        if (model.equals(Demo.BASE)) return "Base captioner";
+        if (model.equals(Variant.BASE)) return "Base captioner";
         for (Variant v : ALL) {
             if (v.key.equals(model)) return v.validated ? v.label + " — " + Schedule.PAPER.label : v.label;
             if ((v.key + STOPPED).equals(model)) return v.label + " — " + Schedule.VALIDATION.label;
@@ -55,7 +57,7 @@ public record Variant(String key, String label, Ablation ablation, boolean paper
 
     /** Every model key in report order: the base, then each variant with its stopped model after it. */
     public static List<String> models() {
-        List<String> out = new ArrayList<>(List.of(Demo.BASE));
+        List<String> out = new ArrayList<>(List.of(Variant.BASE));
         for (Variant v : ALL) {
             out.add(v.key);
             if (v.validated) out.add(v.key + STOPPED);

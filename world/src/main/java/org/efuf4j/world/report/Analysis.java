@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 
 import org.efuf4j.world.demo.Acceptance;
-import org.efuf4j.world.demo.Demo;
 import org.efuf4j.world.demo.DemoMetrics;
 import org.efuf4j.world.demo.ModelEvaluation;
 import org.efuf4j.world.demo.Summary;
@@ -24,8 +23,8 @@ final class Analysis {
         List<Acceptance.Criterion> acc = m.reportedAcceptance();
         out.add(String.format(Locale.ROOT, "Under %s CHAIR_s went from %s to %s (%s relative) and CHAIR_i from %s to %s, with recall %s; %d of %d"
                         + " acceptance criteria hold on the seed means over %d seed(s).%s",
-                Variant.label(e), pct(m, Demo.BASE, "chair_s"), pct(m, e, "chair_s"), relative(mean(m, Demo.BASE, "chair_s"), mean(m, e, "chair_s")),
-                pct(m, Demo.BASE, "chair_i"), pct(m, e, "chair_i"), change(m, e, "recall"), Acceptance.holding(acc), acc.size(), runs(m, e), failing(acc)));
+                Variant.label(e), pct(m, Variant.BASE, "chair_s"), pct(m, e, "chair_s"), relative(mean(m, Variant.BASE, "chair_s"), mean(m, e, "chair_s")),
+                pct(m, Variant.BASE, "chair_i"), pct(m, e, "chair_i"), change(m, e, "recall"), Acceptance.holding(acc), acc.size(), runs(m, e), failing(acc)));
         List<DemoMetrics.Gate> gates = m.baseModels().failing();
         if (!gates.isEmpty())
             out.add("The base models fail " + gates.size() + " of their " + m.baseModels().gates().size() + " quality gates ("
@@ -51,8 +50,8 @@ final class Analysis {
         out.add(agree + " of the paper's " + order.size() + " Table 3 statements hold on this world"
                 + (unmeasured == 0 ? "." : "; " + unmeasured + " could not be measured, because a variant they compare did not train (see the table above)."));
         if (!m.summary().containsKey("sentence_only") || !m.summary().containsKey(Variant.EFUF)) return out;
-        double so = mean(m, "sentence_only", "chair_s"), ef = mean(m, Variant.EFUF, "chair_s"), base = mean(m, Demo.BASE, "chair_s");
-        double soObjects = mean(m, "sentence_only", "objects_per_caption"), baseObjects = mean(m, Demo.BASE, "objects_per_caption");
+        double so = mean(m, "sentence_only", "chair_s"), ef = mean(m, Variant.EFUF, "chair_s"), base = mean(m, Variant.BASE, "chair_s");
+        double soObjects = mean(m, "sentence_only", "objects_per_caption"), baseObjects = mean(m, Variant.BASE, "objects_per_caption");
         if (Double.isFinite(so) && Double.isFinite(ef) && so <= ef)
             out.add(String.format(Locale.ROOT, "Unlike the paper, the sentence loss alone lowers CHAIR_s at least as much as EFUF here (%s against %s, base"
                             + " %s). Its captions name %s objects each against the base's %s and EFUF's %s: %s", DemoReport.pct(so), DemoReport.pct(ef),
@@ -62,7 +61,7 @@ final class Analysis {
                             + " include the run-on ones, without any ascent."
                             : "it does not get there by naming fewer objects, so the gap to EFUF lies in which objects are named, not how many."));
         double v = mean(m, "vanilla", "chair_s");
-        ModelEvaluation b = first(m, Demo.BASE);
+        ModelEvaluation b = first(m, Variant.BASE);
         boolean atEnd = b != null && b.clauses() != null && b.clauses().lastClauseShare() > b.clauses().lastClauseMentionShare();
         if (Double.isFinite(v) && Double.isFinite(ef) && v <= ef)
             out.add(String.format(Locale.ROOT, "Unlike the paper, sentence-level (vanilla) unlearning lowers CHAIR_s at least as much as fine-grained EFUF"
@@ -78,13 +77,13 @@ final class Analysis {
             if (highest != null)
                 out.add(String.format(Locale.ROOT, "Without the sentence loss the perplexity is %s (base %s), while %s reaches %s: here the sentence loss is"
                                 + " not what holds fluency in this small model; the run that drifts furthest from the base captioner's language is %s.",
-                        num(ns), num(mean(m, Demo.BASE, "perplexity")), Variant.label(highest), num(mean(m, highest, "perplexity")), Variant.label(highest)));
+                        num(ns), num(mean(m, Variant.BASE, "perplexity")), Variant.label(highest), num(mean(m, highest, "perplexity")), Variant.label(highest)));
         }
         return out;
     }
 
     private static String clauses(DemoMetrics m, String e) {
-        ModelEvaluation b = first(m, Demo.BASE), a = first(m, e);
+        ModelEvaluation b = first(m, Variant.BASE), a = first(m, e);
         if (b == null || b.clauses() == null || b.clauses().hallucinated() == 0) return "";
         double last = b.clauses().lastClauseShare(), base = b.clauses().lastClauseMentionShare();
         String where = last > base ? "gather at the end of the descriptions, as the language-prior mechanism predicts"
@@ -99,12 +98,12 @@ final class Analysis {
     }
 
     private static String sizes(DemoMetrics m, String e) {
-        double ds = 100 * (mean(m, e, "recall_small") - mean(m, Demo.BASE, "recall_small")), dl = 100 * (mean(m, e, "recall_large") - mean(m, Demo.BASE, "recall_large"));
+        double ds = 100 * (mean(m, e, "recall_small") - mean(m, Variant.BASE, "recall_small")), dl = 100 * (mean(m, e, "recall_large") - mean(m, Variant.BASE, "recall_large"));
         if (!Double.isFinite(ds) || !Double.isFinite(dl)) return "";
         String where = ds < dl - 1 ? "the loss of recall falls on the small objects, which the descriptions list last"
                 : ds > dl + 1 ? "small objects fare better than large ones" : "small and large objects are affected alike";
         return String.format(Locale.ROOT, "Recall of small objects moved by %+.1f points (%s to %s), of large objects by %+.1f points (%s to %s): %s.",
-                ds, pct(m, Demo.BASE, "recall_small"), pct(m, e, "recall_small"), dl, pct(m, Demo.BASE, "recall_large"), pct(m, e, "recall_large"), where);
+                ds, pct(m, Variant.BASE, "recall_small"), pct(m, e, "recall_small"), dl, pct(m, Variant.BASE, "recall_large"), pct(m, e, "recall_large"), where);
     }
 
     private static String schedules(DemoMetrics m) {
@@ -124,8 +123,8 @@ final class Analysis {
     private static String paperSettings(DemoMetrics m) {
         if (!m.summary().containsKey("efuf_paper")) return "";
         return String.format(Locale.ROOT, "With the paper's settings CHAIR_s went to %s (%s relative) with recall %s; with the demo's settings (one pass)"
-                        + " to %s (%s relative) with recall %s.", pct(m, "efuf_paper", "chair_s"), relative(mean(m, Demo.BASE, "chair_s"), mean(m, "efuf_paper", "chair_s")), change(m, "efuf_paper", "recall"),
-                pct(m, Variant.EFUF, "chair_s"), relative(mean(m, Demo.BASE, "chair_s"), mean(m, Variant.EFUF, "chair_s")), change(m, Variant.EFUF, "recall"));
+                        + " to %s (%s relative) with recall %s.", pct(m, "efuf_paper", "chair_s"), relative(mean(m, Variant.BASE, "chair_s"), mean(m, "efuf_paper", "chair_s")), change(m, "efuf_paper", "recall"),
+                pct(m, Variant.EFUF, "chair_s"), relative(mean(m, Variant.BASE, "chair_s"), mean(m, Variant.EFUF, "chair_s")), change(m, Variant.EFUF, "recall"));
     }
 
     /** The scorer's labels against the world's truth, on the same seed and captions. */
@@ -153,7 +152,7 @@ final class Analysis {
                             : "adds nothing the likelihood terms do not already do"));
         }
         if (m.summary().containsKey("ascent_only")) {
-            double dr = 100 * (mean(m, "ascent_only", "recall") - mean(m, Demo.BASE, "recall")), unterminated = mean(m, "ascent_only", "unterminated_share");
+            double dr = 100 * (mean(m, "ascent_only", "recall") - mean(m, Variant.BASE, "recall")), unterminated = mean(m, "ascent_only", "unterminated_share");
             boolean collapsed = dr < -3 || unterminated > 0.01;
             out.add(String.format(Locale.ROOT, "Control ascent only: CHAIR_s %s, recall %+.1f points, %s of captions unterminated: %s.",
                     pct(m, "ascent_only", "chair_s"), dr, DemoReport.pct(unterminated),
@@ -188,8 +187,8 @@ final class Analysis {
     }
 
     private static String change(DemoMetrics m, String model, String key) {
-        double d = 100 * (mean(m, model, key) - mean(m, Demo.BASE, key));
-        return Double.isFinite(d) ? String.format(Locale.ROOT, "%+.1f points (%s to %s)", d, pct(m, Demo.BASE, key), pct(m, model, key)) : "undefined";
+        double d = 100 * (mean(m, model, key) - mean(m, Variant.BASE, key));
+        return Double.isFinite(d) ? String.format(Locale.ROOT, "%+.1f points (%s to %s)", d, pct(m, Variant.BASE, key), pct(m, model, key)) : "undefined";
     }
 
     private static String relative(double base, double after) {

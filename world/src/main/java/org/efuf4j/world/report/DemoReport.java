@@ -11,7 +11,6 @@ import org.efuf4j.efuf.eval.ClausePositions;
 import org.efuf4j.plots.Charts;
 import org.efuf4j.tensor.io.AtomicFiles;
 import org.efuf4j.world.demo.Acceptance;
-import org.efuf4j.world.demo.Demo;
 import org.efuf4j.world.demo.DemoMetrics;
 import org.efuf4j.world.demo.ModelEvaluation;
 import org.efuf4j.world.demo.Summary;
@@ -51,7 +50,7 @@ public final class DemoReport {
         long[] x = new long[ClausePositions.MAX_INDEX + 1];
         for (int i = 0; i < x.length; i++) x[i] = i + 1;
         Map<String, double[]> series = new LinkedHashMap<>();
-        for (String model : List.of(Demo.BASE, m.schedule() == null ? Variant.EFUF : m.schedule())) {
+        for (String model : List.of(Variant.BASE, m.schedule() == null ? Variant.EFUF : m.schedule())) {
             List<ModelEvaluation> runs = m.evaluations(model);
             if (runs.isEmpty() || runs.getFirst().clauses() == null) continue;
             series.put(Variant.label(model), runs.getFirst().clauses().hallucinationRateByClause());
@@ -87,7 +86,7 @@ public final class DemoReport {
         d.paragraph("Mean ± standard deviation over seeds; percentages for CHAIR, recall and POPE F1. CHAIR, recall, BLEU and perplexity on all "
                 + tm.evalImages() + " held-out images, POPE on " + (settings.popeImages() == 0 ? "all of them" : "the first " + settings.popeImages())
                 + ". Recall small / large: objects below / at or above the median visible size of the held-out objects" + smallBelow(m) + ".");
-        d.table(header("model", t2), modelRows(m, List.of(Demo.BASE, Variant.EFUF, Variant.EFUF_STOPPED), t2));
+        d.table(header("model", t2), modelRows(m, List.of(Variant.BASE, Variant.EFUF, Variant.EFUF_STOPPED), t2));
 
         d.heading(2, "Table 3: ablations, controls and the paper's settings");
         d.paragraph("The paper's Table 3 order (vanilla, no sentence loss, sentence loss only, EFUF), then the three controls (the sentence loss"
@@ -117,7 +116,7 @@ public final class DemoReport {
         d.heading(2, "Gallery: held-out images, captions before and after EFUF");
         d.paragraph("Hallucinated objects (named but absent) are marked; after: " + Variant.label(m.schedule()) + ", seed 1.");
         for (DemoMetrics.GalleryItem g : m.gallery())
-            d.galleryItem(g.thumbnail(), "image " + g.image() + " — present: " + String.join(", ", g.objects()), caption(g.captions().get(Demo.BASE)),
+            d.galleryItem(g.thumbnail(), "image " + g.image() + " — present: " + String.join(", ", g.objects()), caption(g.captions().get(Variant.BASE)),
                     caption(g.captions().get(m.schedule())));
 
         acceptance(d, m);

@@ -22,7 +22,7 @@ class AcceptanceTest {
     /** Base CHAIR_s 0.5; EFUF 0.4, 0.45 and 0.35 on three seeds: drops 0.2, 0.1, 0.3. */
     @Test void criteriaCarryTheSeedMeanEachSeedAndTheirSpread() {
         Map<String, Summary.ModelSummary> summary = new LinkedHashMap<>();
-        summary.put(Demo.BASE, Summary.of(List.of(eval(0.5, 70.0, 0.8))));
+        summary.put(Variant.BASE, Summary.of(List.of(eval(0.5, 70.0, 0.8))));
         double[] efuf = {0.4, 0.45, 0.35}, bleu = {69.5, 68.0, 70.5}, small = {0.79, 0.71, 0.76};
         List<ModelEvaluation> runs = new ArrayList<>();
         for (int k = 0; k < 3; k++) runs.add(eval(efuf[k], bleu[k], small[k]));
@@ -59,7 +59,7 @@ class AcceptanceTest {
     }
 
     @Test void aMissingModelHoldsNothing() {
-        Map<String, Summary.ModelSummary> summary = Map.of(Demo.BASE, Summary.of(List.of(eval(0.5, 70, 0.8))));
+        Map<String, Summary.ModelSummary> summary = Map.of(Variant.BASE, Summary.of(List.of(eval(0.5, 70, 0.8))));
         for (Acceptance.Criterion c : Acceptance.evaluate(summary, Variant.EFUF)) {
             assertFalse(c.holds(), c.text());
             assertTrue(c.perSeed().isEmpty(), c.text());
@@ -69,7 +69,7 @@ class AcceptanceTest {
     /** Vanilla 0.42, EFUF 0.40 and sentence-only 0.38 CHAIR_s: EFUF beats vanilla, but the sentence loss alone is not the weakest. */
     @Test void ablationOrderComparesTheVariantsOnTheSameSeeds() {
         Map<String, Summary.ModelSummary> summary = new LinkedHashMap<>();
-        summary.put(Demo.BASE, Summary.of(List.of(eval(0.5, 70, 0.8))));
+        summary.put(Variant.BASE, Summary.of(List.of(eval(0.5, 70, 0.8))));
         summary.put("vanilla", Summary.of(List.of(eval(0.42, 70, 0.8))));
         summary.put("no_sentence", Summary.of(List.of(eval(0.41, 70, 0.8))));
         summary.put("sentence_only", Summary.of(List.of(eval(0.38, 70, 0.8))));

@@ -73,7 +73,7 @@ class QuickDemoTest {
         assertEquals(Variant.ALL.stream().map(Variant::key).toList(), List.copyOf(seed.variants().keySet()), "every variant runs on seed 1");
         List<ModelEvaluation> evals = new ArrayList<>();
         for (String model : Variant.models()) {
-            ModelEvaluation e = model.equals(Demo.BASE) ? metrics.base() : seed.evaluation(model);
+            ModelEvaluation e = model.equals(Variant.BASE) ? metrics.base() : seed.evaluation(model);
             assertNotNull(e, "model " + model + " evaluated; training: " + seed.variants());
             evals.add(e);
         }
@@ -182,13 +182,13 @@ class QuickDemoTest {
             for (String key : List.of("chair_s", "chair_i", "recall", "bleu_1", "perplexity"))
                 assertTrue(Double.isFinite(s.mean(key)), model + " " + key);
         }
-        assertEquals(metrics.base().chairS(), metrics.summary().get(Demo.BASE).mean("chair_s"), 0);
+        assertEquals(metrics.base().chairS(), metrics.summary().get(Variant.BASE).mean("chair_s"), 0);
         assertEquals(metrics.seeds().getFirst().evaluation(Variant.EFUF_STOPPED).bleu1(), metrics.summary().get(Variant.EFUF_STOPPED).mean("bleu_1"), 1e-12);
         assertEquals(List.of(Variant.EFUF, Variant.EFUF_STOPPED), List.copyOf(metrics.acceptance().keySet()));
         for (var e : metrics.acceptance().entrySet()) {
             assertEquals(9, e.getValue().size());
             Acceptance.Criterion chairS = e.getValue().getFirst();
-            double base = metrics.summary().get(Demo.BASE).mean("chair_s"), after = metrics.summary().get(e.getKey()).mean("chair_s");
+            double base = metrics.summary().get(Variant.BASE).mean("chair_s"), after = metrics.summary().get(e.getKey()).mean("chair_s");
             if (base > 0) {
                 assertEquals((base - after) / base, chairS.value(), 1e-12);
                 assertEquals((base - after) / base >= 0.15, chairS.holds());
@@ -221,7 +221,7 @@ class QuickDemoTest {
         assertTrue(md.contains("What a quick run checks"), "a quick report says up front what it checks");
         assertFalse(md.matches("(?s).*\\d\\.\\d{6,}.*"), "numbers are formatted for people, not printed at full double precision");
         // the analysis is derived from this run's figures
-        assertTrue(md.contains(String.format(java.util.Locale.ROOT, "CHAIR_s went from %.1f%% to %.1f%%", 100 * metrics.summary().get(Demo.BASE).mean("chair_s"),
+        assertTrue(md.contains(String.format(java.util.Locale.ROOT, "CHAIR_s went from %.1f%% to %.1f%%", 100 * metrics.summary().get(Variant.BASE).mean("chair_s"),
                 100 * metrics.summary().get(metrics.schedule()).mean("chair_s"))), "analysis states the run's CHAIR_s");
         int marked = 0;
         for (DemoMetrics.GalleryItem g : metrics.gallery()) {
