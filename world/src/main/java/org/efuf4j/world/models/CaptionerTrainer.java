@@ -107,10 +107,17 @@ public final class CaptionerTrainer {
                     alignSteps, steps, batchSize, learningRate, weightDecay, qaRate, seed, clipDir, freeze);
         }
 
+        /**
+         * One line naming every field that shapes the model. With a tower from a CLIP folder its vision fields are
+         * unused, so the line names the folder instead (it once printed the unused fields and "from=null" beside a
+         * frozen tower, which read as a captioner training its own small vision).
+         */
         public String canonical() {
-            return String.format(Locale.ROOT, "captioner v2 vision=%d/%d/%d/p%d text=%d/%d/%d vocab=%d steps=%d+%d+%d batch=%d lr=%s wd=%s qa=%s seed=%d from=%s frozen=%s",
-                    visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, vocabSize, languageSteps, alignSteps,
-                    steps, batchSize, learningRate, weightDecay, qaRate, seed, visionFrom == null ? null : visionFrom.getFileName(), freezeVision);
+            String vision = visionFrom == null ? String.format(Locale.ROOT, "%d/%d/%d/p%d", visionHidden, visionLayers, visionHeads, patchSize)
+                    : visionFrom.getFileName() + (freezeVision ? " (frozen)" : " (trained)");
+            return String.format(Locale.ROOT, "captioner v3 vision=%s text=%d/%d/%d vocab=%d steps=%d+%d+%d batch=%d lr=%s wd=%s qa=%s seed=%d",
+                    vision, textHidden, textLayers, textHeads, vocabSize, languageSteps, alignSteps, steps, batchSize, learningRate,
+                    weightDecay, qaRate, seed);
         }
     }
 

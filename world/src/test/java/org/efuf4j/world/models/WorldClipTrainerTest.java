@@ -84,6 +84,24 @@ class WorldClipTrainerTest {
         assertEquals(world.images(Split.TRAIN).getFirst().categories(), examples.list().getFirst().objects());
     }
 
+    /**
+     * The sigmoid loss starts every pair at the share of (training image, category) pairs that are present, so neither
+     * the present nor the absent pairs start at their target; SigLIP's own start (bias -10) is far below it.
+     */
+    @Test void objectLossStartsAtThePresentShare() {
+        ClipTrainer.ObjectLoss loss = WorldClipTrainer.Options.tiny().objectLoss(world);
+        int present = 0, pairs = 0;
+        for (WorldImage image : world.images(Split.TRAIN))
+            for (String c : world.categoryNames()) {
+                pairs++;
+                if (image.objects().stream().anyMatch(o -> o.category().equals(c))) present++;
+            }
+        double share = (double) present / pairs;
+        assertEquals(share, 1 / (1 + Math.exp(-loss.initBias())), 1e-9);
+        assertTrue(share > 0.1 && share < 0.6, "3-5 of a scene's categories an image, 2 scenes: share " + share);
+        assertEquals(Math.log(10), loss.initScale(), 1e-12);
+    }
+
     /** Two trainings at the same seed and thread count give the same losses and weights, bit for bit. */
     @Test void trainingIsDeterministic(@TempDir Path dir) {
         WorldClipTrainer.Options options = WorldClipTrainer.Options.tiny().withSteps(4).withLosses(1.0, 0.0);
