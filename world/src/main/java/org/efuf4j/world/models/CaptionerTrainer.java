@@ -293,7 +293,9 @@ public final class CaptionerTrainer {
             Files.createDirectories(dir);
             PretrainedModels.save(model, dir, WorldModels.WEIGHTS_DTYPE);
             tokenizer.save(dir);
-            HfTokenizerFiles.write(dir, model.config(), new HfTokenizerFiles.ChatPrompt(WorldTokenizer.TEMPLATE, World.CAPTION_PROMPT));
+            // the prompt the captioner is instruction-tuned on and measured with (after instruction tuning the short-caption
+            // prompt of the alignment stage gets "No": efuf caption and evaluate default to the recorded one)
+            HfTokenizerFiles.write(dir, model.config(), new HfTokenizerFiles.ChatPrompt(WorldTokenizer.TEMPLATE, World.DESCRIPTION_PROMPT));
             PreprocessorConfig.write(WorldPixels.processor(imageSize), dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the captioner to " + dir + ": " + e.getMessage(), e);

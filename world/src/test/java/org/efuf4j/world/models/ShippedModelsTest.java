@@ -27,6 +27,9 @@ class ShippedModelsTest {
                         + ": run efuf world pretrain and commit pretrained/world-seed-1"));
         Path dir = layout.captioner().getParent();
         JsonNode manifest = ShippedModels.read(dir.resolve(Pretraining.MANIFEST));
+        // efuf caption / evaluate ask the prompt a model directory records: the shipped captioner's must be the one its
+        // gates were measured with (after instruction tuning it answers the short-caption prompt with "No")
+        assertEquals(World.DESCRIPTION_PROMPT, org.efuf4j.models.pretrained.HfTokenizerFiles.readPrompt(layout.captioner()).orElseThrow().defaultPrompt());
         assertTrue(manifest.path("metrics").path("gates").size() == 5, "the manifest holds the quality gates");
         List<Pretraining.Replay> replays = Pretraining.replay(dir, World.generate(world), config, line -> {});
         assertEquals(List.of("scorer", "tower", "captioner"), replays.stream().map(Pretraining.Replay::training).toList());
