@@ -26,6 +26,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "tiny world and few steps: checks the machinery in about a minute (CI)") boolean quick;
     @Option(names = "--train-base", description = "train the base models from scratch (cached) even where the repository ships them")
     boolean trainBase;
+    @Option(names = "--formation-images", paramLabel = "N", description = "training images described to form the EFUF dataset (default: 400, --quick 32)")
+    Integer formationImages;
     @Option(names = "--world-seed", description = "seed of the synthetic world (default: 1)") Long worldSeed;
     @Mixin DeviceOption device;
 
@@ -37,6 +39,7 @@ final class DemoCommand implements Callable<Integer> {
         if (seeds != null) s = s.withSeeds(seeds);
         if (ablationSeeds != null) s = s.withAblationSeeds(ablationSeeds);
         if (worldSeed != null) s = s.withWorldSeed(worldSeed);
+        if (formationImages != null) s = s.withFormationImages(formationImages);
         if (trainBase) s = s.withModels(s.models().withShipped(false));
         Path dir = OutputFolder.check(out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), "--out");
         OutputFolder.check(cache, "--cache");

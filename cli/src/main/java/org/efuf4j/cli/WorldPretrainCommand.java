@@ -22,12 +22,15 @@ final class WorldPretrainCommand implements Callable<Integer> {
     @Option(names = "--world-seed", defaultValue = "1", description = "seed of the synthetic world (default: ${DEFAULT-VALUE})") long worldSeed;
     @Option(names = "--out", description = "output folder (default: pretrained/world-seed-<S>, where the demo finds shipped models)") Path out;
 
+    @Option(names = "--reuse", paramLabel = "DIR", description = {"take the models of an earlier pretrain output that this run would train",
+            "exactly so (same world, same options; the captioner only with its tower) instead of training them again"}) Path reuse;
+
     @Override public Integer call() {
         WorldConfig config = WorldConfig.defaults().withSeed(worldSeed);
         Path dir = out != null ? out : Path.of("pretrained", "world-seed-" + worldSeed);
-        String command = "efuf world pretrain --world-seed " + worldSeed + " --out " + dir;
+        String command = "efuf world pretrain --world-seed " + worldSeed + " --out " + dir + (reuse == null ? "" : " --reuse " + reuse);
         System.err.println("efuf world pretrain: world " + config.hash() + ", output " + dir.toAbsolutePath());
-        JsonNode manifest = Pretraining.run(World.generate(config), WorldModels.Config.small(), dir, command, System.err::println);
+        JsonNode manifest = Pretraining.run(World.generate(config), WorldModels.Config.small(), dir, reuse, command, System.err::println);
         JsonNode gates = manifest.path("metrics").path("gates");
         gates.properties().forEach(g -> System.err.println((g.getValue().asBoolean() ? "  holds: " : "  FAILS: ") + g.getKey()));
         System.err.println(String.format(Locale.ROOT, "pretrain: %.0f s", manifest.path("seconds").asDouble()));

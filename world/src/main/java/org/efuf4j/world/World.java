@@ -53,9 +53,28 @@ public final class World {
         return new World(config, Collections.unmodifiableList(Arrays.asList(images)));
     }
 
+    /**
+     * {@code count} more images of this world's kind, drawn after its three splits (ids follow the eval split's) and in
+     * none of them: a corpus for pretraining base models, as CLIP is pretrained on web images rather than on the COCO
+     * images EFUF later describes. The i-th extra image is the same whatever {@code count} is, and no thread count
+     * changes it. They count as training images ({@link Split#TRAIN}) and are not written with the world.
+     */
+    public List<WorldImage> extraImages(int count) {
+        if (count < 0) throw new IllegalArgumentException("extra images: count must be >= 0, got " + count);
+        WorldImage[] out = new WorldImage[count];
+        ImageComposer composer = new ImageComposer(config);
+        int first = config.totalImages();
+        IntStream.range(0, count).parallel().forEach(i -> out[i] = generateImage(config, composer, first + i, Split.TRAIN));
+        return Collections.unmodifiableList(Arrays.asList(out));
+    }
+
     private static WorldImage generateImage(WorldConfig config, ImageComposer composer, int index) {
         Split split = index < config.trainImages() ? Split.TRAIN
                 : index < config.trainImages() + config.valImages() ? Split.VAL : Split.EVAL;
+        return generateImage(config, composer, index, split);
+    }
+
+    private static WorldImage generateImage(WorldConfig config, ImageComposer composer, int index, Split split) {
         Rng sceneRandom = Rng.derive(config.seed(), SALT_SCENE, index);
         SceneType scene = Catalogue.scene(sceneRandom.pick(config.scenes()));
         Set<String> categories = scene.drawCategories(sceneRandom, config.minObjects(), config.maxObjects());

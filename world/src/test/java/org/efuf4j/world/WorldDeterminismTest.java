@@ -49,6 +49,27 @@ class WorldDeterminismTest {
         }
     }
 
+    /** Extra images are the ones a world with more images would draw next: after the splits, in none of them. */
+    @Test
+    void extraImagesFollowTheSplits() {
+        World world = World.generate(SMALL);
+        List<WorldImage> extra = world.extraImages(25);
+        List<WorldImage> bigger = World.generate(SMALL.withImages(120, 30, 60 + 25)).images(Split.EVAL).subList(60, 85);
+        for (int i = 0; i < extra.size(); i++) {
+            WorldImage x = extra.get(i);
+            assertEquals(SMALL.totalImages() + 1L + i, x.id());
+            assertEquals(Split.TRAIN, x.split());
+            assertArrayEquals(bigger.get(i).rgb(), x.rgb(), "pixels of extra image " + i);
+            assertEquals(bigger.get(i).objects(), x.objects());
+            assertEquals(bigger.get(i).descriptions(), x.descriptions());
+        }
+        List<WorldImage> fewer = world.extraImages(7);
+        for (int i = 0; i < fewer.size(); i++) assertArrayEquals(extra.get(i).rgb(), fewer.get(i).rgb(), "the i-th extra image whatever the count");
+        for (WorldImage x : extra)
+            for (WorldImage y : world.images()) assertFalse(Arrays.equals(x.rgb(), y.rgb()), "extra image " + x.id() + " repeats image " + y.id());
+        assertEquals(0, world.extraImages(0).size());
+    }
+
     @Test
     void anotherSeedGivesAnotherWorld() {
         World a = World.generate(SMALL);

@@ -91,6 +91,12 @@ public record DemoSettings(WorldConfig world, WorldModels.Config models, int for
                 lambda2, trainable, negativeCap, seeds, ablationSeeds, validationImages, validationEvery, recallLimit, galleryImages, quick);
     }
 
+    /** {@code n} training images described for dataset formation (D- grows with them; so does the paper schedule's pass). */
+    public DemoSettings withFormationImages(int n) {
+        return new DemoSettings(world, models, n, calibrationShare, targetPrecision, captionTokens, popeTokens, popeImages, lr, lambda1,
+                lambda2, trainable, negativeCap, seeds, ablationSeeds, validationImages, validationEvery, recallLimit, galleryImages, quick);
+    }
+
     public DemoSettings withWorldSeed(long seed) {
         return new DemoSettings(world.withSeed(seed), models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens, popeImages,
                 lr, lambda1, lambda2, trainable, negativeCap, seeds, ablationSeeds, validationImages, validationEvery, recallLimit, galleryImages, quick);

@@ -48,12 +48,21 @@ public final class Pretraining {
     private Pretraining() {}
 
     public static JsonNode run(World world, WorldModels.Config config, Path out, String command, Consumer<String> log) {
+        return run(world, config, out, null, command, log);
+    }
+
+    /**
+     * As {@link #run(World, WorldModels.Config, Path, String, Consumer)}, taking from the earlier pretrain output
+     * {@code reuse} (null: none) every model this run would train the same way ({@link #reuse}).
+     */
+    public static JsonNode run(World world, WorldModels.Config config, Path out, Path reuse, String command, Consumer<String> log) {
         long start = System.nanoTime();
         try {
             Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             Path tmp = Files.createTempDirectory(parent, out.getFileName() + ".partial-");
             WorldModels.Layout layout = WorldModels.Layout.pretrained(tmp, config);
+            List<String> reused = reuse == null ? List.of() : reuse(reuse, world, config, layout, log);
             WorldModels.Result result = WorldModels.prepare(world, layout, config, log);
             ObjectNode manifest = Json.MAPPER.createObjectNode();
             manifest.put("command", command);
@@ -62,6 +71,11 @@ public final class Pretraining {
             manifest.put("config", config.canonical());
             manifest.put("threads", Parallel.threads());
             manifest.put("seconds", (System.nanoTime() - start) / 1e9);
+            // a reused model's seconds are those of the run that trained it, which its training.json keeps
+            if (reuse != null) {
+                manifest.put("reused_from", reuse.toString());
+                reused.forEach(manifest.putArray("reused")::add);
+            }
             ObjectNode trainings = manifest.putObject("trainings");
             for (Map.Entry<String, Path> e : dirs(layout).entrySet()) {
                 WorldModels.TrainingLog t = WorldModels.trainingLog(e.getValue());
@@ -86,6 +100,53 @@ public final class Pretraining {
             return manifest;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the pretrained models to " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Copies into {@code into} the models of the pretrain output {@code from} that this run would train exactly so: the
+     * same world, the same options in their {@code training.json}, and, for the captioner, the same tower (its options
+     * name the tower's folder, not its weights, so it is taken only with its tower). Training is deterministic, so a
+     * copied model is the one this run would have trained. Returns the names of the models taken.
+     */
+    static List<String> reuse(Path from, World world, WorldModels.Config config, WorldModels.Layout into, Consumer<String> log) throws IOException {
+        JsonNode manifest = ShippedModels.read(from.resolve(MANIFEST));
+        require(manifest, "world_hash", world.config().hash(), from);
+        WorldModels.Layout source = WorldModels.Layout.pretrained(from, config);
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("scorer", config.scorer().canonical());
+        if (config.captionerVision() != null) expected.put("tower", config.captionerVision().canonical());
+        expected.put("captioner", WorldModels.captionerOptions(config, into.tower()).canonical());
+        Map<String, Path> sources = dirs(source);
+        Map<String, Path> targets = dirs(into);
+        List<String> taken = new ArrayList<>();
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            String name = e.getKey();
+            if (name.equals("captioner") && config.captionerVision() != null && !taken.contains("tower")) {
+                log.accept("pretrain: the captioner of " + from + " is not reused: its tower trains again");
+                continue;
+            }
+            Path dir = sources.get(name);
+            if (!Files.isRegularFile(dir.resolve(WorldModels.TRAINING_JSON))) continue;
+            String options = Json.MAPPER.readTree(dir.resolve(WorldModels.TRAINING_JSON).toFile()).path("options").asText();
+            if (!options.equals(e.getValue())) {
+                log.accept("pretrain: the " + name + " of " + from + " was trained with other options; training it again");
+                continue;
+            }
+            copyTree(dir, targets.get(name));
+            taken.add(name);
+            log.accept("pretrain: reusing the " + name + " of " + from + " (same world and options)");
+        }
+        return taken;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+            }
         }
     }
 

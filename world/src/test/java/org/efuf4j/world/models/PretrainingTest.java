@@ -87,8 +87,35 @@ class PretrainingTest {
         assertTrue(e.getMessage().contains("'config'"), e.getMessage());
     }
 
-    private static List<String> iterable(java.util.Iterator<String> it) {
-        List<String> out = new java.util.ArrayList<>();
+    /** A re-run takes what would train the same way and trains the rest; a changed tower takes its captioner with it. */
+    @Test void reuseTakesTheModelsThatWouldTrainTheSameWay() throws Exception {
+        Path again = tmp.resolve("again");
+        JsonNode same = Pretraining.run(world, WorldModels.Config.tiny(), again, out, "test", line -> {});
+        assertEquals(List.of("scorer", "tower", "captioner"), iterable(same.path("reused").elements()).stream().map(JsonNode::asText).toList());
+        for (String model : List.of("scorer", "tower", "captioner"))
+            assertEquals(manifest.path("trainings").path(model).path("weights_sha256").asText(),
+                    same.path("trainings").path(model).path("weights_sha256").asText(), model);
+        assertEquals(manifest.path("metrics"), same.path("metrics"), "the same models measure the same");
+
+        WorldModels.Config otherScorer = WorldModels.Config.tiny().withScorer(WorldClipTrainer.Options.tiny().withSeed(7002));
+        JsonNode scorerOnly = Pretraining.run(world, otherScorer, tmp.resolve("other-scorer"), out, "test", line -> {});
+        assertEquals(List.of("tower", "captioner"), iterable(scorerOnly.path("reused").elements()).stream().map(JsonNode::asText).toList());
+        assertFalse(manifest.path("trainings").path("scorer").path("weights_sha256").equals(scorerOnly.path("trainings").path("scorer").path("weights_sha256")));
+        assertEquals(manifest.path("trainings").path("captioner"), scorerOnly.path("trainings").path("captioner"));
+
+        WorldModels.Config otherTower = WorldModels.Config.tiny().withCaptionerVision(WorldClipTrainer.Options.tinyTower().withSeed(8002));
+        JsonNode towerChanged = Pretraining.run(world, otherTower, tmp.resolve("other-tower"), out, "test", line -> {});
+        assertEquals(List.of("scorer"), iterable(towerChanged.path("reused").elements()).stream().map(JsonNode::asText).toList());
+        assertFalse(manifest.path("trainings").path("captioner").path("weights_sha256").equals(towerChanged.path("trainings").path("captioner").path("weights_sha256")),
+                "the captioner trains again on the new tower");
+
+        World other = World.generate(WorldConfig.defaults().withSeed(2).withImages(48, 0, 8));
+        var e = assertThrows(IllegalArgumentException.class, () -> Pretraining.run(other, WorldModels.Config.tiny(), tmp.resolve("other-world"), out, "test", line -> {}));
+        assertTrue(e.getMessage().contains("world_hash"), e.getMessage());
+    }
+
+    private static <T> List<T> iterable(java.util.Iterator<T> it) {
+        List<T> out = new java.util.ArrayList<>();
         it.forEachRemaining(out::add);
         return out;
     }
