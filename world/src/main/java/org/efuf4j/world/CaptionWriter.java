@@ -298,15 +298,12 @@ final class CaptionWriter {
             adjective = "large ";
         }
         if (x.count() == 1) {
-            String words = adjective + display(term);
+            String words = adjective + WorldCategory.display(term);
             return ("aeiou".indexOf(words.charAt(0)) >= 0 ? "an " : "a ") + words;
         }
-        return "two " + adjective + display(WorldCategory.plural(term));
+        return "two " + adjective + WorldCategory.display(WorldCategory.plural(term));
     }
 
-    private static String display(String term) {
-        return term.equals("tv") ? "TV" : term.equals("tvs") ? "TVs" : term;
-    }
 
     /** Where the item's anchor lies in the image, in words; anywhere for an absent item. */
     private String position(Item x, Rng r) {

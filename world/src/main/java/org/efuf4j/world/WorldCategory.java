@@ -35,6 +35,29 @@ public record WorldCategory(String name, List<String> synonyms, List<Verb> verbs
         return cocoCategory().cocoId();
     }
 
+    /**
+     * Every form of this category a text may name it by: its name and synonyms, singular and plural, as terms ("tv")
+     * and as captions write them ("TV", "TVs"), without repeats.
+     */
+    public List<String> forms() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        List<String> terms = new java.util.ArrayList<>();
+        terms.add(name);
+        terms.addAll(synonyms);
+        for (String term : terms) {
+            out.add(term);
+            out.add(display(term));
+            out.add(plural(term));
+            out.add(display(plural(term)));
+        }
+        return List.copyOf(out);
+    }
+
+    /** A term as captions write it: "TV" and "TVs"; every other term as it is. */
+    static String display(String term) {
+        return term.equals("tv") ? "TV" : term.equals("tvs") ? "TVs" : term;
+    }
+
     /** The plural of a term as captions write it ("knives", "benches", "sports balls"). */
     static String plural(String term) {
         if (term.equals("knife")) {

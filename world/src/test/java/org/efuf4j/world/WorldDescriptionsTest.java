@@ -25,6 +25,31 @@ class WorldDescriptionsTest {
     private static final World WORLD = World.generate(WorldConfig.defaults().withImages(600, 0, 0));
     private static final ObjectExtractor EXTRACTOR = new ObjectExtractor(ObjectVocabulary.coco());
 
+    /**
+     * The scorer learns each category by its {@link WorldCategory#forms()}, and EFUF scores the words captions use: every
+     * word a description, caption or reference names an object by is one of its category's forms ("TVs", "knives").
+     */
+    @Test
+    void everyObjectWordOfTheTextsIsAFormOfItsCategory() {
+        int checked = 0;
+        java.util.Set<String> plural = new java.util.HashSet<>();
+        for (WorldImage image : WORLD.images(Split.TRAIN)) {
+            List<WorldCaption> texts = new ArrayList<>(image.descriptions());
+            texts.addAll(image.trainingCaptions());
+            texts.addAll(image.references());
+            for (WorldCaption c : texts) {
+                for (Mention m : EXTRACTOR.extract(c.text())) {
+                    assertTrue(Catalogue.category(m.object()).forms().contains(m.surface()),
+                            "'" + m.surface() + "' in \"" + c.text() + "\" is no form of " + m.object() + ": " + Catalogue.category(m.object()).forms());
+                    if (!m.surface().equals(m.term())) plural.add(m.surface());
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked > 5000, "mentions checked: " + checked);
+        assertTrue(plural.contains("TV") && plural.contains("knives"), "the texts use other forms than the terms: " + plural);
+    }
+
     @Test
     void everyPresentObjectLargestFirstThenAbsentGroupMatesLast() {
         for (WorldImage image : WORLD.images(Split.TRAIN)) {

@@ -121,7 +121,7 @@ public final class WorldModels {
             CaptionerTrainer.Options trained = captionerVision == null ? captioner : captioner.withVisionFrom(Path.of("tower"), true);
             return scorer.canonical() + " | " + (captionerVision == null ? "fresh tower" : captionerVision.canonical()) + " | "
                     + trained.canonical() + " | eval=" + evalImages + " pope=" + popeImages + " probe=" + probeTrainImages
-                    + " maxNew=" + maxNewTokens + " greedy metrics v2";
+                    + " maxNew=" + maxNewTokens + " greedy metrics v3";
         }
     }
 
@@ -357,7 +357,8 @@ public final class WorldModels {
             for (Mention m : c.mentions()) {
                 if (!seen.add(m.object())) continue; // one score per object and caption, as EFUF scores objects
                 boolean real = !hallucinated.contains(m);
-                scores.add(scorer.score(eval.get(i), ObjectPhrases.forTerm(m.term())));
+                // the words the caption used ("TVs"), as dataset formation scores them
+                scores.add(scorer.score(eval.get(i), ObjectPhrases.forTerm(m.surface())));
                 present.add(real);
                 if (real) presentCount++; else hallucinatedCount++;
             }

@@ -73,8 +73,16 @@ class WorldClipTrainerTest {
         ClipTrainer.ObjectLoss loss = WorldClipTrainer.Options.tiny().objectLoss(world);
         assertEquals(world.categoryNames(), List.copyOf(loss.prompts().keySet()));
         Map<String, List<String>> prompts = loss.prompts();
-        assertEquals(List.of("a car", "a sedan", "a van"), prompts.get("car"));
-        for (String c : world.categoryNames()) assertEquals(1 + Catalogue.category(c).synonyms().size(), prompts.get(c).size(), c);
+        // with caption forms (the scorer's default): every form a caption writes, plural and "TV" included
+        assertEquals(List.of("a car", "a cars", "a sedan", "a sedans", "a van", "a vans"), prompts.get("car"));
+        for (String c : world.categoryNames())
+            assertEquals(Catalogue.category(c).forms().stream().map(f -> "a " + f).toList(), prompts.get(c), c);
+        assertEquals(List.of("tv", "TV", "tvs", "TVs", "television", "televisions"), Catalogue.category("tv").forms());
+        assertEquals(List.of("knife", "knives"), Catalogue.category("knife").forms().subList(0, 2));
+        // the categories' terms alone (the captioner's tower, trained before the forms existed)
+        Map<String, List<String>> terms = WorldClipTrainer.Options.tiny().withCaptionForms(false).objectLoss(world).prompts();
+        assertEquals(List.of("a car", "a sedan", "a van"), terms.get("car"));
+        for (String c : world.categoryNames()) assertEquals(1 + Catalogue.category(c).synonyms().size(), terms.get(c).size(), c);
         assertEquals(1.0, loss.weight());
         assertEquals(WorldClipTrainer.Options.tiny().captionWeight(), loss.captionWeight());
         assertEquals(null, WorldClipTrainer.Options.tiny().withLosses(0, 1).objectLoss(world));
