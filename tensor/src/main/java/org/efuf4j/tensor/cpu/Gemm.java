@@ -244,6 +244,16 @@ final class Gemm {
                 int q = q0 + (first + s) % span;
                 int bOff = panels.ready(pc, q);
                 int j0 = q * NR, cols = Math.min(NR, nc - j0), cOff = cBase + i0 * ldc + j0;
+                if (cols == NR && rows % MR == 0) {
+                    // whole tiles: the kernel accumulates in C itself. Copying each tile into the scratch and back was
+                    // 5% of a train step's samples, whose products are 256 deep (one depth block per tile)
+                    if (pc == 0 && start != null) startRows(start, jc + j0, c, cOff, ldc, rows);
+                    for (int ip = 0; ip < directPanels; ip++)
+                        kernelStrided(direct, a.arrayIndex(i0 + ip * MR, pc), (int) a.colStride(), panels.data(), bOff, kc, c, cOff + ip * MR * ldc, ldc);
+                    for (int ip = directPanels; ip < aPanels; ip++)
+                        kernel(packedA, (ip - directPanels) * MR * kc, panels.data(), bOff, kc, c, cOff + ip * MR * ldc, ldc);
+                    continue;
+                }
                 if (pc == 0 && start != null) startTile(start, jc + j0, tile, rows, cols);
                 else moveTile(c, cOff, ldc, tile, rows, cols, true);
                 for (int ip = 0; ip < directPanels; ip++)
@@ -268,6 +278,11 @@ final class Gemm {
     static float[] readInPlace(GemmOperand a, int bPanels) {
         if (bPanels > IN_PLACE_MAX_PANELS || a.rowStride() != 1 || a.rows() < MR || a.colStride() > Integer.MAX_VALUE / KC) return null;
         return a.heapFloats();
+    }
+
+    /** Sets {@code rows} rows of a whole tile of C, {@code ldc} apart from {@code cOff}, to {@code start[s0, s0 + NR)}. */
+    private static void startRows(float[] start, int s0, float[] c, int cOff, int ldc, int rows) {
+        for (int i = 0, co = cOff; i < rows; i++, co += ldc) System.arraycopy(start, s0, c, co, NR);
     }
 
     /** Fills {@code rows} tile rows with {@code start[s0, s0 + cols)} (zero past {@code cols}). */
