@@ -244,6 +244,16 @@ final class Gemm {
                 int q = q0 + (first + s) % span;
                 int bOff = panels.ready(pc, q);
                 int j0 = q * NR, cols = Math.min(NR, nc - j0), cOff = cBase + i0 * ldc + j0;
+                if (cols == NR && rows % MR == 0) {
+                    // whole tiles: the kernel accumulates in C itself. Copying each tile into the scratch and back was
+                    // 5% of a train step's samples, whose products are 256 deep (one depth block per tile)
+                    if (pc == 0 && start != null) startRows(start, jc + j0, c, cOff, ldc, rows);
+                    for (int ip = 0; ip < directPanels; ip++)
+                        kernelStrided(direct, a.arrayIndex(i0 + ip * MR, pc), (int) a.colStride(), panels.data(), bOff, kc, c, cOff + ip * MR * ldc, ldc);
+                    for (int ip = directPanels; ip < aPanels; ip++)
+                        kernel(packedA, (ip - directPanels) * MR * kc, panels.data(), bOff, kc, c, cOff + ip * MR * ldc, ldc);
+                    continue;
+                }
                 if (pc == 0 && start != null) startTile(start, jc + j0, tile, rows, cols);
                 else moveTile(c, cOff, ldc, tile, rows, cols, true);
                 for (int ip = 0; ip < directPanels; ip++)
@@ -268,6 +278,11 @@ final class Gemm {
     static float[] readInPlace(GemmOperand a, int bPanels) {
         if (bPanels > IN_PLACE_MAX_PANELS || a.rowStride() != 1 || a.rows() < MR || a.colStride() > Integer.MAX_VALUE / KC) return null;
         return a.heapFloats();
+    }
+
+    /** Sets {@code rows} rows of a whole tile of C, {@code ldc} apart from {@code cOff}, to {@code start[s0, s0 + NR)}. */
+    private static void startRows(float[] start, int s0, float[] c, int cOff, int ldc, int rows) {
+        for (int i = 0, co = cOff; i < rows; i++, co += ldc) System.arraycopy(start, s0, c, co, NR);
     }
 
     /** Fills {@code rows} tile rows with {@code start[s0, s0 + cols)} (zero past {@code cols}). */
@@ -394,7 +409,12 @@ final class Gemm {
         FloatVector c9a = FloatVector.fromArray(F, c, cOff + 9 * ldc), c9b = FloatVector.fromArray(F, c, cOff + 9 * ldc + LANES);
         FloatVector c10a = FloatVector.fromArray(F, c, cOff + 10 * ldc), c10b = FloatVector.fromArray(F, c, cOff + 10 * ldc + LANES);
         FloatVector c11a = FloatVector.fromArray(F, c, cOff + 11 * ldc), c11b = FloatVector.fromArray(F, c, cOff + 11 * ldc + LANES);
-        for (int ai = aOff, bi = bOff, end = aOff + kc * MR; ai < end; ai += MR, bi += NR) {
+        // One induction variable, both indices derived from it: C2 then proves every load of A and B in range once per
+        // call. With the two bumped indices the narrow kernel prefers, C2 kept two bounds checks on B per step and held
+        // the A index in a stack slot (a store-load chain through memory every step): +24% in cache at kc = 256, +21%
+        // at 64 (one thread, interleaved rounds, 16 lanes; run P in BENCHMARKS-HISTORY.md)
+        for (int p = 0; p < kc; p++) {
+            int ai = aOff + p * MR, bi = bOff + p * NR;
             FloatVector b0 = FloatVector.fromArray(F, pb, bi), b1 = FloatVector.fromArray(F, pb, bi + LANES);
             FloatVector av = FloatVector.broadcast(F, pa[ai]);
             c0a = av.fma(b0, c0a); c0b = av.fma(b1, c0b);
@@ -463,7 +483,9 @@ final class Gemm {
         FloatVector c9a = FloatVector.fromArray(F, c, cOff + 9 * ldc), c9b = FloatVector.fromArray(F, c, cOff + 9 * ldc + LANES);
         FloatVector c10a = FloatVector.fromArray(F, c, cOff + 10 * ldc), c10b = FloatVector.fromArray(F, c, cOff + 10 * ldc + LANES);
         FloatVector c11a = FloatVector.fromArray(F, c, cOff + 11 * ldc), c11b = FloatVector.fromArray(F, c, cOff + 11 * ldc + LANES);
-        for (int ai = aOff, bi = bOff, end = aOff + kc * aStep; ai < end; ai += aStep, bi += NR) {
+        // one induction variable for the reason kernelWide gives (A's step is not a constant, so its checks stay)
+        for (int p = 0; p < kc; p++) {
+            int ai = aOff + p * aStep, bi = bOff + p * NR;
             FloatVector b0 = FloatVector.fromArray(F, pb, bi), b1 = FloatVector.fromArray(F, pb, bi + LANES);
             FloatVector av = FloatVector.broadcast(F, pa[ai]);
             c0a = av.fma(b0, c0a); c0b = av.fma(b1, c0b);

@@ -213,6 +213,32 @@ class GemmTest {
     }
 
     @Test
+    void wholeTilesAccumulateInCAndStartFromTheBias() {
+        // Row blocks of whole MR panels, B panels full but the last: the plan path runs the kernel on C itself for those
+        // tiles and the scratch tile for the rest. Accumulating, and a product whose output starts as NaN (every element
+        // must come from the bias row), shallow (one depth block) and deep (two), in one thread and in parallel.
+        Random rnd = new Random(11);
+        for (int k : new int[] {37, Gemm.KC + 9}) {
+            for (boolean parallel : new boolean[] {false, true}) {
+                int m = 8 * Gemm.MR, n = 3 * Gemm.NR + 5;
+                GemmOperand a = operand(rnd, DType.F32, m, k, Layout.ROW_MAJOR);
+                GemmOperand b = operand(rnd, DType.F32, k, n, Layout.ROW_MAJOR);
+                String what = "whole tiles " + m + "x" + k + "x" + n + (parallel ? " parallel" : "");
+                check(what, a, b, (c, off, ldc) -> Gemm.multiply(a, b, c, off, ldc, parallel));
+                float[] bias = new float[n];
+                for (int j = 0; j < n; j++) bias[j] = rnd.nextFloat() - 0.5f;
+                check(what + " product with bias", a, b, (c, off, ldc) -> {
+                    float[] out = new float[c.length];
+                    java.util.Arrays.fill(out, Float.NaN);
+                    Gemm.product(a, b, bias, out, off, ldc, parallel);
+                    for (int i = 0; i < m; i++)
+                        for (int j = 0; j < n; j++) c[off + i * ldc + j] += out[off + i * ldc + j] - bias[j];
+                });
+            }
+        }
+    }
+
+    @Test
     void gemmsStartedFromInsidePoolWorkersShareNothing() {
         // Each task multiplies while the outer fork is still joining: nested GEMMs must not reuse a caller's panels.
         Random rnd = new Random(6);
