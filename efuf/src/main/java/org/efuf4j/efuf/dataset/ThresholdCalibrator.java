@@ -8,10 +8,10 @@ import java.util.List;
  * Chooses T0 and T1 from the score distribution of the CLIP model and domain at hand, instead of
  * taking the paper's ViT-B/32 values. Three routes:
  * <ul>
- *   <li>{@link #fromLabels}: a labelled sample of (score, present?) pairs; T0 is the lowest
- *       threshold whose D+ reaches the target precision (share of real objects), T1 the highest
- *       whose D- reaches it (share of hallucinated objects); the report gives each set's precision
- *       and recall on the sample.
+ *   <li>{@link #fromLabels}: a labelled sample of (score, present?) pairs; T1 is the highest
+ *       threshold whose D- reaches the target precision (share of hallucinated objects), T0 the
+ *       lowest above T1 whose D+ reaches it (share of real objects); the report gives each set's
+ *       precision and recall on the sample.
  *   <li>{@link #fromPercentiles}: no labels; T1 and T0 are low and high percentiles of the scores.
  *   <li>{@link #fromHallucinationRate}: no labels but an estimate h of the hallucinated share
  *       (e.g. CHAIR_i on a sample): if hallucinated objects are the low scorers, the lowest h of
@@ -103,8 +103,29 @@ public final class ThresholdCalibrator {
             throw new IllegalArgumentException("no threshold gives D- a precision of " + negativePrecision
                     + " on this sample (best " + String.format(java.util.Locale.ROOT, "%.3f", bestNeg) + "); lower the target or label more objects");
         }
-        requireOrdered(t0, t1, "targets " + positivePrecision + "/" + negativePrecision + " are too low to separate"
-                + " the sets; raise them");
+        if (t0 <= t1) {
+            // D+ and D- must not share a mention: where most mentions are real, the loosest D+ reaching its target can
+            // start below T1 (world seed 1: T0 -0.09 under T1 6.11), so T0 is then the lowest threshold above T1 that does
+            pos = null;
+            for (int i = 1; i < n && pos == null; i++) {
+                double below = finite.get(i - 1).score();
+                double above = finite.get(i).score();
+                double threshold = below + (above - below) / 2;
+                if (below == above || threshold <= t1) {
+                    continue;
+                }
+                int size = n - i;
+                int real = totalPresent - presentBelow[i];
+                if ((double) real / size >= positivePrecision) {
+                    t0 = threshold;
+                    pos = new SetQuality(size, (double) real / size, (double) real / totalPresent);
+                }
+            }
+            if (pos == null) {
+                throw new IllegalArgumentException("no threshold above T1 = " + String.format(java.util.Locale.ROOT, "%.3f", t1)
+                        + " gives D+ a precision of " + positivePrecision + " on this sample; lower the target or label more objects");
+            }
+        }
         return new Calibration(t0, t1, pos, neg, dropped);
     }
 

@@ -49,10 +49,23 @@ class ThresholdCalibratorTest {
     }
 
     @Test
-    void targetsTooLowToSeparateTheSetsAreAnError() {
-        // at 0.5, D+ starts above 20.5 but D- reaches up to 29.5
-        var e = assertThrows(IllegalArgumentException.class, () -> ThresholdCalibrator.fromLabels(sample(), 0.5));
-        assertTrue(e.getMessage().contains("T0=20.50 <= T1=29.50"), e.getMessage());
+    void overlappingSetsPutT0AboveT1() {
+        // at 0.5, D+ could start above 20.5 but D- reaches up to 29.5 (5 of {20..29} hallucinated): the sets must not
+        // share a mention, so T0 is the lowest threshold above T1 reaching 0.5, 30.5 (D+ = {31})
+        Calibration c = ThresholdCalibrator.fromLabels(sample(), 0.5);
+        assertEquals(29.5, c.t1());
+        assertEquals(30.5, c.t0());
+        assertEquals(1, c.positives().size());
+        assertEquals(1.0, c.positives().precision());
+        assertEquals(10, c.negatives().size());
+        // 1 F, 2 T, 3 T, 4 F: D+ reaches 0.6 above 1.5 (2 of 3), D- reaches 0.5 up to 2.5, and above 2.5 only {4} is left
+        var e = assertThrows(IllegalArgumentException.class, () -> ThresholdCalibrator.fromLabels(List.of(new LabelledScore(1, false),
+                new LabelledScore(2, true), new LabelledScore(3, true), new LabelledScore(4, false)), 0.6, 0.5));
+        assertTrue(e.getMessage().contains("no threshold above T1 = 2.500 gives D+ a precision of 0.6"), e.getMessage());
+    }
+
+    @Test
+    void unreachableTargetsAreAnError() {
         var unreachable = assertThrows(IllegalArgumentException.class, () -> ThresholdCalibrator.fromLabels(
                 List.of(new LabelledScore(1, false), new LabelledScore(2, true), new LabelledScore(3, false)), 0.9, 0.5));
         assertTrue(unreachable.getMessage().contains("D+ a precision of 0.9"), unreachable.getMessage());
