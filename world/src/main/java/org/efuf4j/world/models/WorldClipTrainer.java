@@ -106,55 +106,106 @@ public final class WorldClipTrainer {
         }
 
         public Options withSeed(long seed) {
-            return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, projectionDim,
-                    maxTextLength, vocabSize, steps, batchSize, learningRate, weightDecay, captionRate, hardNegatives, sceneBatches, seed, objectWeight, captionWeight, extraImages, captionForms);
+            return toBuilder().seed(seed).build();
         }
 
         /** Another vision tower shape: width, layers and heads. */
         public Options withVision(int hidden, int layers, int heads) {
-            return new Options(hidden, layers, heads, patchSize, textHidden, textLayers, textHeads, projectionDim,
-                    maxTextLength, vocabSize, steps, batchSize, learningRate, weightDecay, captionRate, hardNegatives, sceneBatches, seed, objectWeight, captionWeight, extraImages, captionForms);
+            return toBuilder().vision(hidden, layers, heads).build();
         }
 
         public Options withBatch(int batchSize, double learningRate) {
-            return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, projectionDim,
-                    maxTextLength, vocabSize, steps, batchSize, learningRate, weightDecay, captionRate, hardNegatives, sceneBatches, seed, objectWeight, captionWeight, extraImages, captionForms);
+            return toBuilder().batch(batchSize, learningRate).build();
         }
 
         /** The losses' weights: the object loss's and caption InfoNCE's. */
         public Options withLosses(double objectWeight, double captionWeight) {
-            return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, projectionDim,
-                    maxTextLength, vocabSize, steps, batchSize, learningRate, weightDecay, captionRate, hardNegatives, sceneBatches, seed, objectWeight, captionWeight, extraImages, captionForms);
+            return toBuilder().losses(objectWeight, captionWeight).build();
         }
 
         public Options withExtraImages(int extraImages) {
-            return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, projectionDim,
-                    maxTextLength, vocabSize, steps, batchSize, learningRate, weightDecay, captionRate, hardNegatives, sceneBatches, seed, objectWeight, captionWeight, extraImages, captionForms);
+            return toBuilder().extraImages(extraImages).build();
         }
 
         public Options withCaptionForms(boolean captionForms) {
-            return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, projectionDim,
-                    maxTextLength, vocabSize, steps, batchSize, learningRate, weightDecay, captionRate, hardNegatives, sceneBatches, seed, objectWeight, captionWeight, extraImages, captionForms);
+            return toBuilder().captionForms(captionForms).build();
         }
 
         public Options withSteps(int steps) {
-            return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, projectionDim,
-                    maxTextLength, vocabSize, steps, batchSize, learningRate, weightDecay, captionRate, hardNegatives, sceneBatches, seed, objectWeight, captionWeight, extraImages, captionForms);
+            return toBuilder().steps(steps).build();
         }
 
         public Options withPatchSize(int patchSize) {
-            return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, projectionDim,
-                    maxTextLength, vocabSize, steps, batchSize, learningRate, weightDecay, captionRate, hardNegatives, sceneBatches, seed, objectWeight, captionWeight, extraImages, captionForms);
+            return toBuilder().patchSize(patchSize).build();
         }
 
         public Options withSceneBatches(double sceneBatches) {
-            return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, projectionDim,
-                    maxTextLength, vocabSize, steps, batchSize, learningRate, weightDecay, captionRate, hardNegatives, sceneBatches, seed, objectWeight, captionWeight, extraImages, captionForms);
+            return toBuilder().sceneBatches(sceneBatches).build();
         }
 
         public Options withHardNegatives(int hardNegatives) {
-            return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, projectionDim,
-                    maxTextLength, vocabSize, steps, batchSize, learningRate, weightDecay, captionRate, hardNegatives, sceneBatches, seed, objectWeight, captionWeight, extraImages, captionForms);
+            return toBuilder().hardNegatives(hardNegatives).build();
+        }
+
+        public Builder toBuilder() { return new Builder(this); }
+
+        /** A copy of some options with a few fields changed: what the {@code with...} methods build on. */
+        public static final class Builder {
+            private int visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, projectionDim,
+                    maxTextLength, vocabSize, steps, batchSize, hardNegatives, extraImages;
+            private double learningRate, weightDecay, captionRate, sceneBatches, objectWeight, captionWeight;
+            private long seed;
+            private boolean captionForms;
+
+            private Builder(Options o) {
+                visionHidden = o.visionHidden;
+                visionLayers = o.visionLayers;
+                visionHeads = o.visionHeads;
+                patchSize = o.patchSize;
+                textHidden = o.textHidden;
+                textLayers = o.textLayers;
+                textHeads = o.textHeads;
+                projectionDim = o.projectionDim;
+                maxTextLength = o.maxTextLength;
+                vocabSize = o.vocabSize;
+                steps = o.steps;
+                batchSize = o.batchSize;
+                learningRate = o.learningRate;
+                weightDecay = o.weightDecay;
+                captionRate = o.captionRate;
+                hardNegatives = o.hardNegatives;
+                sceneBatches = o.sceneBatches;
+                seed = o.seed;
+                objectWeight = o.objectWeight;
+                captionWeight = o.captionWeight;
+                extraImages = o.extraImages;
+                captionForms = o.captionForms;
+            }
+
+            public Builder vision(int hidden, int layers, int heads) { visionHidden = hidden; visionLayers = layers; visionHeads = heads; return this; }
+
+            public Builder patchSize(int v) { patchSize = v; return this; }
+
+            public Builder steps(int v) { steps = v; return this; }
+
+            public Builder batch(int size, double lr) { batchSize = size; learningRate = lr; return this; }
+
+            public Builder hardNegatives(int v) { hardNegatives = v; return this; }
+
+            public Builder sceneBatches(double v) { sceneBatches = v; return this; }
+
+            public Builder seed(long v) { seed = v; return this; }
+
+            public Builder losses(double object, double caption) { objectWeight = object; captionWeight = caption; return this; }
+
+            public Builder extraImages(int v) { extraImages = v; return this; }
+
+            public Builder captionForms(boolean v) { captionForms = v; return this; }
+
+            public Options build() {
+                return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, projectionDim,
+                        maxTextLength, vocabSize, steps, batchSize, learningRate, weightDecay, captionRate, hardNegatives, sceneBatches, seed, objectWeight, captionWeight, extraImages, captionForms);
+            }
         }
 
         /** One line naming every field: what the cache key digests. */

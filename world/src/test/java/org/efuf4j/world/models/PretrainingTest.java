@@ -68,7 +68,7 @@ class PretrainingTest {
     /** The check can fail: a loss off by one unit in the last place, or a changed weight file, is caught. */
     @Test void replayCatchesAChangedLossOrWeightFile() throws Exception {
         Path copy = tmp.resolve("tampered");
-        copyTree(out, copy);
+        Pretraining.copyTree(out, copy);
         ObjectNode m = (ObjectNode) Json.MAPPER.readTree(copy.resolve(Pretraining.MANIFEST).toFile());
         ArrayNode first = (ArrayNode) m.path("trainings").path("scorer").path("first_losses").path("all");
         float f = (float) first.get(0).asDouble();
@@ -118,15 +118,5 @@ class PretrainingTest {
         List<T> out = new java.util.ArrayList<>();
         it.forEachRemaining(out::add);
         return out;
-    }
-
-    private static void copyTree(Path from, Path to) throws Exception {
-        try (var paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(target);
-                else Files.copy(p, target);
-            }
-        }
     }
 }
