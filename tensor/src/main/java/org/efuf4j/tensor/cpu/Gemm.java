@@ -53,6 +53,11 @@ final class Gemm {
     private static final ThreadLocal<float[]> A_BLOCK = ThreadLocal.withInitial(() -> new float[MC * KC]);
     private static final ThreadLocal<float[]> C_TILE = ThreadLocal.withInitial(() -> new float[MC * NR]);
     private static final ThreadLocal<float[]> ROW_SCRATCH = ThreadLocal.withInitial(() -> new float[MR * KC]);
+    /** Per-thread columns of a transposed B panel, {@link #KC} apart (see {@link #packColumnMajorPanel}). */
+    private static final ThreadLocal<float[]> COLUMN_SCRATCH = ThreadLocal.withInitial(() -> new float[NR * KC]);
+    /** Where column {@code j} of {@link #COLUMN_SCRATCH} starts. */
+    private static final int[] COLUMN_GATHER = new int[NR];
+    static { for (int j = 0; j < NR; j++) COLUMN_GATHER[j] = j * KC; }
 
     /** Below this many multiply-adds (tens of microseconds) handing work to the pool costs more than it saves. */
     static final long MIN_PARALLEL_MACS = 1L << 20;
@@ -553,6 +558,19 @@ final class Gemm {
     static void packA(GemmOperand a, float[] pa, int base, int kc) {
         int rows = a.rows();
         float[] heap = a.heapFloats();
+        if (WIDE && heap != null && a.rowsContiguous() && rows % MR == 0 && a.rowStride() <= Integer.MAX_VALUE / LANES) {
+            // activations: each step's MR values gathered from the panel's rows as one vector (lanes past MR repeat the
+            // last row) and stored whole, the next step overwriting its extra lanes; a panel's last step by scalars
+            int lda = (int) a.rowStride();
+            int[] rowsAt = new int[LANES];
+            for (int r = 0; r < LANES; r++) rowsAt[r] = Math.min(r, MR - 1) * lda;
+            for (int i0 = 0; i0 < rows; i0 += MR) {
+                int src = a.arrayIndex(i0, 0), o = base + i0 * kc, p = 0;
+                for (; p < kc - 1; p++, o += MR) FloatVector.fromArray(F, heap, src + p, rowsAt, 0).intoArray(pa, o);
+                for (int r = 0; r < MR; r++) pa[o + r] = heap[src + r * lda + p];
+            }
+            return;
+        }
         if (heap != null && a.rowsContiguous() && rows % MR == 0 && MR != 3) {
             // activations into a tall panel: row by row, each read in order; the panel (MR x kc, 24 KB at 12 x 512)
             // stays in L1 while its rows are written into it a stride of MR apart
@@ -596,9 +614,23 @@ final class Gemm {
             // one leading dimension from the next step's, and are copied straight from the array (a library copy of
             // each step's run into a buffer, then a scatter, took 17% of a dW product)
             int step = Math.toIntExact(a.colStride()), full = rows / MR * MR;
-            for (int i0 = 0; i0 < full; i0 += MR) {
-                for (int p = 0, src = a.arrayIndex(i0, 0), o = base + i0 * kc; p < kc; p++, src += step, o += MR)
-                    for (int r = 0; r < MR; r++) pa[o + r] = heap[src + r];
+            if (WIDE) {
+                // one whole vector per step (MR = 12 of its 16 lanes), the next step's store overwriting the 4 extra
+                // lanes: the scalar copy of each run was 5% of a train step, and masked vectors took the mask's slow
+                // checks. A panel's last step, and any whose vector would run past the array, is copied by scalars, so
+                // nothing is written past the panel (another worker may be reading what follows)
+                for (int i0 = 0; i0 < full; i0 += MR) {
+                    int p = 0, src = a.arrayIndex(i0, 0), o = base + i0 * kc;
+                    for (; p < kc - 1 && src <= heap.length - LANES; p++, src += step, o += MR)
+                        FloatVector.fromArray(F, heap, src).intoArray(pa, o);
+                    for (; p < kc; p++, src += step, o += MR)
+                        for (int r = 0; r < MR; r++) pa[o + r] = heap[src + r];
+                }
+            } else {
+                for (int i0 = 0; i0 < full; i0 += MR) {
+                    for (int p = 0, src = a.arrayIndex(i0, 0), o = base + i0 * kc; p < kc; p++, src += step, o += MR)
+                        for (int r = 0; r < MR; r++) pa[o + r] = heap[src + r];
+                }
             }
             if (full < rows) {
                 for (int p = 0, src = a.arrayIndex(full, 0), o = base + full * kc; p < kc; p++, src += step, o += MR)
@@ -613,6 +645,11 @@ final class Gemm {
                 Widen.run(a.segment(), a.dtype(), a.index(0, p), run, 0, rows);
                 for (int i0 = 0, o = base + p * MR; i0 < rows; i0 += MR, o += MR * kc) {
                     int n = Math.min(MR, rows - i0);
+                    if (WIDE && n == MR && p < kc - 1 && i0 + LANES <= run.length) {
+                        // a whole vector, its 4 extra lanes landing on step p + 1 of this panel, written later
+                        FloatVector.fromArray(F, run, i0).intoArray(pa, o);
+                        continue;
+                    }
                     for (int r = 0; r < n; r++) pa[o + r] = run[i0 + r];
                     for (int r = n; r < MR; r++) pa[o + r] = 0f;
                 }
@@ -718,6 +755,20 @@ final class Gemm {
     /** Panel whose columns are contiguous (a transposed weight): widen each column as a run, then interleave. */
     private static void packColumnMajorPanel(GemmOperand b, int j0, int cols, float[] pb, int base) {
         int kc = b.rows();
+        if (WIDE && NR == 2 * LANES && b.dtype() == DType.F32 && kc <= KC) {
+            // copy the columns KC apart, then gather each step's NR values as two vectors: the scalar interleave
+            // below was 4% of a train step (x W^T through every linear layer)
+            float[] columns = COLUMN_SCRATCH.get();
+            for (int j = 0; j < NR; j++) {
+                if (j < cols) Widen.run(b.segment(), DType.F32, b.index(0, j0 + j), columns, j * KC, kc);
+                else java.util.Arrays.fill(columns, j * KC, j * KC + kc, 0f);
+            }
+            for (int p = 0, o = base; p < kc; p++, o += NR) {
+                FloatVector.fromArray(F, columns, p, COLUMN_GATHER, 0).intoArray(pb, o);
+                FloatVector.fromArray(F, columns, p, COLUMN_GATHER, LANES).intoArray(pb, o + LANES);
+            }
+            return;
+        }
         float[] column = ROW_SCRATCH.get();
         for (int j = 0; j < NR; j++) {
             if (j < cols) {
