@@ -168,8 +168,8 @@ public final class DemoReport {
     static final Map<String, String> WHY = Map.of(
             "trainable", "the world's hallucinations come from the language model's prior (descriptions run on past their evidence); the"
                     + " projector alone maps visual features and cannot change the decision to continue",
-            "lambda1", "with one positive clause per step at weight 1 beside the sentence loss, a smaller ascent weight teaches the small"
-                    + " captioner to mention more objects, and so to hallucinate more",
+            "lambda1", "a larger ascent weight removes more hallucinated clauses and costs more recall, BLEU and repeated objects; a smaller"
+                    + " one leaves the positive clauses to teach the captioner to mention more objects, and so to hallucinate more",
             "lambda2", "the sentence loss keeps fluency; its weight follows the ascent weight",
             "lr", "this small captioner drifts from its greedy captions under larger steps",
             "negative_cap", "bounds the ascent on a clause that is already improbable, so that no single sample destroys fluency");
