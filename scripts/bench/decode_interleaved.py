@@ -8,6 +8,7 @@ one is partly served from cache while a decode step streams from memory, so the 
 Rates are GB/s of weights read (F32 bytes for NumPy, BF16 bytes for efuf4j: each side's own traffic).
 
     /usr/bin/python3 scripts/bench/decode_interleaved.py [--rounds 7] [--steps 8]
+(the script unsets OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE itself and prints the OpenBLAS core; see reference_env.py).
 Needs the project built (bin/efuf --help). Prints a header, then:
     decode-interleaved threads=2 rounds=7 efuf4j_gbs=20.5 numpy_256mib_gbs=26.2 numpy_2gib_gbs=24.2 ratio_256mib=0.78 ratio_2gib=0.87 load=...
 """
@@ -20,8 +21,9 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference_env  # noqa: E402
 
-if __name__ == "__main__":
-    reference_env.honest()
+# OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE pin OpenBLAS to an older kernel: honest() re-runs this script without them
+# (and with OMP_WAIT_POLICY=PASSIVE) before numpy loads, and describe() prints the core it then runs
+reference_env.honest()
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")  # read by OpenBLAS when numpy loads: two threads, as efuf4j's side
 import numpy as np  # noqa: E402
 from gemm_interleaved import start_bursts_jvm, stop_bursts_jvm  # noqa: E402

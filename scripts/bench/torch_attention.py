@@ -18,7 +18,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference_env  # noqa: E402
 
-reference_env.honest()
+reference_env.honest()  # re-runs without OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE (they pin OpenBLAS to an older kernel)
 import torch  # noqa: E402  (after honest(): OpenMP and OpenBLAS read their variables at load)
 
 THREADS = 2

@@ -8,6 +8,8 @@ per-round ratios. Same model and batch as torch_train_step.py and `efuf bench tr
 torch also runs once more in its own process with no JVM beside it (torch_alone_ms, torch_train_step.py).
 
     /usr/bin/python3 scripts/bench/train_step_interleaved.py [--rounds 7] [--seconds 4]
+(the script unsets OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE itself before torch loads and prints the OpenBLAS core; see
+reference_env.py).
 Needs the autograd module packaged with its dependencies listed (see --classpath). Prints a header, then:
     train-step-interleaved d_model=256 layers=4 seq=64 batch=16 threads=2 rounds=7 torch_ms=350.1 efuf4j_ms=410.7 ratio=1.17 ... torch_alone_ms=345.0
 (ratio = efuf4j time / torch time; below 1 means efuf4j is faster)
@@ -22,7 +24,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference_env  # noqa: E402
 
-reference_env.honest()
+reference_env.honest()  # re-runs without OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE (they pin OpenBLAS to an older kernel)
 import torch_train_step as ref  # noqa: E402  (sets torch to 2 threads)
 from gemm_interleaved import burst, request_burst, start_bursts_jvm, stop_bursts_jvm  # noqa: E402
 

@@ -304,7 +304,6 @@ final class CaptionWriter {
         return "two " + adjective + WorldCategory.display(WorldCategory.plural(term));
     }
 
-
     /** Where the item's anchor lies in the image, in words; anywhere for an absent item. */
     private String position(Item x, Rng r) {
         if (!x.present()) {

@@ -1,6 +1,9 @@
 package org.efuf4j.world;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.efuf4j.efuf.objects.ObjectCategory;
 import org.efuf4j.efuf.objects.ObjectVocabulary;
 
@@ -40,8 +43,8 @@ public record WorldCategory(String name, List<String> synonyms, List<Verb> verbs
      * and as captions write them ("TV", "TVs"), without repeats.
      */
     public List<String> forms() {
-        java.util.Set<String> out = new java.util.LinkedHashSet<>();
-        List<String> terms = new java.util.ArrayList<>();
+        Set<String> out = new LinkedHashSet<>();
+        List<String> terms = new ArrayList<>();
         terms.add(name);
         terms.addAll(synonyms);
         for (String term : terms) {

@@ -69,33 +69,45 @@ public final class ThresholdCalibrator {
             presentBelow[i + 1] = presentBelow[i] + (finite.get(i).present() ? 1 : 0);
         }
         // boundaries: indices i (0 < i < n) where score[i-1] < score[i]; threshold = their midpoint
-        double t0 = Double.NaN, t1 = Double.NaN;
-        SetQuality pos = null, neg = null;
-        double bestPos = 0, bestNeg = 0;
+        int[] cut = new int[n];
+        double[] at = new double[n];
+        int cuts = 0;
         for (int i = 1; i < n; i++) {
             double below = finite.get(i - 1).score();
             double above = finite.get(i).score();
-            if (below == above) {
-                continue;
-            }
-            double threshold = below + (above - below) / 2;
-            int size = n - i;
-            int real = totalPresent - presentBelow[i];
-            double precision = (double) real / size;
-            bestPos = Math.max(bestPos, precision);
-            if (pos == null && precision >= positivePrecision) { // lowest threshold reaching the target
-                t0 = threshold;
-                pos = new SetQuality(size, precision, (double) real / totalPresent);
-            }
-            int hallucinated = i - presentBelow[i];
-            double negPrecision = (double) hallucinated / i;
-            bestNeg = Math.max(bestNeg, negPrecision);
-            if (negPrecision >= negativePrecision) { // keep the highest threshold reaching the target
-                t1 = threshold;
-                neg = new SetQuality(i, negPrecision, (double) hallucinated / totalHallucinated);
+            if (below != above) {
+                cut[cuts] = i;
+                at[cuts++] = below + (above - below) / 2;
             }
         }
-        if (pos == null) {
+        // T1 first: the highest threshold whose D- (the cut[c] lowest scores) reaches its target
+        double t1 = Double.NaN;
+        SetQuality neg = null;
+        double bestNeg = 0;
+        for (int c = 0; c < cuts; c++) {
+            int i = cut[c];
+            double precision = (double) (i - presentBelow[i]) / i;
+            bestNeg = Math.max(bestNeg, precision);
+            if (precision >= negativePrecision) {
+                t1 = at[c];
+                neg = new SetQuality(i, precision, (double) (i - presentBelow[i]) / totalHallucinated);
+            }
+        }
+        // T0: the lowest threshold above T1 whose D+ reaches its target, so that the sets never share a mention (where
+        // most mentions are real, the loosest D+ reaching it can start below T1: world seed 1, T0 -0.09 under T1 6.11)
+        double t0 = Double.NaN;
+        SetQuality pos = null;
+        double bestPos = 0;
+        for (int c = 0; c < cuts; c++) {
+            int i = cut[c], size = n - i, real = totalPresent - presentBelow[i];
+            double precision = (double) real / size;
+            bestPos = Math.max(bestPos, precision);
+            if (pos == null && precision >= positivePrecision && !(at[c] <= t1)) {
+                t0 = at[c];
+                pos = new SetQuality(size, precision, (double) real / totalPresent);
+            }
+        }
+        if (bestPos < positivePrecision) {
             throw new IllegalArgumentException("no threshold gives D+ a precision of " + positivePrecision
                     + " on this sample (best " + String.format(java.util.Locale.ROOT, "%.3f", bestPos) + "); lower the target or label more objects");
         }
@@ -103,28 +115,9 @@ public final class ThresholdCalibrator {
             throw new IllegalArgumentException("no threshold gives D- a precision of " + negativePrecision
                     + " on this sample (best " + String.format(java.util.Locale.ROOT, "%.3f", bestNeg) + "); lower the target or label more objects");
         }
-        if (t0 <= t1) {
-            // D+ and D- must not share a mention: where most mentions are real, the loosest D+ reaching its target can
-            // start below T1 (world seed 1: T0 -0.09 under T1 6.11), so T0 is then the lowest threshold above T1 that does
-            pos = null;
-            for (int i = 1; i < n && pos == null; i++) {
-                double below = finite.get(i - 1).score();
-                double above = finite.get(i).score();
-                double threshold = below + (above - below) / 2;
-                if (below == above || threshold <= t1) {
-                    continue;
-                }
-                int size = n - i;
-                int real = totalPresent - presentBelow[i];
-                if ((double) real / size >= positivePrecision) {
-                    t0 = threshold;
-                    pos = new SetQuality(size, (double) real / size, (double) real / totalPresent);
-                }
-            }
-            if (pos == null) {
-                throw new IllegalArgumentException("no threshold above T1 = " + String.format(java.util.Locale.ROOT, "%.3f", t1)
-                        + " gives D+ a precision of " + positivePrecision + " on this sample; lower the target or label more objects");
-            }
+        if (pos == null) {
+            throw new IllegalArgumentException("no threshold above T1 = " + String.format(java.util.Locale.ROOT, "%.3f", t1)
+                    + " gives D+ a precision of " + positivePrecision + " on this sample; lower the target or label more objects");
         }
         return new Calibration(t0, t1, pos, neg, dropped);
     }
