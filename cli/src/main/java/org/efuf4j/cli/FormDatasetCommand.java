@@ -132,6 +132,7 @@ final class FormDatasetCommand implements Callable<Integer> {
         @Option(names = "--share", defaultValue = "0.5", description = "share of each side's mass for --calibrate rate (default: ${DEFAULT-VALUE})") double share;
         @Option(names = "--granularity", defaultValue = "subsentence", description = "subsentence (EFUF) or sentence (vanilla-unlearning ablation)") String granularity;
         @Option(names = "--sentence-min-above-t1", description = "authors' variant: Ds captions also need every object above T1") boolean minAboveT1;
+        @Option(names = "--leave-out-repeats", description = "a clause naming an object its caption already named is no positive, a caption naming one twice no Ds sentence (the paper keeps both)") boolean leaveOutRepeats;
         @Option(names = "--validation-share", defaultValue = "0.05", description = "held out by image (default: ${DEFAULT-VALUE})") double validationShare;
         @Option(names = "--oracle", description = "where --annotations cover an image, ground truth decides D+/D- instead of the score") boolean oracle;
         @Option(names = "--seed", defaultValue = "0", description = "validation split seed") long seed;
@@ -159,7 +160,7 @@ final class FormDatasetCommand implements Callable<Integer> {
             if (oracle && !labels) throw new IllegalArgumentException("--oracle needs --annotations (ground truth)");
             ThresholdChoice t = thresholds(labels);
             if (t instanceof ThresholdChoice.Given given) new org.efuf4j.efuf.dataset.ThresholdSet(given.t0(), given.t1(), 0); // T1 >= T0 fails here, before any captioning
-            return new DatasetFormation.Settings(t, new SampleSelector.Options(g, minAboveT1), validationShare, seed, oracle, 0.5);
+            return new DatasetFormation.Settings(t, new SampleSelector.Options(g, minAboveT1, leaveOutRepeats), validationShare, seed, oracle, 0.5);
         }
 
     }

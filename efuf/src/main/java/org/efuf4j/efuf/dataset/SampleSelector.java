@@ -1,7 +1,9 @@
 package org.efuf4j.efuf.dataset;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.efuf4j.efuf.dataset.ScoredCaption.ScoredMention;
@@ -29,16 +31,31 @@ public final class SampleSelector {
     /**
      * @param sentenceNeedsMinAboveT1 the authors' implementation also requires every object of a
      *                                Ds caption to score above T1; the paper does not
+     * @param repeatsLeftOut          a clause that names an object the caption has already named is no
+     *                                positive, and a caption that names one object twice is no Ds
+     *                                sentence: both score high (the object is there) but teach the
+     *                                model to list it again. The paper keeps them (LLaVA's captions
+     *                                rarely repeat); a small model's sampled captions do
      */
-    public record Options(Granularity granularity, boolean sentenceNeedsMinAboveT1) {
-        public static final Options PAPER = new Options(Granularity.SUBSENTENCE, false);
-        public static final Options IMPLEMENTATION = new Options(Granularity.SUBSENTENCE, true);
-        public static final Options VANILLA = new Options(Granularity.SENTENCE, false);
+    public record Options(Granularity granularity, boolean sentenceNeedsMinAboveT1, boolean repeatsLeftOut) {
+        public static final Options PAPER = new Options(Granularity.SUBSENTENCE, false, false);
+        public static final Options IMPLEMENTATION = new Options(Granularity.SUBSENTENCE, true, false);
+        public static final Options VANILLA = new Options(Granularity.SENTENCE, false, false);
+
+        /** These options with repeated objects left out of D+ and Ds ({@link #repeatsLeftOut}). */
+        public Options withoutRepeats() {
+            return new Options(granularity, sentenceNeedsMinAboveT1, true);
+        }
     }
 
-    /** The three sets and what was left out. */
+    /**
+     * The three sets and what was left out.
+     *
+     * @param repeatsLeftOut clauses and captions left out of D+ and Ds for repeating an object
+     */
     public record Selection(List<UnlearningSample> positives, List<UnlearningSample> negatives,
-                            List<UnlearningSample> sentences, int nanScores, int captionsWithoutObjects) {}
+                            List<UnlearningSample> sentences, int nanScores, int captionsWithoutObjects,
+                            int repeatsLeftOut) {}
 
     private static final Pattern SENTENCE_END = Pattern.compile("[.!?]+");
 
@@ -56,6 +73,7 @@ public final class SampleSelector {
         List<UnlearningSample> sentences = new ArrayList<>();
         int nan = 0;
         int withoutObjects = 0;
+        int[] repeats = {0};
         for (ScoredCaption caption : captions) {
             if (caption.mentions().isEmpty()) {
                 withoutObjects++;
@@ -69,25 +87,35 @@ public final class SampleSelector {
             }
             nan += captionNan;
             if (options.granularity() == Granularity.SUBSENTENCE) {
-                addClauseSamples(caption, positives, negatives);
+                addClauseSamples(caption, positives, negatives, repeats);
             } else {
-                addSentenceSamples(caption, positives, negatives);
+                addSentenceSamples(caption, positives, negatives, repeats);
             }
             if (captionNan == 0) {
-                addWholeCaption(caption, sentences);
+                if (options.repeatsLeftOut() && repeatsAnObject(caption)) {
+                    repeats[0]++;
+                } else {
+                    addWholeCaption(caption, sentences);
+                }
             }
         }
         return new Selection(List.copyOf(positives), List.copyOf(negatives), List.copyOf(sentences), nan,
-                withoutObjects);
+                withoutObjects, repeats[0]);
     }
 
     private void addClauseSamples(ScoredCaption caption, List<UnlearningSample> positives,
-                                  List<UnlearningSample> negatives) {
+                                  List<UnlearningSample> negatives, int[] repeats) {
+        Set<String> named = new HashSet<>();
         for (ScoredMention m : caption.mentions()) {
             double s = m.score();
+            boolean repeat = !named.add(m.mention().object());
             Kind kind = thresholds.positive(s) ? Kind.POSITIVE : thresholds.negative(s) ? Kind.NEGATIVE : null;
             if (kind == null) {
                 continue; // between the thresholds, or NaN (every comparison with NaN is false)
+            }
+            if (kind == Kind.POSITIVE && repeat && options.repeatsLeftOut()) {
+                repeats[0]++;
+                continue;
             }
             SubsentenceSplitter.Subsentence sub = SubsentenceSplitter.forMention(caption.caption(), m.mention());
             UnlearningSample sample = new UnlearningSample(kind, caption.image(), m.mention().surface(), s,
@@ -97,8 +125,9 @@ public final class SampleSelector {
     }
 
     private void addSentenceSamples(ScoredCaption caption, List<UnlearningSample> positives,
-                                    List<UnlearningSample> negatives) {
+                                    List<UnlearningSample> negatives, int[] repeats) {
         String text = caption.caption();
+        Set<String> named = new HashSet<>();
         Matcher m = SENTENCE_END.matcher(text);
         int start = 0;
         while (start < text.length()) {
@@ -106,17 +135,23 @@ public final class SampleSelector {
             double sum = 0;
             int count = 0;
             List<String> objects = new ArrayList<>();
+            boolean repeat = false;
             for (ScoredMention sm : caption.mentions()) {
-                if (sm.mention().start() >= start && sm.mention().start() < end && !Double.isNaN(sm.score())) {
-                    sum += sm.score();
-                    count++;
-                    objects.add(sm.mention().surface());
+                if (sm.mention().start() >= start && sm.mention().start() < end) {
+                    repeat |= !named.add(sm.mention().object());
+                    if (!Double.isNaN(sm.score())) {
+                        sum += sm.score();
+                        count++;
+                        objects.add(sm.mention().surface());
+                    }
                 }
             }
             if (count > 0) {
                 double mean = sum / count;
                 Kind kind = thresholds.positive(mean) ? Kind.POSITIVE : thresholds.negative(mean) ? Kind.NEGATIVE : null;
-                if (kind != null) {
+                if (kind == Kind.POSITIVE && repeat && options.repeatsLeftOut()) {
+                    repeats[0]++;
+                } else if (kind != null) {
                     UnlearningSample sample = new UnlearningSample(kind, caption.image(), String.join(", ", objects),
                             mean, text.substring(0, start), text.substring(start, end));
                     (kind == Kind.POSITIVE ? positives : negatives).add(sample);
@@ -124,6 +159,16 @@ public final class SampleSelector {
             }
             start = end;
         }
+    }
+
+    private static boolean repeatsAnObject(ScoredCaption caption) {
+        Set<String> named = new HashSet<>();
+        for (ScoredMention m : caption.mentions()) {
+            if (!named.add(m.mention().object())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void addWholeCaption(ScoredCaption caption, List<UnlearningSample> sentences) {

@@ -83,6 +83,35 @@ class SampleSelectorTest {
     }
 
     @Test
+    void repeatedObjectsAreLeftOutOfPositivesAndSentencesOnlyWhenAsked() {
+        // every mention is present (high scores); the second dog is a repeat, the low-scored cat a hallucination
+        List<ScoredCaption> captions = List.of(
+                scored("1", "A dog runs, a cat sleeps, a dog barks.", 35, 20, 34),
+                scored("2", "A cup, a fork.", 33, 34));
+        Selection kept = new SampleSelector(ThresholdSet.PAPER, Options.PAPER).select(captions);
+        assertEquals(List.of("dog", "dog", "cup", "fork"), kept.positives().stream().map(UnlearningSample::object).toList());
+        assertEquals(List.of("1", "2"), kept.sentences().stream().map(UnlearningSample::image).toList());
+        assertEquals(0, kept.repeatsLeftOut());
+
+        Selection left = new SampleSelector(ThresholdSet.PAPER, Options.PAPER.withoutRepeats()).select(captions);
+        assertEquals(List.of(
+                new UnlearningSample(Kind.POSITIVE, "1", "dog", 35, "", "A dog runs"),
+                new UnlearningSample(Kind.POSITIVE, "2", "cup", 33, "", "A cup"),
+                new UnlearningSample(Kind.POSITIVE, "2", "fork", 34, "A cup,", " a fork")), left.positives());
+        // a hallucination stays a negative wherever it falls; the caption that names the dog twice is no sentence
+        assertEquals(kept.negatives(), left.negatives());
+        assertEquals(List.of("2"), left.sentences().stream().map(UnlearningSample::image).toList());
+        assertEquals(2, left.repeatsLeftOut());
+
+        // vanilla: the second sentence names the dog again
+        List<ScoredCaption> sentences = List.of(scored("3", "A dog runs. A dog barks.", 35, 34));
+        Options vanilla = new Options(SampleSelector.Granularity.SENTENCE, false, true);
+        assertEquals(List.of(new UnlearningSample(Kind.POSITIVE, "3", "dog", 35, "", "A dog runs.")),
+                new SampleSelector(ThresholdSet.PAPER, vanilla).select(sentences).positives());
+        assertEquals(2, new SampleSelector(ThresholdSet.PAPER, Options.VANILLA).select(sentences).positives().size());
+    }
+
+    @Test
     void samplesRoundTripThroughJsonl() throws Exception {
         Selection s = new SampleSelector(ThresholdSet.PAPER, Options.PAPER).select(captions());
         Path file = dir.resolve("negatives.jsonl");

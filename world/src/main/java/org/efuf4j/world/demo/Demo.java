@@ -221,6 +221,7 @@ public final class Demo {
         return new DemoMetrics.RunSettings(settings.quick(), settings.seeds(), settings.ablationSeeds(), device.toString(),
                 settings.world().canonical(), settings.models().scorer().canonical(), settings.models().captioner().canonical(),
                 settings.popeImages(), settings.formationImages(), settings.calibrationShare(), settings.targetPrecision(),
+                settings.selection().repeatsLeftOut(),
                 new DemoMetrics.Unlearning(settings.lr(), settings.lambda1(), settings.lambda2(), key(settings.trainable()), settings.negativeCap()),
                 new DemoMetrics.Unlearning(paper.lr(), paper.lambda1(), paper.lambda2(), key(paper.trainable()), paper.negativeCap()),
                 settings.validationImages(), settings.validationEvery(), settings.recallLimit());
@@ -310,7 +311,7 @@ public final class Demo {
         DatasetFormation.Outcome o;
         try {
             o = DatasetFormation.form(records, extractor.vocabulary(), sample.build(), formation(new ThresholdChoice.FromLabels(settings.targetPrecision(), null),
-                    SampleSelector.Options.PAPER, seed), dataset);
+                    settings.selection(), seed), dataset);
             // a tail of one or two labelled mentions reaches any precision by chance: such thresholds are no calibration
             int fewest = Math.max(MIN_SET_SIZE, (int) Math.round(MIN_SET_SHARE * labelled.size()));
             if (o.selection().positives().size() < fewest || o.selection().negatives().size() < fewest || o.selection().sentences().isEmpty())
@@ -325,19 +326,20 @@ public final class Demo {
                     : new ThresholdChoice.FromPercentiles(25, 75, null);
             thresholdSource = (rate > 0 && rate < 1 ? String.format(Locale.ROOT, "hallucination rate %.3f of the labelled sample", rate)
                     : "quartiles of all scores") + " (calibration failed: " + e.getMessage() + ")";
-            o = DatasetFormation.form(records, extractor.vocabulary(), sample.build(), formation(fallback, SampleSelector.Options.PAPER, seed), dataset);
+            o = DatasetFormation.form(records, extractor.vocabulary(), sample.build(), formation(fallback, settings.selection(), seed), dataset);
         }
         ThresholdSet th = o.thresholds();
         Path vanilla = dir.resolve("dataset-vanilla");
         DatasetFormation.Outcome ov = DatasetFormation.form(records, extractor.vocabulary(), null,
-                formation(new ThresholdChoice.Given(th.t0(), th.t1(), th.t2()), SampleSelector.Options.VANILLA, seed), vanilla);
+                formation(new ThresholdChoice.Given(th.t0(), th.t1(), th.t2()),
+                        new SampleSelector.Options(SampleSelector.Granularity.SENTENCE, false, settings.selection().repeatsLeftOut()), seed), vanilla);
         log.accept(String.format(Locale.ROOT, "thresholds (%s; %d labelled images): T0=%.2f T1=%.2f T2=%.2f; D+ %d, D- %d, Ds %d (vanilla D+ %d, D- %d)",
                 thresholdSource, labelledImages, th.t0(), th.t1(), th.t2(), o.selection().positives().size(), o.selection().negatives().size(),
                 o.selection().sentences().size(), ov.selection().positives().size(), ov.selection().negatives().size()));
         // the upper bound: the same captions and thresholds, every mention labelled by the world's truth
         Path oracle = dir.resolve("dataset-oracle");
         DatasetFormation.Outcome oo = DatasetFormation.form(records, extractor.vocabulary(), truthOf(images, truth),
-                new DatasetFormation.Settings(new ThresholdChoice.Given(th.t0(), th.t1(), th.t2()), SampleSelector.Options.PAPER, 0.05, seed, true, 0.5),
+                new DatasetFormation.Settings(new ThresholdChoice.Given(th.t0(), th.t1(), th.t2()), settings.selection(), 0.05, seed, true, 0.5),
                 oracle);
         ScoreDistribution d = ScoreDistribution.of(labelled, th);
         double[] s = new double[labelled.size()];

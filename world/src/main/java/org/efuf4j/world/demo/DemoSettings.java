@@ -2,6 +2,7 @@ package org.efuf4j.world.demo;
 
 import java.util.List;
 
+import org.efuf4j.efuf.dataset.SampleSelector;
 import org.efuf4j.efuf.train.TrainableSet;
 import org.efuf4j.world.WorldConfig;
 import org.efuf4j.world.models.CaptionerTrainer;
@@ -15,6 +16,8 @@ import org.efuf4j.world.models.WorldModels;
  * @param calibrationShare share of those images whose ground truth labels the mentions thresholds are calibrated on
  *                         (the world knows the truth of every image; calibration pretends only a small sample is labelled)
  * @param targetPrecision  precision D+ and D- must reach on the labelled sample
+ * @param selection        how D+, D- and Ds are selected from the scored captions (the vanilla and oracle datasets
+ *                         select as this one does, at its granularity's counterpart)
  * @param captionTokens    caption length limit, formation and evaluation
  * @param popeTokens       answer length limit for POPE questions
  * @param popeImages       the first held-out images POPE asks about (0: all); the base models' gate measures POPE on
@@ -28,7 +31,7 @@ import org.efuf4j.world.models.WorldModels;
  *                         standard run takes the acceptance's bound on recall (3 points)
  */
 public record DemoSettings(WorldConfig world, WorldModels.Config models, int formationImages, double calibrationShare,
-                           double targetPrecision, int captionTokens, int popeTokens, int popeImages, double lr, double lambda1, double lambda2,
+                           double targetPrecision, SampleSelector.Options selection, int captionTokens, int popeTokens, int popeImages, double lr, double lambda1, double lambda2,
                            TrainableSet trainable, double negativeCap, int seeds, int ablationSeeds, int validationImages, int validationEvery,
                            double recallLimit, int galleryImages, boolean quick) {
     public DemoSettings {
@@ -49,6 +52,13 @@ public record DemoSettings(WorldConfig world, WorldModels.Config models, int for
     }
 
     /**
+     * The demo's selection: the paper's rules, with repeated objects left out of D+ and Ds. A repeated present object
+     * scores high, so the paper's rules make "..., a kite, a kite" a positive clause and its caption a sentence sample,
+     * teaching the very repeats that ascent on the hallucinated last clause already provokes.
+     */
+    static final SampleSelector.Options SELECTION = SampleSelector.Options.PAPER.withoutRepeats();
+
+    /**
      * The README's run: the default world (its 500 held-out eval images, as CHAIR evaluations on COCO use; its
      * validation images choose the validation schedule's stopping step), the shipped base models, 1200 formation
      * images, EFUF on 3 seeds and the ablations on the first.
@@ -65,7 +75,7 @@ public record DemoSettings(WorldConfig world, WorldModels.Config models, int for
         // lambda1 the paper's 0.3: on world seed 1's clean D- (393 clauses) 1.0 lowered CHAIR_s to 40.2% but cost 2.8
         // points of recall, 2.4 of BLEU-1 and 4 of repeated-object captions; 0.3 gave 43.4% (-15%) at 2.4 points of
         // recall with BLEU-1 unchanged. (1.0 was chosen when D- was 41% present objects, before the scorer read "TV".)
-        return new DemoSettings(WorldConfig.defaults(), models, 1200, 0.1, 0.95, 80, 4, models.popeImages(),
+        return new DemoSettings(WorldConfig.defaults(), models, 1200, 0.1, 0.95, SELECTION, 80, 4, models.popeImages(),
                 1e-5, 0.3, 0.2, TrainableSet.PROJECTOR_AND_LM, 6.0, 3, 1, 100, 20, 0.03, 6, false);
     }
 
@@ -75,36 +85,41 @@ public record DemoSettings(WorldConfig world, WorldModels.Config models, int for
         var c = m.captioner();
         // two scenes and a hotter learning rate: the tiny captioner must name objects within seconds of training
         c = new CaptionerTrainer.Options(c.visionHidden(), c.visionLayers(), c.visionHeads(), c.patchSize(), c.textHidden(), c.textLayers(),
-                c.textHeads(), c.vocabSize(), 20, 10, 160, 8, 1e-2, 0.0, 0.2, c.seed(), null, false);
+                c.textHeads(), c.vocabSize(), 20, 10, 160, 8, 1e-2, 0.0, 0.2, c.seed(), null, false, 0, 1e-2);
         m = new WorldModels.Config(m.scorer().withSteps(30), null, c, 12, 6, 40, 40, false);
         WorldConfig w = WorldConfig.defaults().withImages(96, 8, 12).withScenes(List.of("kitchen", "street"));
-        return new DemoSettings(w, m, 32, 0.5, 0.8, 24, 3, 8, 1e-4, 0.3, 0.2, TrainableSet.PROJECTOR_AND_LM, 6.0, 1, 1, 8, 4, 0.02, 3, true);
+        return new DemoSettings(w, m, 32, 0.5, 0.8, SELECTION, 24, 3, 8, 1e-4, 0.3, 0.2, TrainableSet.PROJECTOR_AND_LM, 6.0, 1, 1, 8, 4, 0.02, 3, true);
     }
 
     /** {@code n} seeds; the ablations keep to the first {@code ablationSeeds} of them. */
     public DemoSettings withSeeds(int n) {
-        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens, popeImages, lr, lambda1,
+        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, selection, captionTokens, popeTokens, popeImages, lr, lambda1,
                 lambda2, trainable, negativeCap, n, ablationSeeds, validationImages, validationEvery, recallLimit, galleryImages, quick);
     }
 
     public DemoSettings withAblationSeeds(int n) {
-        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens, popeImages, lr, lambda1,
+        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, selection, captionTokens, popeTokens, popeImages, lr, lambda1,
                 lambda2, trainable, negativeCap, seeds, n, validationImages, validationEvery, recallLimit, galleryImages, quick);
     }
 
     public DemoSettings withModels(WorldModels.Config models) {
-        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens, popeImages, lr, lambda1,
+        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, selection, captionTokens, popeTokens, popeImages, lr, lambda1,
                 lambda2, trainable, negativeCap, seeds, ablationSeeds, validationImages, validationEvery, recallLimit, galleryImages, quick);
     }
 
     /** {@code n} training images described for dataset formation (D- grows with them; so does the paper schedule's pass). */
     public DemoSettings withFormationImages(int n) {
-        return new DemoSettings(world, models, n, calibrationShare, targetPrecision, captionTokens, popeTokens, popeImages, lr, lambda1,
+        return new DemoSettings(world, models, n, calibrationShare, targetPrecision, selection, captionTokens, popeTokens, popeImages, lr, lambda1,
                 lambda2, trainable, negativeCap, seeds, ablationSeeds, validationImages, validationEvery, recallLimit, galleryImages, quick);
     }
 
+    public DemoSettings withSelection(SampleSelector.Options selection) {
+        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, selection, captionTokens, popeTokens, popeImages, lr,
+                lambda1, lambda2, trainable, negativeCap, seeds, ablationSeeds, validationImages, validationEvery, recallLimit, galleryImages, quick);
+    }
+
     public DemoSettings withWorldSeed(long seed) {
-        return new DemoSettings(world.withSeed(seed), models, formationImages, calibrationShare, targetPrecision, captionTokens, popeTokens, popeImages,
+        return new DemoSettings(world.withSeed(seed), models, formationImages, calibrationShare, targetPrecision, selection, captionTokens, popeTokens, popeImages,
                 lr, lambda1, lambda2, trainable, negativeCap, seeds, ablationSeeds, validationImages, validationEvery, recallLimit, galleryImages, quick);
     }
 }

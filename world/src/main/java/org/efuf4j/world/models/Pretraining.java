@@ -86,6 +86,8 @@ public final class Pretraining {
                 ObjectNode first = n.putObject("first_losses");
                 stages.forEach((stage, losses) -> losses.subList(0, Math.min(LOGGED_STEPS, losses.size())).forEach(first.withArray(stage)::add));
                 n.put("weights_sha256", sha256(e.getValue().resolve(PretrainedModels.WEIGHTS_FILE)));
+                // what the training measured on its own: the CLIPs' AUCs, the captioner's kept checkpoint on validation images
+                if (!t.figures().isEmpty()) t.figures().forEach(n.putObject("figures")::put);
             }
             manifest.set("metrics", Json.MAPPER.valueToTree(result.metrics()));
             AtomicFiles.writeString(tmp.resolve(MANIFEST), manifest.toPrettyString() + "\n");

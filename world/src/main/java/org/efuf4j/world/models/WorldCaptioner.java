@@ -38,6 +38,11 @@ public final class WorldCaptioner {
         this.processor = processor;
     }
 
+    /** A captioner still in training, read as a saved one would be (its checkpoints are measured this way). */
+    static WorldCaptioner of(LlavaForConditionalGeneration model, Tokenizer tokenizer, ImagePreprocessor processor) {
+        return new WorldCaptioner(model, tokenizer, processor);
+    }
+
     public static WorldCaptioner load(Path dir) {
         try {
             return new WorldCaptioner(PretrainedModels.load(dir, null, Device.CPU, LlavaForConditionalGeneration.class),

@@ -66,6 +66,8 @@ import org.efuf4j.world.WorldImage;
  */
 public final class WorldModels {
     static final String TRAINING_JSON = "training.json";
+    /** Length limit of a detailed description where the gates measure it. */
+    static final int DESCRIPTION_TOKENS = 80;
     /**
      * The world's models are pretrained assets, stored as released checkpoints are: BF16 halves the files, and what is
      * measured, shipped and unlearned is the same rounded model (the frozen tower the captioner trains on included).
@@ -91,7 +93,7 @@ public final class WorldModels {
          */
         public static Config small() {
             return new Config(WorldClipTrainer.Options.small(), WorldClipTrainer.Options.captionerTower(), CaptionerTrainer.Options.small(),
-                    500, 200, 1000, 80, true);
+                    500, 200, 1000, DESCRIPTION_TOKENS, true);
         }
 
         public static Config tiny() {
@@ -198,7 +200,7 @@ public final class WorldModels {
         boolean captionerTrained = ensure(layout.captioner(), captionerOptions.canonical(), log,
                 tmp -> {
                     CaptionerTrainer.Run r = new CaptionerTrainer(captionerOptions, log).train(world, tmp);
-                    return new TrainingLog(r.seconds(), r.allLosses(), Parallel.threads(), Map.of(), stageLosses(r));
+                    return new TrainingLog(r.seconds(), r.allLosses(), Parallel.threads(), selectionFigures(r), stageLosses(r));
                 });
         Metrics metrics;
         if (!scorerTrained && !towerTrained && !captionerTrained && Files.isRegularFile(layout.metrics())) {
@@ -215,6 +217,21 @@ public final class WorldModels {
     /** The captioner's options with its frozen tower's folder, where it has one. */
     static CaptionerTrainer.Options captionerOptions(Config config, Path towerDir) {
         return towerDir == null ? config.captioner() : config.captioner().withVisionFrom(towerDir, true);
+    }
+
+    /** The checkpoint the captioner kept and what it measured on the validation images (none without selection). */
+    private static Map<String, Double> selectionFigures(CaptionerTrainer.Run r) {
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        CheckpointSelection.Checkpoint c = r.selected();
+        if (c == null) return out;
+        out.put("selectedStep", (double) c.step());
+        out.put("checkpointsMeasured", (double) r.checkpoints().size());
+        out.put("validationChairS", c.chairS());
+        out.put("validationRecall", c.recall());
+        out.put("validationRepeating", c.repeatingShare());
+        out.put("validationUnterminated", c.unterminatedShare());
+        c.popeF1().forEach((split, f1) -> out.put("validationPopeF1_" + split, f1));
+        return out;
     }
 
     private static Map<String, List<Double>> stageLosses(CaptionerTrainer.Run r) {
@@ -344,7 +361,7 @@ public final class WorldModels {
         ObjectExtractor extractor = new ObjectExtractor(ObjectVocabulary.coco());
         ChairReport chair = new Chair(extractor, world.groundTruth(Split.EVAL)).evaluate(generated);
         CaptionSideEffects sideEffects = CaptionSideEffects.of(texts, extractor);
-        Map<String, Double> popeF1 = popeF1(world, captioner, config.popeImages(), extractor);
+        Map<String, Double> popeF1 = popeF1(eval.subList(0, Math.min(eval.size(), config.popeImages())), captioner, extractor);
 
         Scorer scorer = new Scorer(scorerDir, world.config().imageSize()).embed(eval);
         List<Double> scores = new ArrayList<>();
@@ -384,12 +401,11 @@ public final class WorldModels {
     }
 
     /**
-     * POPE with the project's own sampler and metrics on the first {@code images} eval images: per split, 3 present and
-     * 3 absent objects an image from the vocabulary's categories, answered greedily, "no" read as POPE reads it.
+     * POPE with the project's own sampler and metrics on {@code eval} (held-out images, or validation images where a
+     * training chooses its checkpoint): per split, 3 present and 3 absent objects an image from the vocabulary's
+     * categories, answered greedily, "no" read as POPE reads it.
      */
-    static Map<String, Double> popeF1(World world, WorldCaptioner captioner, int images, ObjectExtractor extractor) {
-        List<WorldImage> eval = world.images(Split.EVAL);
-        eval = eval.subList(0, Math.min(eval.size(), images));
+    static Map<String, Double> popeF1(List<WorldImage> eval, WorldCaptioner captioner, ObjectExtractor extractor) {
         Map<String, WorldImage> byId = new HashMap<>();
         GroundTruth.Builder b = GroundTruth.builder();
         for (WorldImage image : eval) {

@@ -202,7 +202,10 @@ public final class DemoReport {
                     counts(f.oracleDataset()), num(f.scorerAuc(), 3), f.thresholdSource()));
         }
         d.paragraph("Thresholds are calibrated on the mentions of a small labelled share of the formation images (target precision "
-                + m.settings().targetPrecision() + "); T2 makes Ds about as large as the mean of D+ and D-.");
+                + m.settings().targetPrecision() + "); T2 makes Ds about as large as the mean of D+ and D-."
+                + (m.settings().repeatsLeftOut() ? " A clause that names an object its caption has already named is left out of D+, and a caption"
+                        + " that names one object twice out of Ds: both score high (the object is there) but would teach the captioner to list it"
+                        + " again (the paper keeps them; LLaVA's captions rarely repeat)." : ""));
         d.table(List.of("seed", "images", "labelled images", "mentions", "T0", "T1", "T2", "D+ / D- / Ds", "vanilla D+ / D- / Ds",
                 "oracle-label D+ / D- / Ds", "scorer AUC", "threshold source"), rows);
 

@@ -8,8 +8,9 @@ import org.efuf4j.world.WorldConfig;
 
 /**
  * Measures the base captioner a description hallucination rate gives, on a given scorer and tower (both trained):
- * {@code CaptionerBudget <scorer dir> <tower dir> <descriptionHallucinationRate> [worldSeed]}. Trains the captioner
- * of {@link WorldModels.Config#small()} into a temporary folder and prints the metrics line and gates.
+ * {@code CaptionerBudget <scorer dir> <tower dir> <descriptionHallucinationRate> [worldSeed [language align instruction
+ * [qaRate]]]}. Trains the captioner of {@link WorldModels.Config#small()} (with those stage steps and question share, where
+ * given) into a temporary folder and prints the metrics line and gates.
  */
 public final class CaptionerBudget {
     private CaptionerBudget() {}
@@ -20,8 +21,15 @@ public final class CaptionerBudget {
         World world = World.generate(WorldConfig.defaults().withSeed(worldSeed).withDescriptionHallucinationRate(rate));
         Path dir = Files.createTempDirectory("captioner-budget");
         WorldModels.Layout layout = new WorldModels.Layout(Path.of(args[0]), Path.of(args[1]), dir.resolve("captioner"), dir.resolve("metrics.json"));
-        WorldModels.prepare(world, layout, WorldModels.Config.small(), line -> {
-            if (!line.contains(" step ")) System.out.println(line);
+        WorldModels.Config config = WorldModels.Config.small();
+        CaptionerTrainer.Options captioner = config.captioner();
+        if (args.length > 6)
+            captioner = captioner.withSteps(Integer.parseInt(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]));
+        if (args.length > 7) captioner = captioner.withQaRate(Double.parseDouble(args[7]));
+        if (args.length > 8) captioner = captioner.withInstructionLearningRate(Double.parseDouble(args[8]));
+        System.out.println(captioner.canonical());
+        WorldModels.prepare(world, layout, config.withCaptioner(captioner), line -> {
+            if (!line.matches(".* step \\d+/\\d+ .*")) System.out.println(line);
         });
     }
 }

@@ -60,4 +60,30 @@ class CaptionerTrainerTest {
         for (int t = 0; t < length; t++) assertEquals(t < end ? 1 : 0, batch.mask().getLong(1, t), "mask at " + t);
         assertEquals("No", tokenizer.decode(no));
     }
+
+    /** Questions come as a "Yes" and a "No" about one image, drawn together, so every batch's answers split evenly. */
+    @Test void questionsAreDrawnInYesNoPairsAboutOneImage() {
+        World world = World.generate(WorldConfig.defaults().withImages(20, 0, 0));
+        List<CaptionerTrainer.Example> pairs = CaptionerTrainer.questions(world.images());
+        int expected = 0;
+        for (WorldImage image : world.images()) {
+            long yes = image.questions().stream().filter(q -> q.present()).count();
+            expected += (int) Math.min(yes, image.questions().size() - yes);
+        }
+        assertEquals(expected, pairs.size());
+        for (CaptionerTrainer.Example e : pairs) {
+            assertEquals("Yes", e.answer());
+            assertEquals("No", e.partner().answer());
+            assertEquals(e.image(), e.partner().image());
+        }
+        var stream = new CaptionerTrainer.ExampleStream(List.of(CaptionerTrainer.Source.of(pairs, 1.0)), new java.util.Random(5));
+        for (int batch = 0; batch < 30; batch++) {
+            List<CaptionerTrainer.Example> drawn = stream.next(12);
+            assertEquals(12, drawn.size());
+            assertEquals(6, drawn.stream().filter(e -> e.answer().equals("Yes")).count(), "batch " + batch);
+            for (int i = 0; i < drawn.size(); i += 2) assertEquals(drawn.get(i).partner(), drawn.get(i + 1), "a partner follows its question");
+        }
+        // an odd batch ends on a question whose partner does not fit
+        assertEquals(7, stream.next(7).size());
+    }
 }
