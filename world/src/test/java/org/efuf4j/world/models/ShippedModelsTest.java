@@ -10,21 +10,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.efuf4j.world.World;
 import org.efuf4j.world.WorldConfig;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The base models the repository ships for the default world: the demo finds them, and re-running the first steps of
+ * The base models the repository ships for the default world and the second world seed: the demo finds them, and re-running the first steps of
  * each of their trainings (from the manifest, at its thread count) gives the logged losses bit for bit and the weight
  * files their logged SHA-256. Whoever changes {@link WorldModels.Config#small()} or the world generator re-runs
  * {@code efuf world pretrain} and commits its output.
  */
 class ShippedModelsTest {
-    @Test void theDefaultWorldsModelsAreShippedAndReproduce() {
-        WorldConfig world = WorldConfig.defaults();
+    /** World seed 1 is the default world; seed 2 is the second world the acceptance runs on. */
+    @ParameterizedTest(name = "world seed {0}")
+    @ValueSource(longs = {1, 2})
+    void theWorldsModelsAreShippedAndReproduce(long seed) {
+        WorldConfig world = WorldConfig.defaults().withSeed(seed);
         WorldModels.Config config = WorldModels.Config.small();
         WorldModels.Layout layout = ShippedModels.find(world, config).orElseThrow(() -> new AssertionError(
                 "no shipped models for world " + world.hash() + " and " + config.canonical() + " under " + ShippedModels.root()
-                        + ": run efuf world pretrain and commit pretrained/world-seed-1"));
+                        + ": run efuf world pretrain --world-seed " + seed + " and commit pretrained/world-seed-" + seed));
         Path dir = layout.captioner().getParent();
         JsonNode manifest = ShippedModels.read(dir.resolve(Pretraining.MANIFEST));
         // efuf caption / evaluate ask the prompt a model directory records: the shipped captioner's must be the one its
