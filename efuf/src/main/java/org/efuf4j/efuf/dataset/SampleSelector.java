@@ -73,7 +73,7 @@ public final class SampleSelector {
         List<UnlearningSample> sentences = new ArrayList<>();
         int nan = 0;
         int withoutObjects = 0;
-        int[] repeats = {0};
+        int repeats = 0;
         for (ScoredCaption caption : captions) {
             if (caption.mentions().isEmpty()) {
                 withoutObjects++;
@@ -86,35 +86,37 @@ public final class SampleSelector {
                 }
             }
             nan += captionNan;
+            boolean[] repeated = options.repeatsLeftOut() ? repeatedMentions(caption) : new boolean[caption.mentions().size()];
             if (options.granularity() == Granularity.SUBSENTENCE) {
-                addClauseSamples(caption, positives, negatives, repeats);
+                repeats += addClauseSamples(caption, repeated, positives, negatives);
             } else {
-                addSentenceSamples(caption, positives, negatives, repeats);
+                repeats += addSentenceSamples(caption, repeated, positives, negatives);
             }
             if (captionNan == 0) {
-                if (options.repeatsLeftOut() && repeatsAnObject(caption)) {
-                    repeats[0]++;
+                if (any(repeated)) {
+                    repeats++;
                 } else {
                     addWholeCaption(caption, sentences);
                 }
             }
         }
         return new Selection(List.copyOf(positives), List.copyOf(negatives), List.copyOf(sentences), nan,
-                withoutObjects, repeats[0]);
+                withoutObjects, repeats);
     }
 
-    private void addClauseSamples(ScoredCaption caption, List<UnlearningSample> positives,
-                                  List<UnlearningSample> negatives, int[] repeats) {
-        Set<String> named = new HashSet<>();
-        for (ScoredMention m : caption.mentions()) {
+    /** Adds the caption's clause samples; returns how many positives were left out for repeating an object. */
+    private int addClauseSamples(ScoredCaption caption, boolean[] repeated, List<UnlearningSample> positives,
+                                 List<UnlearningSample> negatives) {
+        int leftOut = 0;
+        for (int i = 0; i < caption.mentions().size(); i++) {
+            ScoredMention m = caption.mentions().get(i);
             double s = m.score();
-            boolean repeat = !named.add(m.mention().object());
             Kind kind = thresholds.positive(s) ? Kind.POSITIVE : thresholds.negative(s) ? Kind.NEGATIVE : null;
             if (kind == null) {
                 continue; // between the thresholds, or NaN (every comparison with NaN is false)
             }
-            if (kind == Kind.POSITIVE && repeat && options.repeatsLeftOut()) {
-                repeats[0]++;
+            if (kind == Kind.POSITIVE && repeated[i]) {
+                leftOut++;
                 continue;
             }
             SubsentenceSplitter.Subsentence sub = SubsentenceSplitter.forMention(caption.caption(), m.mention());
@@ -122,12 +124,14 @@ public final class SampleSelector {
                     sub.context(), sub.target());
             (kind == Kind.POSITIVE ? positives : negatives).add(sample);
         }
+        return leftOut;
     }
 
-    private void addSentenceSamples(ScoredCaption caption, List<UnlearningSample> positives,
-                                    List<UnlearningSample> negatives, int[] repeats) {
+    /** Adds the caption's sentence samples; returns how many positives were left out for repeating an object. */
+    private int addSentenceSamples(ScoredCaption caption, boolean[] repeated, List<UnlearningSample> positives,
+                                   List<UnlearningSample> negatives) {
         String text = caption.caption();
-        Set<String> named = new HashSet<>();
+        int leftOut = 0;
         Matcher m = SENTENCE_END.matcher(text);
         int start = 0;
         while (start < text.length()) {
@@ -136,9 +140,10 @@ public final class SampleSelector {
             int count = 0;
             List<String> objects = new ArrayList<>();
             boolean repeat = false;
-            for (ScoredMention sm : caption.mentions()) {
+            for (int i = 0; i < caption.mentions().size(); i++) {
+                ScoredMention sm = caption.mentions().get(i);
                 if (sm.mention().start() >= start && sm.mention().start() < end) {
-                    repeat |= !named.add(sm.mention().object());
+                    repeat |= repeated[i];
                     if (!Double.isNaN(sm.score())) {
                         sum += sm.score();
                         count++;
@@ -149,8 +154,8 @@ public final class SampleSelector {
             if (count > 0) {
                 double mean = sum / count;
                 Kind kind = thresholds.positive(mean) ? Kind.POSITIVE : thresholds.negative(mean) ? Kind.NEGATIVE : null;
-                if (kind == Kind.POSITIVE && repeat && options.repeatsLeftOut()) {
-                    repeats[0]++;
+                if (kind == Kind.POSITIVE && repeat) {
+                    leftOut++;
                 } else if (kind != null) {
                     UnlearningSample sample = new UnlearningSample(kind, caption.image(), String.join(", ", objects),
                             mean, text.substring(0, start), text.substring(start, end));
@@ -159,12 +164,22 @@ public final class SampleSelector {
             }
             start = end;
         }
+        return leftOut;
     }
 
-    private static boolean repeatsAnObject(ScoredCaption caption) {
+    /** Per mention: whether it names an object an earlier mention of the caption already named. */
+    private static boolean[] repeatedMentions(ScoredCaption caption) {
+        boolean[] repeated = new boolean[caption.mentions().size()];
         Set<String> named = new HashSet<>();
-        for (ScoredMention m : caption.mentions()) {
-            if (!named.add(m.mention().object())) {
+        for (int i = 0; i < repeated.length; i++) {
+            repeated[i] = !named.add(caption.mentions().get(i).mention().object());
+        }
+        return repeated;
+    }
+
+    private static boolean any(boolean[] flags) {
+        for (int i = 0; i < flags.length; i++) {
+            if (flags[i]) {
                 return true;
             }
         }

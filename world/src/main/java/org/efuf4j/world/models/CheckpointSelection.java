@@ -7,13 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.efuf4j.autograd.nn.Parameter;
-import org.efuf4j.efuf.eval.CaptionSideEffects;
-import org.efuf4j.efuf.eval.Chair;
-import org.efuf4j.efuf.eval.ChairReport;
-import org.efuf4j.efuf.eval.GeneratedCaption;
 import org.efuf4j.efuf.objects.ObjectExtractor;
 import org.efuf4j.efuf.objects.ObjectVocabulary;
-import org.efuf4j.models.generate.Decoding;
 import org.efuf4j.models.llava.LlavaForConditionalGeneration;
 import org.efuf4j.tensor.Tensor;
 import org.efuf4j.world.Split;
@@ -93,14 +88,11 @@ final class CheckpointSelection {
     /** Measures the model as it is now and keeps its trainable weights if it is the best so far. */
     Checkpoint measure(int step, LlavaForConditionalGeneration model, WorldCaptioner captioner) {
         model.eval();
-        List<String> texts = captioner.answer(images, World.DESCRIPTION_PROMPT, captioner.generation(WorldModels.DESCRIPTION_TOKENS, Decoding.GREEDY));
-        List<GeneratedCaption> generated = new ArrayList<>(images.size());
-        for (int i = 0; i < images.size(); i++) generated.add(new GeneratedCaption(images.get(i).imageId(), texts.get(i)));
-        ChairReport chair = new Chair(extractor, world.groundTruth(Split.VAL)).evaluate(generated);
-        CaptionSideEffects effects = CaptionSideEffects.of(texts, extractor);
+        WorldModels.Descriptions d = WorldModels.describe(captioner, images, world.groundTruth(Split.VAL), WorldModels.DESCRIPTION_TOKENS, extractor);
         Map<String, Double> pope = WorldModels.popeF1(images, captioner, extractor);
         model.train(true);
-        return offer(new Checkpoint(step, chair.chairS(), chair.recall(), effects.repeatingShare(), effects.unterminatedShare(), pope), model);
+        return offer(new Checkpoint(step, d.chair().chairS(), d.chair().recall(), d.sideEffects().repeatingShare(),
+                d.sideEffects().unterminatedShare(), pope), model);
     }
 
     /** Records a measured checkpoint and keeps the model's trainable weights if it is the best so far. */

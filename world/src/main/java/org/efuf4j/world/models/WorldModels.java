@@ -354,13 +354,12 @@ public final class WorldModels {
         eval = eval.subList(0, Math.min(eval.size(), config.evalImages()));
         if (eval.isEmpty()) throw new IllegalArgumentException("the world has no eval images to measure the captioner on");
         long start = System.nanoTime();
-        List<String> texts = captioner.answer(eval, World.DESCRIPTION_PROMPT, captioner.generation(config.maxNewTokens(), Decoding.GREEDY));
-        log.accept(String.format(Locale.ROOT, "described %d eval images in %.1f s", eval.size(), (System.nanoTime() - start) / 1e9));
-        List<GeneratedCaption> generated = new ArrayList<>();
-        for (int i = 0; i < eval.size(); i++) generated.add(new GeneratedCaption(eval.get(i).imageId(), texts.get(i)));
         ObjectExtractor extractor = new ObjectExtractor(ObjectVocabulary.coco());
-        ChairReport chair = new Chair(extractor, world.groundTruth(Split.EVAL)).evaluate(generated);
-        CaptionSideEffects sideEffects = CaptionSideEffects.of(texts, extractor);
+        Descriptions described = describe(captioner, eval, world.groundTruth(Split.EVAL), config.maxNewTokens(), extractor);
+        log.accept(String.format(Locale.ROOT, "described %d eval images in %.1f s", eval.size(), (System.nanoTime() - start) / 1e9));
+        List<String> texts = described.texts();
+        ChairReport chair = described.chair();
+        CaptionSideEffects sideEffects = described.sideEffects();
         Map<String, Double> popeF1 = popeF1(eval.subList(0, Math.min(eval.size(), config.popeImages())), captioner, extractor);
 
         Scorer scorer = new Scorer(scorerDir, world.config().imageSize()).embed(eval);
@@ -398,6 +397,17 @@ public final class WorldModels {
                 m.chairS(), m.chairI(), m.recall(), m.mentionsPerCaption(), m.repeatingShare(), m.unterminatedShare(), popeF1, m.scorerAuc(),
                 presentCount, hallucinatedCount, groupMateAuc, probeAuc, m.gates()));
         return m;
+    }
+
+    /** Greedy detailed descriptions of some images with their CHAIR and side effects. */
+    record Descriptions(List<String> texts, ChairReport chair, CaptionSideEffects sideEffects) {}
+
+    /** The one way the gates measure descriptions: on the eval images here, on the validation images in {@link CheckpointSelection}. */
+    static Descriptions describe(WorldCaptioner captioner, List<WorldImage> images, GroundTruth truth, int maxNewTokens, ObjectExtractor extractor) {
+        List<String> texts = captioner.answer(images, World.DESCRIPTION_PROMPT, captioner.generation(maxNewTokens, Decoding.GREEDY));
+        List<GeneratedCaption> generated = new ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) generated.add(new GeneratedCaption(images.get(i).imageId(), texts.get(i)));
+        return new Descriptions(texts, new Chair(extractor, truth).evaluate(generated), CaptionSideEffects.of(texts, extractor));
     }
 
     /**
