@@ -130,9 +130,14 @@ final class FormDatasetCommand implements Callable<Integer> {
         @Option(names = "--percentiles", defaultValue = "10,90", split = ",", description = "low,high for --calibrate percentiles (default: ${DEFAULT-VALUE})") double[] percentiles;
         @Option(names = "--hallucination-rate", defaultValue = "0.2", description = "estimated hallucinated share for --calibrate rate (default: ${DEFAULT-VALUE})") double rate;
         @Option(names = "--share", defaultValue = "0.5", description = "share of each side's mass for --calibrate rate (default: ${DEFAULT-VALUE})") double share;
-        @Option(names = "--granularity", defaultValue = "subsentence", description = "subsentence (EFUF) or sentence (vanilla-unlearning ablation)") String granularity;
+        @Option(names = "--granularity", defaultValue = "subsentence", description = "subsentence (EFUF), or for the vanilla-unlearning ablation whole sentences scored by the mean of their objects' scores (sentence) or by the lowest (sentence-lowest)") String granularity;
         @Option(names = "--sentence-min-above-t1", description = "authors' variant: Ds captions also need every object above T1") boolean minAboveT1;
-        @Option(names = "--leave-out-repeats", description = "a clause naming an object its caption already named is no positive, a caption naming one twice no Ds sentence (the paper keeps both)") boolean leaveOutRepeats;
+        @Option(names = "--repeats", defaultValue = "kept",
+                description = "a clause naming an object its caption already named: kept (the paper: judged by its score), left-out (no positive, and"
+                        + " its caption no Ds sentence) or unlearned (left out, and made a negative) (default: ${DEFAULT-VALUE})")
+        String repeats;
+        @Option(names = "--separator-in-target", description = "a clause's target opens with the separator before it (\", a dog\"), so unlearning a"
+                + " hallucinated clause also unlearns going on past the last real object; the paper's split leaves it in the context") boolean separatorInTarget;
         @Option(names = "--validation-share", defaultValue = "0.05", description = "held out by image (default: ${DEFAULT-VALUE})") double validationShare;
         @Option(names = "--oracle", description = "where --annotations cover an image, ground truth decides D+/D- instead of the score") boolean oracle;
         @Option(names = "--seed", defaultValue = "0", description = "validation split seed") long seed;
@@ -155,12 +160,18 @@ final class FormDatasetCommand implements Callable<Integer> {
             SampleSelector.Granularity g = switch (granularity) {
                 case "subsentence" -> SampleSelector.Granularity.SUBSENTENCE;
                 case "sentence" -> SampleSelector.Granularity.SENTENCE;
-                default -> throw new IllegalArgumentException("--granularity must be subsentence or sentence, got " + granularity);
+                case "sentence-lowest" -> SampleSelector.Granularity.SENTENCE_BY_LOWEST;
+                default -> throw new IllegalArgumentException("--granularity must be subsentence, sentence or sentence-lowest, got " + granularity);
             };
             if (oracle && !labels) throw new IllegalArgumentException("--oracle needs --annotations (ground truth)");
             ThresholdChoice t = thresholds(labels);
             if (t instanceof ThresholdChoice.Given given) new org.efuf4j.efuf.dataset.ThresholdSet(given.t0(), given.t1(), 0); // T1 >= T0 fails here, before any captioning
-            return new DatasetFormation.Settings(t, new SampleSelector.Options(g, minAboveT1, leaveOutRepeats), validationShare, seed, oracle, 0.5);
+            return new DatasetFormation.Settings(t, new SampleSelector.Options(g, minAboveT1, switch (repeats) {
+                case "kept" -> SampleSelector.Repeats.KEPT;
+                case "left-out" -> SampleSelector.Repeats.LEFT_OUT;
+                case "unlearned" -> SampleSelector.Repeats.UNLEARNED;
+                default -> throw new IllegalArgumentException("--repeats must be kept, left-out or unlearned, got " + repeats);
+            }, separatorInTarget), validationShare, seed, oracle, 0.5);
         }
 
     }

@@ -36,6 +36,15 @@ class ArgumentChecksTest {
     }
 
     @Test
+    void anUnknownRepeatsChoiceIsNamedBeforeAnyWork() throws IOException {
+        ChairCommandTest.Run r = ChairCommandTest.efuf("form-dataset", "--model", folder("m").toString(), "--clip", folder("c").toString(),
+                "--images", folder("i").toString(), "--out", tmp.resolve("o").toString(), "--repeats", "sometimes", "--separator-in-target");
+        assertEquals(1, r.rc(), r.err());
+        assertTrue(r.err().contains("--repeats must be kept, left-out or unlearned, got sometimes"), r.err());
+        assertFalse(Files.exists(tmp.resolve("o")), "nothing was written");
+    }
+
+    @Test
     void outputPathsAreCheckedBeforeAnyWork() throws IOException {
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
         ChairCommandTest.Run r = ChairCommandTest.efuf("unlearn", "--model", folder("m").toString(), "--data", folder("d").toString(),

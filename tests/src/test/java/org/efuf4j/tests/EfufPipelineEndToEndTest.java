@@ -440,6 +440,11 @@ class EfufPipelineEndToEndTest {
             long images = java.util.Arrays.stream(ex.ids()).filter(id -> id == llava.config().imageTokenIndex()).count();
             assertEquals(16, images, "the <image> placeholder is expanded to the projector's rows");
         }
+        // a target that opens with its separator joins its context without a space, and the separator is labelled
+        TrainingExample sep = TrainingExample.encode(llava.config(), tok, chat, "a dog lies on a bed", ", and a cat sleeps", false);
+        TrainingExample plain = TrainingExample.encode(llava.config(), tok, chat, "a dog lies on a bed,", " and a cat sleeps", false);
+        assertArrayEquals(plain.ids(), sep.ids(), "the same caption prefix either way");
+        assertTrue(sep.targetTokens() > plain.targetTokens(), "the separator's token is a target too");
     }
 
     @Test

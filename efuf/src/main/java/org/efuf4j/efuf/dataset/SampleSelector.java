@@ -25,37 +25,73 @@ public final class SampleSelector {
          * The "vanilla unlearning" ablation: whole sentences (split at [.!?]), scored by the mean
          * score of the objects they mention, with the same thresholds.
          */
-        SENTENCE
+        SENTENCE,
+        /**
+         * Vanilla unlearning with each sentence scored by its lowest-scoring object: a sentence that names one
+         * hallucinated object among present ones is a negative, where the mean of its scores would hide it (a
+         * description of several present objects and one run-on object is one sentence).
+         */
+        SENTENCE_BY_LOWEST
+    }
+
+    /**
+     * What becomes of a mention that names an object its caption has already named ("..., a dog, a dog"). It scores
+     * high, since the object is there, so the paper's rules make its clause a positive and its caption a Ds sentence,
+     * teaching the model to list the object again. The paper keeps them (LLaVA's captions rarely repeat); a small
+     * model's sampled captions do.
+     */
+    public enum Repeats {
+        /** The paper: a repeat is judged by its score like any mention. */
+        KEPT,
+        /** A repeated clause is no positive, and a caption naming one object twice no Ds sentence. */
+        LEFT_OUT,
+        /**
+         * As {@link #LEFT_OUT}, and the repeated clause goes to D-: it claims a second instance the image may not hold,
+         * an error the caption's own text shows (no label needed) and the score cannot, since the object is there.
+         */
+        UNLEARNED
     }
 
     /**
      * @param sentenceNeedsMinAboveT1 the authors' implementation also requires every object of a
      *                                Ds caption to score above T1; the paper does not
-     * @param repeatsLeftOut          a clause that names an object the caption has already named is no
-     *                                positive, and a caption that names one object twice is no Ds
-     *                                sentence: both score high (the object is there) but teach the
-     *                                model to list it again. The paper keeps them (LLaVA's captions
-     *                                rarely repeat); a small model's sampled captions do
+     * @param repeats                 what becomes of a mention repeating an object of its caption
+     * @param separatorInTarget       a clause's target starts at the separator that opens it (", a dog") rather than
+     *                                after it (the context then ends at the previous object): see
+     *                                {@link SubsentenceSplitter#forMention(String, org.efuf4j.efuf.objects.Mention, boolean)}
      */
-    public record Options(Granularity granularity, boolean sentenceNeedsMinAboveT1, boolean repeatsLeftOut) {
-        public static final Options PAPER = new Options(Granularity.SUBSENTENCE, false, false);
-        public static final Options IMPLEMENTATION = new Options(Granularity.SUBSENTENCE, true, false);
-        public static final Options VANILLA = new Options(Granularity.SENTENCE, false, false);
+    public record Options(Granularity granularity, boolean sentenceNeedsMinAboveT1, Repeats repeats, boolean separatorInTarget) {
+        public static final Options PAPER = new Options(Granularity.SUBSENTENCE, false, Repeats.KEPT, false);
+        public static final Options IMPLEMENTATION = new Options(Granularity.SUBSENTENCE, true, Repeats.KEPT, false);
+        public static final Options VANILLA = new Options(Granularity.SENTENCE, false, Repeats.KEPT, false);
 
-        /** These options with repeated objects left out of D+ and Ds ({@link #repeatsLeftOut}). */
-        public Options withoutRepeats() {
-            return new Options(granularity, sentenceNeedsMinAboveT1, true);
+        public Options {
+            java.util.Objects.requireNonNull(repeats, "repeats");
+        }
+
+        public Options withRepeats(Repeats repeats) {
+            return new Options(granularity, sentenceNeedsMinAboveT1, repeats, separatorInTarget);
+        }
+
+        public Options withSeparatorInTarget(boolean separatorInTarget) {
+            return new Options(granularity, sentenceNeedsMinAboveT1, repeats, separatorInTarget);
+        }
+
+        /** These options at another granularity (the vanilla ablation's counterpart of a clause-level selection). */
+        public Options withGranularity(Granularity granularity) {
+            return new Options(granularity, sentenceNeedsMinAboveT1, repeats, separatorInTarget);
         }
     }
 
     /**
      * The three sets and what was left out.
      *
-     * @param repeatsLeftOut clauses and captions left out of D+ and Ds for repeating an object
+     * @param repeatsLeftOut  clauses and captions left out of D+ and Ds for repeating an object
+     * @param repeatsUnlearned of the negatives, those that are there for repeating an object ({@link Repeats#UNLEARNED})
      */
     public record Selection(List<UnlearningSample> positives, List<UnlearningSample> negatives,
                             List<UnlearningSample> sentences, int nanScores, int captionsWithoutObjects,
-                            int repeatsLeftOut) {}
+                            int repeatsLeftOut, int repeatsUnlearned) {}
 
     private static final Pattern SENTENCE_END = Pattern.compile("[.!?]+");
 
@@ -73,7 +109,7 @@ public final class SampleSelector {
         List<UnlearningSample> sentences = new ArrayList<>();
         int nan = 0;
         int withoutObjects = 0;
-        int repeats = 0;
+        Tally repeats = new Tally();
         for (ScoredCaption caption : captions) {
             if (caption.mentions().isEmpty()) {
                 withoutObjects++;
@@ -86,57 +122,74 @@ public final class SampleSelector {
                 }
             }
             nan += captionNan;
-            boolean[] repeated = options.repeatsLeftOut() ? repeatedMentions(caption) : new boolean[caption.mentions().size()];
+            boolean[] repeated = options.repeats() != Repeats.KEPT ? repeatedMentions(caption) : new boolean[caption.mentions().size()];
             if (options.granularity() == Granularity.SUBSENTENCE) {
-                repeats += addClauseSamples(caption, repeated, positives, negatives);
+                addClauseSamples(caption, repeated, positives, negatives, repeats);
             } else {
-                repeats += addSentenceSamples(caption, repeated, positives, negatives);
+                addSentenceSamples(caption, repeated, positives, negatives, repeats);
             }
             if (captionNan == 0) {
                 if (any(repeated)) {
-                    repeats++;
+                    repeats.leftOut++;
                 } else {
                     addWholeCaption(caption, sentences);
                 }
             }
         }
         return new Selection(List.copyOf(positives), List.copyOf(negatives), List.copyOf(sentences), nan,
-                withoutObjects, repeats);
+                withoutObjects, repeats.leftOut, repeats.unlearned);
     }
 
-    /** Adds the caption's clause samples; returns how many positives were left out for repeating an object. */
-    private int addClauseSamples(ScoredCaption caption, boolean[] repeated, List<UnlearningSample> positives,
-                                 List<UnlearningSample> negatives) {
-        int leftOut = 0;
+    /** Repeats left out of D+ and Ds, and repeats made negatives. */
+    private static final class Tally {
+        int leftOut;
+        int unlearned;
+    }
+
+    /**
+     * The set a sample judged by {@code score} goes to (null: none), given whether it repeats an object of its
+     * caption; counts the repeats this turns away from D+ or into D-.
+     */
+    private Kind kind(double score, boolean repeat, Tally tally) {
+        Kind kind = thresholds.positive(score) ? Kind.POSITIVE : thresholds.negative(score) ? Kind.NEGATIVE : null;
+        if (!repeat || kind == Kind.NEGATIVE || Double.isNaN(score)) {
+            return kind; // a low score is a negative anyway; NaN is unjudged
+        }
+        if (options.repeats() == Repeats.UNLEARNED) {
+            tally.unlearned++;
+            return Kind.NEGATIVE;
+        }
+        if (kind == Kind.POSITIVE) {
+            tally.leftOut++;
+        }
+        return null;
+    }
+
+    private void addClauseSamples(ScoredCaption caption, boolean[] repeated, List<UnlearningSample> positives,
+                                  List<UnlearningSample> negatives, Tally tally) {
         for (int i = 0; i < caption.mentions().size(); i++) {
             ScoredMention m = caption.mentions().get(i);
             double s = m.score();
-            Kind kind = thresholds.positive(s) ? Kind.POSITIVE : thresholds.negative(s) ? Kind.NEGATIVE : null;
+            Kind kind = kind(s, repeated[i], tally);
             if (kind == null) {
                 continue; // between the thresholds, or NaN (every comparison with NaN is false)
             }
-            if (kind == Kind.POSITIVE && repeated[i]) {
-                leftOut++;
-                continue;
-            }
-            SubsentenceSplitter.Subsentence sub = SubsentenceSplitter.forMention(caption.caption(), m.mention());
+            SubsentenceSplitter.Subsentence sub = SubsentenceSplitter.forMention(caption.caption(), m.mention(), options.separatorInTarget());
             UnlearningSample sample = new UnlearningSample(kind, caption.image(), m.mention().surface(), s,
                     sub.context(), sub.target());
             (kind == Kind.POSITIVE ? positives : negatives).add(sample);
         }
-        return leftOut;
     }
 
-    /** Adds the caption's sentence samples; returns how many positives were left out for repeating an object. */
-    private int addSentenceSamples(ScoredCaption caption, boolean[] repeated, List<UnlearningSample> positives,
-                                   List<UnlearningSample> negatives) {
+    private void addSentenceSamples(ScoredCaption caption, boolean[] repeated, List<UnlearningSample> positives,
+                                    List<UnlearningSample> negatives, Tally tally) {
         String text = caption.caption();
-        int leftOut = 0;
         Matcher m = SENTENCE_END.matcher(text);
         int start = 0;
         while (start < text.length()) {
             int end = m.find() ? m.end() : text.length();
             double sum = 0;
+            double lowest = Double.POSITIVE_INFINITY;
             int count = 0;
             List<String> objects = new ArrayList<>();
             boolean repeat = false;
@@ -146,25 +199,23 @@ public final class SampleSelector {
                     repeat |= repeated[i];
                     if (!Double.isNaN(sm.score())) {
                         sum += sm.score();
+                        lowest = Math.min(lowest, sm.score());
                         count++;
                         objects.add(sm.mention().surface());
                     }
                 }
             }
             if (count > 0) {
-                double mean = sum / count;
-                Kind kind = thresholds.positive(mean) ? Kind.POSITIVE : thresholds.negative(mean) ? Kind.NEGATIVE : null;
-                if (kind == Kind.POSITIVE && repeat) {
-                    leftOut++;
-                } else if (kind != null) {
+                double score = options.granularity() == Granularity.SENTENCE_BY_LOWEST ? lowest : sum / count;
+                Kind kind = kind(score, repeat, tally);
+                if (kind != null) {
                     UnlearningSample sample = new UnlearningSample(kind, caption.image(), String.join(", ", objects),
-                            mean, text.substring(0, start), text.substring(start, end));
+                            score, text.substring(0, start), text.substring(start, end));
                     (kind == Kind.POSITIVE ? positives : negatives).add(sample);
                 }
             }
             start = end;
         }
-        return leftOut;
     }
 
     /** Per mention: whether it names an object an earlier mention of the caption already named. */

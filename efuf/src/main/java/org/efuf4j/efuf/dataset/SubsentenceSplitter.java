@@ -12,9 +12,15 @@ import org.efuf4j.efuf.objects.Mention;
  * context everything before that clause (punctuation included), and the clauses after it are
  * dropped. The target keeps its leading space ("There is a cat," + " a dog sits on the left"), so
  * context + target is exactly a prefix of the caption and tokenises as the caption does.
+ * <p>With the separator in the target ({@link #forMention(String, Mention, boolean)}), a clause opened by a
+ * clause-continuing separator ({@code , ; :}) starts at it instead ("There is a cat" + ", a dog sits on the
+ * left"): a list's hallucination lives in the decision to go on after the last object the model sees, which is the
+ * separator; unlearning the words after it only moves the model's choice to another object, often one it already
+ * named. A sentence end ({@code . ! ?}) stays with the sentence it closes.
  */
 public final class SubsentenceSplitter {
     private static final Pattern BOUNDARY = Pattern.compile("[,.;!?:]+");
+    private static final Pattern SENTENCE_END = Pattern.compile("[.!?]");
 
     /** A clause: the caption's characters [start, end), punctuation excluded. */
     public record Clause(int start, int end, String text) {}
@@ -55,5 +61,24 @@ public final class SubsentenceSplitter {
 
     public static Subsentence forMention(String caption, Mention mention) {
         return at(caption, mention.start());
+    }
+
+    /**
+     * The training pair for one mention; with {@code separatorInTarget} the clause-continuing separator before its
+     * clause (if any) opens the target instead of closing the context.
+     */
+    public static Subsentence forMention(String caption, Mention mention, boolean separatorInTarget) {
+        Subsentence s = at(caption, mention.start());
+        if (!separatorInTarget) {
+            return s;
+        }
+        int from = s.targetStart();
+        while (from > 0 && BOUNDARY.matcher(caption.substring(from - 1, from)).matches()) {
+            from--;
+        }
+        if (from == s.targetStart() || SENTENCE_END.matcher(caption.substring(from, s.targetStart())).find()) {
+            return s; // the first clause, or one after a sentence end
+        }
+        return new Subsentence(caption.substring(0, from), caption.substring(from, s.targetEnd()), from, s.targetEnd());
     }
 }

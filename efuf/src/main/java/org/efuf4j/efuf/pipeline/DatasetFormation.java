@@ -118,7 +118,8 @@ public final class DatasetFormation {
         ObjectNode stats = Json.MAPPER.createObjectNode();
         stats.put("granularity", settings.selection().granularity().name().toLowerCase());
         stats.put("oracle", settings.oracle() && truth != null);
-        stats.put("repeats_left_out", settings.selection().repeatsLeftOut());
+        stats.put("repeats", settings.selection().repeats().name().toLowerCase(java.util.Locale.ROOT));
+        stats.put("separator_in_target", settings.selection().separatorInTarget());
         ObjectNode th = stats.putObject("thresholds");
         th.put("t0", thresholds.t0());
         th.put("t1", thresholds.t1());
@@ -134,6 +135,7 @@ public final class DatasetFormation {
         counts.put("mentions", scores.length);
         counts.put("nan_scores", sel.nanScores());
         counts.put("repeats_left_out", sel.repeatsLeftOut());
+        counts.put("repeats_unlearned", sel.repeatsUnlearned());
         counts.put("labelled_mentions", labelled.size());
         counts.put("positive", sel.positives().size());
         counts.put("negative", sel.negatives().size());

@@ -138,6 +138,13 @@ public final class Evaluation {
             if (!hyps.isEmpty()) {
                 m.put("bleu_captions", hyps.size());
                 for (int n : new int[] {1, 2, 4}) DatasetFormation.putFinite(m, "bleu_" + n, 100 * Bleu.corpus(hyps, refs, n).bleu());
+                // BLEU-1's two factors apart: with references longer than the captions, the brevity penalty charges every
+                // clause a model stops writing, hallucinated or not, while the unigram precision shows what it does write
+                Bleu.Score unigrams = Bleu.corpus(hyps, refs, 1);
+                DatasetFormation.putFinite(m, "bleu_1_precision", 100 * unigrams.precisions()[0]);
+                DatasetFormation.putFinite(m, "bleu_brevity_penalty", unigrams.brevityPenalty());
+                m.put("bleu_hypothesis_words", unigrams.hypothesisLength());
+                m.put("bleu_reference_words", unigrams.referenceLength());
             }
         }
         List<String> texts = captions.stream().map(GeneratedCaption::caption).toList();

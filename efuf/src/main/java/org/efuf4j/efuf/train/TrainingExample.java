@@ -19,9 +19,11 @@ public record TrainingExample(long[] ids, long[] targets, int targetTokens) {
      * @param appendEos whole captions (Ds) also learn to stop
      */
     public static TrainingExample encode(LlavaConfig config, Tokenizer tokenizer, String chatText, String context, String target, boolean appendEos) {
-        String answerStart = context.isEmpty() ? "" : context.strip() + " ";
-        String prefix = chatText + " " + answerStart;
-        String full = prefix + target.strip();
+        // a target opening with its separator (", a dog") joins the context directly; any other is a word after a space
+        String clause = target.strip();
+        boolean opensWithSeparator = !clause.isEmpty() && ",;:.!?".indexOf(clause.charAt(0)) >= 0;
+        String prefix = chatText + " " + context.strip();
+        String full = prefix + (context.isBlank() || opensWithSeparator ? "" : " ") + clause;
         long[] prefixIds = Captioner.promptIds(config, tokenizer, prefix.stripTrailing());
         long[] fullIds = Captioner.promptIds(config, tokenizer, full);
         if (appendEos) {

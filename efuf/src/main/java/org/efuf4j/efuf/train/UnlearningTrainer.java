@@ -369,12 +369,12 @@ public final class UnlearningTrainer {
         if (!Files.isRegularFile(stats)) return;
         try {
             String g = Json.MAPPER.readTree(stats.toFile()).path("granularity").asText("subsentence");
-            boolean sentence = g.equals("sentence");
+            boolean sentence = g.startsWith("sentence");
             if (ab == Ablation.VANILLA && !sentence)
                 throw new IllegalArgumentException("the vanilla ablation unlearns whole sentences, but " + dataDir + " was formed with " + g
-                        + " granularity; form it with efuf form-dataset --granularity sentence");
+                        + " granularity; form it with efuf form-dataset --granularity sentence (or sentence-lowest)");
             if (ab != Ablation.VANILLA && sentence)
-                throw new IllegalArgumentException(dataDir + " holds whole-sentence samples (granularity sentence): train it with --ablation vanilla");
+                throw new IllegalArgumentException(dataDir + " holds whole-sentence samples (granularity " + g + "): train it with --ablation vanilla");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + stats + ": " + e.getMessage(), e);
         }

@@ -93,7 +93,7 @@ class SampleSelectorTest {
         assertEquals(List.of("1", "2"), kept.sentences().stream().map(UnlearningSample::image).toList());
         assertEquals(0, kept.repeatsLeftOut());
 
-        Selection left = new SampleSelector(ThresholdSet.PAPER, Options.PAPER.withoutRepeats()).select(captions);
+        Selection left = new SampleSelector(ThresholdSet.PAPER, Options.PAPER.withRepeats(SampleSelector.Repeats.LEFT_OUT)).select(captions);
         assertEquals(List.of(
                 new UnlearningSample(Kind.POSITIVE, "1", "dog", 35, "", "A dog runs"),
                 new UnlearningSample(Kind.POSITIVE, "2", "cup", 33, "", "A cup"),
@@ -103,12 +103,47 @@ class SampleSelectorTest {
         assertEquals(List.of("2"), left.sentences().stream().map(UnlearningSample::image).toList());
         assertEquals(2, left.repeatsLeftOut());
 
+        // unlearned: the second dog becomes a negative whatever its score; the caption is still no sentence
+        Selection unlearned = new SampleSelector(ThresholdSet.PAPER, Options.PAPER.withRepeats(SampleSelector.Repeats.UNLEARNED)).select(captions);
+        assertEquals(left.positives(), unlearned.positives());
+        assertEquals(List.of(
+                new UnlearningSample(Kind.NEGATIVE, "1", "cat", 20, "A dog runs,", " a cat sleeps"),
+                new UnlearningSample(Kind.NEGATIVE, "1", "dog", 34, "A dog runs, a cat sleeps,", " a dog barks")), unlearned.negatives());
+        assertEquals(left.sentences(), unlearned.sentences());
+        assertEquals(1, unlearned.repeatsUnlearned());
+        assertEquals(1, unlearned.repeatsLeftOut(), "the caption left out of Ds");
+        assertEquals(0, left.repeatsUnlearned());
+
         // vanilla: the second sentence names the dog again
         List<ScoredCaption> sentences = List.of(scored("3", "A dog runs. A dog barks.", 35, 34));
-        Options vanilla = new Options(SampleSelector.Granularity.SENTENCE, false, true);
+        Options vanilla = Options.VANILLA.withRepeats(SampleSelector.Repeats.LEFT_OUT);
         assertEquals(List.of(new UnlearningSample(Kind.POSITIVE, "3", "dog", 35, "", "A dog runs.")),
                 new SampleSelector(ThresholdSet.PAPER, vanilla).select(sentences).positives());
         assertEquals(2, new SampleSelector(ThresholdSet.PAPER, Options.VANILLA).select(sentences).positives().size());
+    }
+
+    @Test
+    void aSentenceScoredByItsLowestObjectIsANegativeWhereItsMeanHidesTheHallucination() {
+        // one sentence: a present dog (35) and a hallucinated cat (20); the mean 27.5 lies between T1 = 23 and T0 = 32
+        List<ScoredCaption> captions = List.of(scored("1", "A dog runs, a cat sleeps.", 35, 20), scored("2", "A cup, a fork.", 33, 34));
+        Selection mean = new SampleSelector(ThresholdSet.PAPER, Options.VANILLA).select(captions);
+        assertEquals(List.of(), mean.negatives());
+        assertEquals(List.of("2"), mean.positives().stream().map(UnlearningSample::image).toList());
+        Selection lowest = new SampleSelector(ThresholdSet.PAPER, Options.VANILLA.withGranularity(SampleSelector.Granularity.SENTENCE_BY_LOWEST))
+                .select(captions);
+        assertEquals(List.of(new UnlearningSample(Kind.NEGATIVE, "1", "dog, cat", 20, "", "A dog runs, a cat sleeps.")), lowest.negatives());
+        assertEquals(List.of(new UnlearningSample(Kind.POSITIVE, "2", "cup, fork", 33, "", "A cup, a fork.")), lowest.positives());
+    }
+
+    @Test
+    void separatorInTargetOpensEachLaterClauseWithItsComma() {
+        List<ScoredCaption> captions = List.of(scored("1", "A dog runs, a cat sleeps, a dog barks.", 35, 20, 34));
+        Selection s = new SampleSelector(ThresholdSet.PAPER, Options.PAPER.withSeparatorInTarget(true)).select(captions);
+        assertEquals(List.of(
+                new UnlearningSample(Kind.POSITIVE, "1", "dog", 35, "", "A dog runs"),
+                new UnlearningSample(Kind.POSITIVE, "1", "dog", 34, "A dog runs, a cat sleeps", ", a dog barks")), s.positives());
+        assertEquals(List.of(new UnlearningSample(Kind.NEGATIVE, "1", "cat", 20, "A dog runs", ", a cat sleeps")), s.negatives());
+        assertEquals(new SampleSelector(ThresholdSet.PAPER, Options.PAPER).select(captions).sentences(), s.sentences(), "whole captions are unchanged");
     }
 
     @Test

@@ -41,6 +41,27 @@ class SubsentenceSplitterTest {
     }
 
     @Test
+    void separatorInTargetMovesAClauseContinuingSeparatorButNotASentenceEnd() {
+        String caption = "There is a cat, a dog sits on the left;: a bird... A table!";
+        List<Mention> mentions = new ObjectExtractor(ObjectVocabulary.coco()).extract(caption);
+        assertEquals(List.of("cat", "dog", "bird", "dining table"), mentions.stream().map(Mention::object).toList());
+        Subsentence cat = SubsentenceSplitter.forMention(caption, mentions.get(0), true);
+        assertEquals(List.of("", "There is a cat"), List.of(cat.context(), cat.target()));
+        Subsentence dog = SubsentenceSplitter.forMention(caption, mentions.get(1), true);
+        assertEquals(List.of("There is a cat", ", a dog sits on the left"), List.of(dog.context(), dog.target()));
+        assertEquals(14, dog.targetStart());
+        Subsentence bird = SubsentenceSplitter.forMention(caption, mentions.get(2), true);
+        assertEquals(List.of("There is a cat, a dog sits on the left", ";: a bird"), List.of(bird.context(), bird.target()));
+        Subsentence table = SubsentenceSplitter.forMention(caption, mentions.get(3), true);
+        assertEquals(SubsentenceSplitter.forMention(caption, mentions.get(3)), table, "a sentence end stays in the context");
+        for (Subsentence s : List.of(cat, dog, bird, table)) {
+            assertEquals(caption.substring(0, s.targetEnd()), s.context() + s.target());
+            assertEquals(s.context().length(), s.targetStart());
+        }
+        assertEquals(SubsentenceSplitter.forMention(caption, mentions.get(1)), SubsentenceSplitter.forMention(caption, mentions.get(1), false));
+    }
+
+    @Test
     void positionOnPunctuationIsAnError() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> SubsentenceSplitter.at(CAPTION, CAPTION.indexOf(',')));

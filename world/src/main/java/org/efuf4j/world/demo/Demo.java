@@ -221,7 +221,7 @@ public final class Demo {
         return new DemoMetrics.RunSettings(settings.quick(), settings.seeds(), settings.ablationSeeds(), device.toString(),
                 settings.world().canonical(), settings.models().scorer().canonical(), settings.models().captioner().canonical(),
                 settings.popeImages(), settings.formationImages(), settings.calibrationShare(), settings.targetPrecision(),
-                settings.selection().repeatsLeftOut(),
+                settings.selection().repeats().name().toLowerCase(Locale.ROOT), settings.selection().separatorInTarget(),
                 new DemoMetrics.Unlearning(settings.lr(), settings.lambda1(), settings.lambda2(), key(settings.trainable()), settings.negativeCap()),
                 new DemoMetrics.Unlearning(paper.lr(), paper.lambda1(), paper.lambda2(), key(paper.trainable()), paper.negativeCap()),
                 settings.validationImages(), settings.validationEvery(), settings.recallLimit());
@@ -251,14 +251,14 @@ public final class Demo {
         return mentions == 0 ? 0 : (double) absent / mentions;
     }
 
-    private record Formation(Path dataset, Path vanillaDataset, Path oracleDataset, DemoMetrics.Formation figures) {}
+    record Formation(Path dataset, Path vanillaDataset, Path oracleDataset, DemoMetrics.Formation figures) {}
 
     /**
      * Sampled captions of the formation images, each mention scored by the scorer CLIP; thresholds calibrated on the
      * mentions of a small labelled share of images; D+/D-/Ds at clause granularity and, with the same thresholds, at
      * sentence granularity for the vanilla ablation.
      */
-    private Formation form(World world, WorldModels.Result models, Path trainImages, GroundTruth truth, int seed, Path dir) {
+    Formation form(World world, WorldModels.Result models, Path trainImages, GroundTruth truth, int seed, Path dir) {
         List<WorldImage> images = world.images(Split.TRAIN).subList(0, settings.formationImages());
         WorldCaptioner captioner = WorldCaptioner.load(models.captionerDir());
         long t = System.nanoTime();
@@ -332,7 +332,7 @@ public final class Demo {
         Path vanilla = dir.resolve("dataset-vanilla");
         DatasetFormation.Outcome ov = DatasetFormation.form(records, extractor.vocabulary(), null,
                 formation(new ThresholdChoice.Given(th.t0(), th.t1(), th.t2()),
-                        new SampleSelector.Options(SampleSelector.Granularity.SENTENCE, false, settings.selection().repeatsLeftOut()), seed), vanilla);
+                        settings.selection().withGranularity(SampleSelector.Granularity.SENTENCE_BY_LOWEST), seed), vanilla);
         log.accept(String.format(Locale.ROOT, "thresholds (%s; %d labelled images): T0=%.2f T1=%.2f T2=%.2f; D+ %d, D- %d, Ds %d (vanilla D+ %d, D- %d)",
                 thresholdSource, labelledImages, th.t0(), th.t1(), th.t2(), o.selection().positives().size(), o.selection().negatives().size(),
                 o.selection().sentences().size(), ov.selection().positives().size(), ov.selection().negatives().size()));

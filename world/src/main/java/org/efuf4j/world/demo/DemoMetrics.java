@@ -47,10 +47,11 @@ public record DemoMetrics(RunSettings settings, WorldFacts world, BaseModels bas
      * @param validationImages validation-split images the validation schedule captions at each measurement
      * @param validationEvery  steps between its measurements
      * @param recallLimit      largest fall of validation recall (a fraction) the validation schedule accepts
-     * @param repeatsLeftOut   clauses repeating an object were left out of D+, captions naming one twice out of Ds
+     * @param repeats          what became of clauses repeating an object of their caption: kept, left_out, unlearned
+     * @param separatorInTarget clause targets opened with their separator (", a dog")
      */
     public record RunSettings(boolean quick, int seeds, int ablationSeeds, String device, String world, String scorer, String captioner,
-                              int popeImages, int formationImages, double calibrationShare, double targetPrecision, boolean repeatsLeftOut,
+                              int popeImages, int formationImages, double calibrationShare, double targetPrecision, String repeats, boolean separatorInTarget,
                               Unlearning demo, Unlearning paper,
                               int validationImages, int validationEvery, double recallLimit) {}
 

@@ -16,11 +16,13 @@ import org.efuf4j.efuf.eval.PopeSampler;
  *                    split's objects), recallLarge of the rest
  * @param pope        POPE per split (random, popular, adversarial)
  * @param clauses     where the mentions and the hallucinated mentions fall, by clause index
+ * @param bleu1Precision     BLEU-1's clipped unigram precision (percent), and {@code brevityPenalty} its other factor
  */
 public record ModelEvaluation(int captions, int objectMentions, int hallucinatedMentions, double chairS, double chairI, double recall,
                               double recallSmall, double recallLarge, double smallBelow, int smallObjects, int largeObjects,
                               Map<String, Pope> pope, double bleu1, double bleu2, double bleu4, double perplexity,
-                              double objectsPerCaption, double repeatingShare, double unterminatedShare, ClausePositions clauses) {
+                              double objectsPerCaption, double repeatingShare, double unterminatedShare, ClausePositions clauses,
+                              double bleu1Precision, double brevityPenalty) {
     public record Pope(int questions, double accuracy, double precision, double recall, double f1, double yesRatio) {}
 
     /** The POPE splits in the paper's order. */
@@ -44,7 +46,8 @@ public record ModelEvaluation(int captions, int objectMentions, int hallucinated
                 num(e, "chair_s"), num(e, "chair_i"), num(e, "chair_recall"), num(e, "recall_small"), num(e, "recall_large"),
                 num(split, "small_below"), split.path("small_objects").asInt(), split.path("large_objects").asInt(), pope,
                 num(e, "bleu_1"), num(e, "bleu_2"), num(e, "bleu_4"), num(e, "perplexity"), num(e, "objects_per_caption"),
-                num(e, "repeating_object_share"), num(e, "unterminated_share"), clauses);
+                num(e, "repeating_object_share"), num(e, "unterminated_share"), clauses,
+                num(e, "bleu_1_precision"), num(e, "bleu_brevity_penalty"));
     }
 
     /** F1 of one POPE split; NaN where that split was not asked. */

@@ -24,6 +24,8 @@ public final class Summary {
             new Metric("pope_popular_f1", "POPE F1 popular", true, e -> e.popeF1("popular")),
             new Metric("pope_adversarial_f1", "POPE F1 adversarial", true, e -> e.popeF1("adversarial")),
             new Metric("bleu_1", "BLEU-1", false, ModelEvaluation::bleu1),
+            new Metric("bleu_1_precision", "BLEU-1 unigram precision", false, ModelEvaluation::bleu1Precision),
+            new Metric("bleu_brevity_penalty", "BLEU brevity penalty", false, ModelEvaluation::brevityPenalty),
             new Metric("bleu_2", "BLEU-2", false, ModelEvaluation::bleu2),
             new Metric("bleu_4", "BLEU-4", false, ModelEvaluation::bleu4),
             new Metric("perplexity", "Perplexity", false, ModelEvaluation::perplexity),

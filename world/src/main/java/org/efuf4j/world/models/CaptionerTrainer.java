@@ -105,28 +105,79 @@ public final class CaptionerTrainer {
         }
 
         public Options withSteps(int languageSteps, int alignSteps, int steps) {
-            return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, vocabSize, languageSteps,
-                    alignSteps, steps, batchSize, learningRate, weightDecay, qaRate, seed, visionFrom, freezeVision, selectEvery, instructionLearningRate);
+            return toBuilder().steps(languageSteps, alignSteps, steps).build();
         }
 
         public Options withInstructionLearningRate(double lr) {
-            return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, vocabSize, languageSteps,
-                    alignSteps, steps, batchSize, learningRate, weightDecay, qaRate, seed, visionFrom, freezeVision, selectEvery, lr);
+            return toBuilder().instructionLearningRate(lr).build();
         }
 
         public Options withSelectEvery(int selectEvery) {
-            return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, vocabSize, languageSteps,
-                    alignSteps, steps, batchSize, learningRate, weightDecay, qaRate, seed, visionFrom, freezeVision, selectEvery, instructionLearningRate);
+            return toBuilder().selectEvery(selectEvery).build();
         }
 
         public Options withQaRate(double qaRate) {
-            return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, vocabSize, languageSteps,
-                    alignSteps, steps, batchSize, learningRate, weightDecay, qaRate, seed, visionFrom, freezeVision, selectEvery, instructionLearningRate);
+            return toBuilder().qaRate(qaRate).build();
         }
 
         public Options withVisionFrom(Path clipDir, boolean freeze) {
-            return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, vocabSize, languageSteps,
-                    alignSteps, steps, batchSize, learningRate, weightDecay, qaRate, seed, clipDir, freeze, selectEvery, instructionLearningRate);
+            return toBuilder().visionFrom(clipDir, freeze).build();
+        }
+
+        public Builder toBuilder() { return new Builder(this); }
+
+        /** A copy of some options with a few fields changed: what the {@code with...} methods build on. */
+        public static final class Builder {
+            private int visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, vocabSize, languageSteps,
+                    alignSteps, steps, batchSize, selectEvery;
+            private double learningRate, weightDecay, qaRate, instructionLearningRate;
+            private long seed;
+            private Path visionFrom;
+            private boolean freezeVision;
+
+            private Builder(Options o) {
+                visionHidden = o.visionHidden;
+                visionLayers = o.visionLayers;
+                visionHeads = o.visionHeads;
+                patchSize = o.patchSize;
+                textHidden = o.textHidden;
+                textLayers = o.textLayers;
+                textHeads = o.textHeads;
+                vocabSize = o.vocabSize;
+                languageSteps = o.languageSteps;
+                alignSteps = o.alignSteps;
+                steps = o.steps;
+                batchSize = o.batchSize;
+                learningRate = o.learningRate;
+                weightDecay = o.weightDecay;
+                qaRate = o.qaRate;
+                seed = o.seed;
+                visionFrom = o.visionFrom;
+                freezeVision = o.freezeVision;
+                selectEvery = o.selectEvery;
+                instructionLearningRate = o.instructionLearningRate;
+            }
+
+            /** The three stages' steps: language only, projector alignment, instruction tuning. */
+            public Builder steps(int language, int align, int instruction) { languageSteps = language; alignSteps = align; steps = instruction; return this; }
+
+            /** Batch size and the first two stages' learning rate. */
+            public Builder batch(int size, double lr) { batchSize = size; learningRate = lr; return this; }
+
+            public Builder instructionLearningRate(double v) { instructionLearningRate = v; return this; }
+
+            public Builder selectEvery(int v) { selectEvery = v; return this; }
+
+            public Builder qaRate(double v) { qaRate = v; return this; }
+
+            public Builder weightDecay(double v) { weightDecay = v; return this; }
+
+            public Builder visionFrom(Path dir, boolean freeze) { visionFrom = dir; freezeVision = freeze; return this; }
+
+            public Options build() {
+                return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, vocabSize, languageSteps,
+                        alignSteps, steps, batchSize, learningRate, weightDecay, qaRate, seed, visionFrom, freezeVision, selectEvery, instructionLearningRate);
+            }
         }
 
         /**

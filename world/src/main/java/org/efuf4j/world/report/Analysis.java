@@ -33,6 +33,7 @@ final class Analysis {
         else out.add("Every base-model gate holds: the captioner perceives, writes whole descriptions, and hallucinates at the end of them.");
         out.add(clauses(m, e));
         out.add(sizes(m, e));
+        out.add(bleu(m, e));
         out.add(schedules(m));
         out.add(paperSettings(m));
         out.add(oracle(m));
@@ -175,6 +176,28 @@ final class Analysis {
     private static int runs(DemoMetrics m, String model) {
         Summary.ModelSummary s = m.summary().get(model);
         return s == null ? 0 : s.runs();
+    }
+
+    /**
+     * Where BLEU-1 fell, which of its two factors moved it: with references longer than the captions, the brevity penalty
+     * charges every clause a model stops writing, hallucinated ones included, while the unigram precision shows whether
+     * what it still writes matches the references better or worse.
+     */
+    static String bleu(DemoMetrics m, String e) {
+        double b = mean(m, Variant.BASE, "bleu_1"), x = mean(m, e, "bleu_1");
+        double pb = mean(m, Variant.BASE, "bleu_1_precision"), px = mean(m, e, "bleu_1_precision");
+        double bpb = mean(m, Variant.BASE, "bleu_brevity_penalty"), bpx = mean(m, e, "bleu_brevity_penalty");
+        if (!(Double.isFinite(b) && Double.isFinite(x) && Double.isFinite(pb) && Double.isFinite(px) && Double.isFinite(bpb) && Double.isFinite(bpx))
+                || x >= b) return "";
+        String why = bpx < bpb && px >= pb
+                ? "its whole fall is the brevity penalty: the references are longer than the captions, so each clause the captioner no longer"
+                + " writes, hallucinated or not, costs BLEU, while the words it still writes match the references at least as well as before"
+                + " (LLaVA's descriptions are longer than COCO's references, so on the paper's data BLEU-1 is its precision alone)"
+                : bpx < bpb ? "both factors fell: the captions are shorter than before (the brevity penalty) and what they still say matches the"
+                + " references less well (the precision)"
+                : "the captions are not shorter, so the fall is in what they say: their words match the references less well";
+        return String.format(Locale.ROOT, "BLEU-1 fell from %s to %s under %s. Its unigram precision went from %s to %s and its brevity penalty from"
+                + " %s to %s: %s.", num(b), num(x), Variant.label(e), num(pb), num(px), DemoReport.num(bpb, 3), DemoReport.num(bpx, 3), why);
     }
 
     private static double mean(DemoMetrics m, String model, String key) {

@@ -24,7 +24,28 @@ class AnalysisTest {
     static ModelEvaluation eval(double chairS, double objects, double recallSmall, double recallLarge, int hallLast) {
         ClausePositions c = new ClausePositions(new int[] {0, 1, 3, 0, 0, 0, 0, 0}, new int[] {3, 3, 4, 0, 0, 0, 0, 0}, hallLast, 5);
         return new ModelEvaluation(100, 10, 4, chairS, 0.2, 0.8, recallSmall, recallLarge, 120, 50, 50, Map.of(), 60, 40, 10, 5, objects, 0.02,
-                0, c);
+                0, c, 70, 60 / 70.0);
+    }
+
+    /** {@link #eval} with BLEU-1 given by its two factors: the unigram precision (percent) and the brevity penalty. */
+    static ModelEvaluation withBleu(ModelEvaluation e, double precision, double brevityPenalty) {
+        return new ModelEvaluation(e.captions(), e.objectMentions(), e.hallucinatedMentions(), e.chairS(), e.chairI(), e.recall(), e.recallSmall(),
+                e.recallLarge(), e.smallBelow(), e.smallObjects(), e.largeObjects(), e.pope(), precision * brevityPenalty, e.bleu2(), e.bleu4(),
+                e.perplexity(), e.objectsPerCaption(), e.repeatingShare(), e.unterminatedShare(), e.clauses(), precision, brevityPenalty);
+    }
+
+    @Test void aBleuFallIsTracedToTheFactorThatMovedIt() {
+        ModelEvaluation base = withBleu(eval(0.60, 4.0, 0.90, 0.95, 4), 70, 0.80);
+        ModelEvaluation shorter = withBleu(eval(0.40, 3.6, 0.88, 0.95, 1), 72, 0.74);
+        String text = Analysis.bleu(metrics(base, Map.of(Variant.EFUF, shorter)), Variant.EFUF);
+        assertTrue(text.startsWith("BLEU-1 fell from 56.00 to 53.28"), text);
+        assertTrue(text.contains("precision went from 70.00 to 72.00 and its brevity penalty from 0.800 to 0.740: its whole fall is the brevity penalty"), text);
+        String worse = Analysis.bleu(metrics(base, Map.of(Variant.EFUF, withBleu(eval(0.40, 3.6, 0.88, 0.95, 1), 66, 0.80))), Variant.EFUF);
+        assertTrue(worse.contains("the captions are not shorter, so the fall is in what they say"), worse);
+        String both = Analysis.bleu(metrics(base, Map.of(Variant.EFUF, withBleu(eval(0.40, 3.6, 0.88, 0.95, 1), 66, 0.75))), Variant.EFUF);
+        assertTrue(both.contains("both factors fell"), both);
+        assertEquals("", Analysis.bleu(metrics(base, Map.of(Variant.EFUF, withBleu(eval(0.40, 3.6, 0.88, 0.95, 1), 72, 0.80))), Variant.EFUF),
+                "no fall, nothing to explain");
     }
 
     static DemoMetrics metrics(ModelEvaluation base, Map<String, ModelEvaluation> variants) {

@@ -1,0 +1,163 @@
+package org.efuf4j.world.demo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.efuf4j.efuf.eval.Bleu;
+import org.efuf4j.efuf.eval.CaptionSideEffects;
+import org.efuf4j.efuf.eval.Chair;
+import org.efuf4j.efuf.eval.ChairReport;
+import org.efuf4j.efuf.eval.GeneratedCaption;
+import org.efuf4j.efuf.eval.GroundTruth;
+import org.efuf4j.efuf.eval.SizeRecall;
+import org.efuf4j.efuf.objects.ObjectExtractor;
+import org.efuf4j.efuf.objects.ObjectVocabulary;
+import org.efuf4j.efuf.pipeline.ImageFolder;
+import org.efuf4j.efuf.train.TrainerSettings;
+import org.efuf4j.efuf.train.UnlearningTrainer;
+import org.efuf4j.efuf.train.ValidationStopping;
+import org.efuf4j.models.generate.Decoding;
+import org.efuf4j.models.image.RgbImage;
+import org.efuf4j.tensor.Device;
+import org.efuf4j.world.Split;
+import org.efuf4j.world.World;
+import org.efuf4j.world.WorldCaption;
+import org.efuf4j.world.WorldFiles;
+import org.efuf4j.world.WorldImage;
+import org.efuf4j.world.models.WorldModels;
+
+/**
+ * An experiment, not a test: how EFUF's effect on the held-out images grows with the dose. Forms the standard demo's
+ * dataset for each unlearning seed, trains EFUF for {@code passes} passes over D- and measures CHAIR, recall, repeats
+ * and BLEU-1 of greedy descriptions of every held-out image at each half pass, then prints the seed means. It reads
+ * the evaluation images during training, which the product never does: it maps the dose, it does not choose one.
+ * <p>args: {@code OUT worldSeed formationImages lambda1 lambda2 passes [seeds [lr [repeats [separatorInTarget]]]]}
+ */
+public final class DoseSweep {
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args[0]);
+        long worldSeed = Long.parseLong(args[1]);
+        int formationImages = Integer.parseInt(args[2]);
+        double lambda1 = Double.parseDouble(args[3]), lambda2 = Double.parseDouble(args[4]);
+        int passes = Integer.parseInt(args[5]);
+        int seeds = args.length > 6 ? Integer.parseInt(args[6]) : 3;
+        double lr = args.length > 7 ? Double.parseDouble(args[7]) : 1e-5;
+        DemoSettings s = DemoSettings.standard().withWorldSeed(worldSeed).withFormationImages(formationImages);
+        if (args.length > 8) s = s.withSelection(s.selection().withRepeats(org.efuf4j.efuf.dataset.SampleSelector.Repeats.valueOf(args[8])));
+        if (args.length > 9) s = s.withSelection(s.selection().withSeparatorInTarget(Boolean.parseBoolean(args[9])));
+        Path cache = Path.of(".efuf/cache");
+        World world = World.generate(s.world());
+        WorldFiles files = new WorldFiles(cache.resolve("world-" + s.world().hash()).resolve("files"));
+        if (!files.isCompleteFor(s.world())) files = world.writeTo(files.root());
+        WorldModels.Result models = WorldModels.prepare(world, cache, s.models(), System.err::println);
+        Files.createDirectories(out.resolve("plots"));
+        Demo demo = new Demo(s, cache, out, Device.CPU, System.err::println);
+        Probe probe = new Probe(world, files, s.captionTokens());
+        probe.dump = out.resolve("captions");
+        Map<Integer, List<double[]>> byPoint = new TreeMap<>();
+        for (int seed = 1; seed <= seeds; seed++) {
+            Path seedDir = out.resolve("seed-" + seed);
+            Demo.Formation f = demo.form(world, models, files.split(Split.TRAIN).images(), world.groundTruth(Split.TRAIN), seed, seedDir.resolve("formation"));
+            long negatives = Files.lines(f.dataset().resolve("train/negative.jsonl")).count();
+            int every = (int) Math.ceil(negatives / 2.0);
+            TrainerSettings ts = TrainerSettings.paper().toBuilder().lambda1(lambda1).lambda2(lambda2).lr(lr).trainable(s.trainable())
+                    .negativeCap(s.negativeCap()).epochs(passes).maxNegativePasses(Math.max(3, passes)).checkpointEvery(1_000_000).seed(seed)
+                    .prompt(World.DESCRIPTION_PROMPT).divergenceFactor(Demo.DIVERGENCE_FACTOR).build();
+            probe.seed = seed;
+            probe.index = 0;
+            probe.every = every;
+            probe.negatives = negatives;
+            new UnlearningTrainer(ts, models.captionerDir(), f.dataset(), new ImageFolder(files.split(Split.TRAIN).images()), seedDir.resolve("unlearn"),
+                    Device.CPU, new ValidationStopping(probe, every, 1.0)).train();
+            for (var e : probe.last.entrySet()) byPoint.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+        }
+        System.out.printf(Locale.ROOT, "MEAN world=%d formation=%d lambda1=%s lambda2=%s passes=%d lr=%s selection=%s%n", worldSeed, formationImages, lambda1, lambda2, passes, lr,
+                s.selection());
+        System.out.println(Probe.HEADER);
+        for (var e : byPoint.entrySet()) {
+            double[] m = new double[e.getValue().getFirst().length];
+            for (double[] v : e.getValue()) for (int i = 0; i < m.length; i++) m[i] += v[i] / e.getValue().size();
+            System.out.println(Probe.line("mean", e.getKey() / 2.0, m));
+        }
+    }
+
+    /** Greedy descriptions of the held-out images at each half pass; the base model's are measured once. */
+    static final class Probe implements ValidationStopping.Probe {
+        static final String HEADER = "seed  passes  step  CHAIR_s CHAIR_i recall small  large  repeats unterm BLEU-1 obj/cap";
+        private final Map<String, RgbImage> images = new LinkedHashMap<>();
+        private final Map<String, List<String>> references = new LinkedHashMap<>();
+        private final GroundTruth truth;
+        private final Chair chair;
+        private final ObjectExtractor extractor = new ObjectExtractor(ObjectVocabulary.coco());
+        private final int tokens;
+        private double[] base;
+        int seed, index, every;
+        Path dump;
+        long negatives;
+        final Map<Integer, double[]> last = new TreeMap<>();
+
+        Probe(World world, WorldFiles files, int tokens) {
+            ImageFolder folder = new ImageFolder(files.split(Split.EVAL).images());
+            for (WorldImage image : world.images(Split.EVAL)) {
+                images.put(image.imageId(), folder.require(image.fileName()));
+                references.put(image.imageId(), image.references().stream().map(WorldCaption::text).toList());
+            }
+            truth = world.groundTruth(Split.EVAL);
+            chair = new Chair(extractor, truth);
+            this.tokens = tokens;
+        }
+
+        @Override public ValidationStopping.Point measure(org.efuf4j.efuf.pipeline.Captioner captioner, long step) {
+            if (step == 0) last.clear();
+            double[] v = step == 0 && base != null ? base : measureNow(captioner, step);
+            if (step == 0) base = v;
+            int point = (int) Math.round(2.0 * step / negatives);
+            last.put(point, v);
+            System.out.println(line(Integer.toString(seed), step / (double) negatives, v) + " step " + step);
+            System.out.flush();
+            return new ValidationStopping.Point(step, v[0] / 100, v[1] / 100, v[2] / 100);
+        }
+
+        private double[] measureNow(org.efuf4j.efuf.pipeline.Captioner captioner, long step) {
+            boolean training = captioner.model().isTraining();
+            captioner.model().eval();
+            try {
+                List<GeneratedCaption> captions = new ArrayList<>();
+                List<String> hyps = new ArrayList<>();
+                List<List<String>> refs = new ArrayList<>();
+                for (var e : images.entrySet()) {
+                    String c = captioner.generate(e.getValue(), World.DESCRIPTION_PROMPT, tokens, Decoding.GREEDY);
+                    captions.add(new GeneratedCaption(e.getKey(), c));
+                    hyps.add(c);
+                    refs.add(references.get(e.getKey()));
+                }
+                if (dump != null) {
+                    StringBuilder text = new StringBuilder();
+                    for (GeneratedCaption c : captions) text.append(c.imageId()).append('\t').append(c.caption()).append('\n');
+                    Files.createDirectories(dump);
+                    Files.writeString(dump.resolve("captions-seed" + seed + "-step" + step + ".tsv"), text);
+                }
+                ChairReport r = chair.evaluate(captions);
+                SizeRecall sr = SizeRecall.of(r.captions(), truth, SizeRecall.medianSize(truth));
+                CaptionSideEffects se = CaptionSideEffects.of(hyps, extractor);
+                return new double[] {100 * r.chairS(), 100 * r.chairI(), 100 * r.recall(), 100 * sr.smallRecall(), 100 * sr.largeRecall(),
+                        100 * se.repeatingShare(), 100 * se.unterminatedShare(), 100 * Bleu.corpus(hyps, refs, 1).bleu(), se.objectsPerCaption()};
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } finally {
+                captioner.model().train(training);
+            }
+        }
+
+        static String line(String seed, double passes, double[] v) {
+            return String.format(Locale.ROOT, "%-5s %6.2f        %7.2f %7.2f %6.2f %6.2f %6.2f %7.2f %6.2f %6.2f %6.2f", seed, passes, v[0], v[1], v[2], v[3], v[4],
+                    v[5], v[6], v[7], v[8]);
+        }
+    }
+}
