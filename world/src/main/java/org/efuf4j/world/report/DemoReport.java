@@ -203,7 +203,9 @@ public final class DemoReport {
                     counts(f.oracleDataset()), num(f.scorerAuc(), 3), f.thresholdSource()));
         }
         d.paragraph("Thresholds are calibrated on the mentions of a small labelled share of the formation images (target precision "
-                + m.settings().targetPrecision() + "); T2 makes Ds about as large as the mean of D+ and D-."
+                + m.settings().targetPrecision() + "); T2 makes Ds about as large as the mean of D+ and D-. D+ is larger than D- here, but a"
+                + " run draws one positive beside each negative, so it learns from as many positives as D- holds (the runs' table gives the"
+                + " samples seen of each set)."
                 + switch (m.settings().repeats()) {
                     case "left_out" -> " A clause that names an object its caption has already named is left out of D+, and a caption"
                             + " that names one object twice out of Ds: both score high (the object is there) but would teach the captioner to list it"
