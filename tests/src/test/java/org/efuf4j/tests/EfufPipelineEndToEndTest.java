@@ -200,8 +200,8 @@ class EfufPipelineEndToEndTest {
             assertTrue(m.get("perplexity").asDouble() >= 1);
             // BLEU-1 is its unigram precision times its brevity penalty, both kept apart
             assertEquals(m.get("bleu_1").asDouble(), m.get("bleu_1_precision").asDouble() * m.get("bleu_brevity_penalty").asDouble(), 1e-9, model);
-            double c = m.get("bleu_hypothesis_words").asDouble(), r = m.get("bleu_reference_words").asDouble();
-            assertEquals(c >= r ? 1 : Math.exp(1 - r / c), m.get("bleu_brevity_penalty").asDouble(), 1e-12, model);
+            double hypWords = m.get("bleu_hypothesis_words").asDouble(), refWords = m.get("bleu_reference_words").asDouble();
+            assertEquals(hypWords >= refWords ? 1 : Math.exp(1 - refWords / hypWords), m.get("bleu_brevity_penalty").asDouble(), 1e-12, model);
             assertEquals(18, m.at("/pope/random/questions").asInt(), "3 present + 3 absent per image");
             assertTrue(Double.isFinite(m.at("/pope/adversarial/accuracy").asDouble()));
             assertEquals(18, JsonlReader.readTree(out.resolve("eval/" + model + "/pope-random.jsonl")).records().size());
