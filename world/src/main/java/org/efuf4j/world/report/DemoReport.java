@@ -218,8 +218,8 @@ public final class DemoReport {
                 }
                 + (m.settings().separatorInTarget() ? " A clause's target opens with the separator before it (\", a kite\" after \"... a dog\"): the"
                         + " hallucination lives in the decision to go on after the last object the captioner sees, so unlearning only the words"
-                        + " after the comma moves its choice to another object, often one it has already named (on world seed 2, with the comma"
-                        + " left in the context, EFUF made 11.9% of the captions repeat an object, against the base captioner's 7.2%)." : ""));
+                        + " after the comma moves its choice to another object, often one it has already named (measured with the comma left in"
+                        + " the context: BENCHMARKS.md, clause targets and the dose)." : ""));
         d.table(List.of("seed", "images", "labelled images", "mentions", "T0", "T1", "T2", "D+ / D- / Ds", "vanilla D+ / D- / Ds",
                 "oracle-label D+ / D- / Ds", "scorer AUC", "threshold source"), rows);
 
