@@ -201,8 +201,12 @@ final class Analysis {
                 : bpx < bpb ? "both factors fell: the captions are shorter than before (the brevity penalty) and what they still say matches the"
                 + " references less well (the precision)"
                 : "the captions are not shorter, so the fall is in what they say: their words match the references less well";
+        double oracle = mean(m, Variant.ORACLE, "bleu_1");
+        String bound = Double.isFinite(oracle) && oracle < b
+                ? String.format(Locale.ROOT, " With oracle labels, the upper bound on what better labels would give, BLEU-1 falls too, to %s.", num(oracle))
+                : "";
         return String.format(Locale.ROOT, "BLEU-1 fell from %s to %s under %s. Its unigram precision went from %s to %s and its brevity penalty from"
-                + " %s to %s: %s.", num(b), num(x), Variant.label(e), num(pb), num(px), DemoReport.num(bpb, 3), DemoReport.num(bpx, 3), why);
+                + " %s to %s: %s.%s", num(b), num(x), Variant.label(e), num(pb), num(px), DemoReport.num(bpb, 3), DemoReport.num(bpx, 3), why, bound);
     }
 
     private static double mean(DemoMetrics m, String model, String key) {

@@ -46,6 +46,12 @@ class AnalysisTest {
         String text = Analysis.bleu(metrics(base, Map.of(Variant.EFUF, shorter)), Variant.EFUF);
         assertTrue(text.startsWith("BLEU-1 fell from 56.00 to 53.28"), text);
         assertTrue(text.contains("precision went from 70.00 to 72.00 and its brevity penalty from 0.800 to 0.740: its whole fall is the brevity penalty"), text);
+        assertFalse(text.contains("oracle"), "no oracle run, no bound: " + text);
+        Map<String, ModelEvaluation> withOracle = new LinkedHashMap<>();
+        withOracle.put(Variant.EFUF, shorter);
+        withOracle.put(Variant.ORACLE, withBleu(eval(0.30, 3.5, 0.88, 0.95, 1), 73, 0.70));
+        String bounded = Analysis.bleu(metrics(base, withOracle), Variant.EFUF);
+        assertTrue(bounded.endsWith("With oracle labels, the upper bound on what better labels would give, BLEU-1 falls too, to 51.10."), bounded);
         String worse = Analysis.bleu(metrics(base, Map.of(Variant.EFUF, withBleu(eval(0.40, 3.6, 0.88, 0.95, 1), 66, 0.80))), Variant.EFUF);
         assertTrue(worse.contains("the captions are not shorter, so the fall is in what they say"), worse);
         String both = Analysis.bleu(metrics(base, Map.of(Variant.EFUF, withBleu(eval(0.40, 3.6, 0.88, 0.95, 1), 66, 0.75))), Variant.EFUF);
