@@ -61,7 +61,7 @@ public record DemoSettings(WorldConfig world, WorldModels.Config models, int for
      * went on all the same, naming an object it had already named: on world seed 2, 11.9% of EFUF's captions repeated an
      * object against the base captioner's 7.2%, and 17.6% after a pass over the D- of 2000 formation images. With the comma
      * in the target, the same pass over 1200 images lowered CHAIR_s by 19% (seed 1) and 23% (seed 2) where it had
-     * lowered it by 12% and 15%, and repeats rose by 2 points at most (DoseSweep, BENCHMARKS.md). Making the repeats
+     * lowered it by 12% and 15%, and repeats rose by 2.1 points at most (seed 2; DoseSweep, BENCHMARKS.md). Making the repeats
      * negatives as well ({@link SampleSelector.Repeats#UNLEARNED}) grew D- by a third and cost both seeds recall and BLEU.
      */
     static final SampleSelector.Options SELECTION = SampleSelector.Options.PAPER.withRepeats(SampleSelector.Repeats.LEFT_OUT).withSeparatorInTarget(true);

@@ -70,8 +70,6 @@ public final class DoseSweep {
                     .negativeCap(s.negativeCap()).epochs(passes).maxNegativePasses(Math.max(3, passes)).checkpointEvery(1_000_000).seed(seed)
                     .prompt(World.DESCRIPTION_PROMPT).divergenceFactor(Demo.DIVERGENCE_FACTOR).build();
             probe.seed = seed;
-            probe.index = 0;
-            probe.every = every;
             probe.negatives = negatives;
             new UnlearningTrainer(ts, models.captionerDir(), f.dataset(), new ImageFolder(files.split(Split.TRAIN).images()), seedDir.resolve("unlearn"),
                     Device.CPU, new ValidationStopping(probe, every, 1.0)).train();
@@ -97,7 +95,7 @@ public final class DoseSweep {
         private final ObjectExtractor extractor = new ObjectExtractor(ObjectVocabulary.coco());
         private final int tokens;
         private double[] base;
-        int seed, index, every;
+        int seed;
         Path dump;
         long negatives;
         final Map<Integer, double[]> last = new TreeMap<>();
