@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.efuf4j.efuf.dataset.ScoredCaption.ScoredMention;
 import org.efuf4j.efuf.dataset.UnlearningSample.Kind;
 
@@ -42,14 +43,14 @@ public final class SampleSelector {
      */
     public enum Repeats {
         /** The paper: a repeat is judged by its score like any mention. */
-        KEPT,
+        @JsonProperty("kept") KEPT,
         /** A repeated clause is no positive, and a caption naming one object twice no Ds sentence. */
-        LEFT_OUT,
+        @JsonProperty("left_out") LEFT_OUT,
         /**
          * As {@link #LEFT_OUT}, and the repeated clause goes to D-: it claims a second instance the image may not hold,
          * an error the caption's own text shows (no label needed) and the score cannot, since the object is there.
          */
-        UNLEARNED
+        @JsonProperty("unlearned") UNLEARNED
     }
 
     /**

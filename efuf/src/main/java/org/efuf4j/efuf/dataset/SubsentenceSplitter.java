@@ -19,8 +19,8 @@ import org.efuf4j.efuf.objects.Mention;
  * named. A sentence end ({@code . ! ?}) stays with the sentence it closes.
  */
 public final class SubsentenceSplitter {
+    private static final String PUNCTUATION = ",.;!?:", SENTENCE_ENDS = ".!?";
     private static final Pattern BOUNDARY = Pattern.compile("[,.;!?:]+");
-    private static final Pattern SENTENCE_END = Pattern.compile("[.!?]");
 
     /** A clause: the caption's characters [start, end), punctuation excluded. */
     public record Clause(int start, int end, String text) {}
@@ -73,12 +73,17 @@ public final class SubsentenceSplitter {
             return s;
         }
         int from = s.targetStart();
-        while (from > 0 && BOUNDARY.matcher(caption.substring(from - 1, from)).matches()) {
+        while (from > 0 && isBoundary(caption.charAt(from - 1))) {
+            if (SENTENCE_ENDS.indexOf(caption.charAt(from - 1)) >= 0) {
+                return s; // a sentence end stays with its sentence
+            }
             from--;
         }
-        if (from == s.targetStart() || SENTENCE_END.matcher(caption.substring(from, s.targetStart())).find()) {
-            return s; // the first clause, or one after a sentence end
-        }
-        return new Subsentence(caption.substring(0, from), caption.substring(from, s.targetEnd()), from, s.targetEnd());
+        return from == s.targetStart() ? s : new Subsentence(caption.substring(0, from), caption.substring(from, s.targetEnd()), from, s.targetEnd());
+    }
+
+    /** Whether {@code c} is clause-boundary punctuation, the characters the split cuts at. */
+    public static boolean isBoundary(char c) {
+        return PUNCTUATION.indexOf(c) >= 0;
     }
 }

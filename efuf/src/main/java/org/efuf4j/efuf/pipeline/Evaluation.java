@@ -137,10 +137,11 @@ public final class Evaluation {
             }
             if (!hyps.isEmpty()) {
                 m.put("bleu_captions", hyps.size());
-                for (int n : new int[] {1, 2, 4}) DatasetFormation.putFinite(m, "bleu_" + n, 100 * Bleu.corpus(hyps, refs, n).bleu());
-                // BLEU-1's two factors apart: with references longer than the captions, the brevity penalty charges every
+                // BLEU-1's two factors apart too: with references longer than the captions, the brevity penalty charges every
                 // clause a model stops writing, hallucinated or not, while the unigram precision shows what it does write
                 Bleu.Score unigrams = Bleu.corpus(hyps, refs, 1);
+                DatasetFormation.putFinite(m, "bleu_1", 100 * unigrams.bleu());
+                for (int n : new int[] {2, 4}) DatasetFormation.putFinite(m, "bleu_" + n, 100 * Bleu.corpus(hyps, refs, n).bleu());
                 DatasetFormation.putFinite(m, "bleu_1_precision", 100 * unigrams.precisions()[0]);
                 DatasetFormation.putFinite(m, "bleu_brevity_penalty", unigrams.brevityPenalty());
                 m.put("bleu_hypothesis_words", unigrams.hypothesisLength());

@@ -2,6 +2,7 @@ package org.efuf4j.efuf.train;
 
 import java.util.Arrays;
 
+import org.efuf4j.efuf.dataset.SubsentenceSplitter;
 import org.efuf4j.efuf.pipeline.Captioner;
 import org.efuf4j.models.config.LlavaConfig;
 import org.efuf4j.models.tokenizer.Tokenizer;
@@ -21,7 +22,7 @@ public record TrainingExample(long[] ids, long[] targets, int targetTokens) {
     public static TrainingExample encode(LlavaConfig config, Tokenizer tokenizer, String chatText, String context, String target, boolean appendEos) {
         // a target opening with its separator (", a dog") joins the context directly; any other is a word after a space
         String clause = target.strip();
-        boolean opensWithSeparator = !clause.isEmpty() && ",;:.!?".indexOf(clause.charAt(0)) >= 0;
+        boolean opensWithSeparator = !clause.isEmpty() && SubsentenceSplitter.isBoundary(clause.charAt(0));
         String prefix = chatText + " " + context.strip();
         String full = prefix + (context.isBlank() || opensWithSeparator ? "" : " ") + clause;
         long[] prefixIds = Captioner.promptIds(config, tokenizer, prefix.stripTrailing());

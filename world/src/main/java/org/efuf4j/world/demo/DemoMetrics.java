@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import org.efuf4j.efuf.dataset.SampleSelector;
 import org.efuf4j.efuf.io.Json;
 import org.efuf4j.efuf.train.SampleDraws;
 import org.efuf4j.efuf.train.ValidationStopping;
@@ -47,11 +48,11 @@ public record DemoMetrics(RunSettings settings, WorldFacts world, BaseModels bas
      * @param validationImages validation-split images the validation schedule captions at each measurement
      * @param validationEvery  steps between its measurements
      * @param recallLimit      largest fall of validation recall (a fraction) the validation schedule accepts
-     * @param repeats          what became of clauses repeating an object of their caption: kept, left_out, unlearned
+     * @param repeats          what became of clauses repeating an object of their caption
      * @param separatorInTarget clause targets opened with their separator (", a dog")
      */
     public record RunSettings(boolean quick, int seeds, int ablationSeeds, String device, String world, String scorer, String captioner,
-                              int popeImages, int formationImages, double calibrationShare, double targetPrecision, String repeats, boolean separatorInTarget,
+                              int popeImages, int formationImages, double calibrationShare, double targetPrecision, SampleSelector.Repeats repeats, boolean separatorInTarget,
                               Unlearning demo, Unlearning paper,
                               int validationImages, int validationEvery, double recallLimit) {}
 

@@ -207,14 +207,14 @@ public final class DemoReport {
                 + " run draws one positive beside each negative, so it learns from as many positives as D- holds (the runs' table gives the"
                 + " samples seen of each set)."
                 + switch (m.settings().repeats()) {
-                    case "left_out" -> " A clause that names an object its caption has already named is left out of D+, and a caption"
+                    case LEFT_OUT -> " A clause that names an object its caption has already named is left out of D+, and a caption"
                             + " that names one object twice out of Ds: both score high (the object is there) but would teach the captioner to list it"
                             + " again (the paper keeps them; LLaVA's captions rarely repeat).";
-                    case "unlearned" -> " A clause that names an object its caption has already named goes to D-, whatever its score, and a caption"
+                    case UNLEARNED -> " A clause that names an object its caption has already named goes to D-, whatever its score, and a caption"
                             + " that names one object twice is left out of Ds: the object is there, so the scorer rates the repeat high and the"
                             + " paper's rules would teach the captioner to list it again; the caption's own text shows the error without any label."
                             + " The paper keeps repeats (LLaVA's captions rarely repeat).";
-                    default -> "";
+                    case KEPT -> "";
                 }
                 + (m.settings().separatorInTarget() ? " A clause's target opens with the separator before it (\", a kite\" after \"... a dog\"): the"
                         + " hallucination lives in the decision to go on after the last object the captioner sees, so unlearning only the words"
