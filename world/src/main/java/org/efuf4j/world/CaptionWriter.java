@@ -91,7 +91,7 @@ final class CaptionWriter {
             Item x = plan.get(k);
             if (k > 0) text.append(", ");
             text.append(phrase(x, r));
-            if (r.chance(0.5)) text.append(' ').append(position(x, r));
+            if (r.chance(config.descriptionPositionRate())) text.append(' ').append(position(x, r));
             if (!x.present()) absent.add(x.category().name());
         }
         return new WorldCaption(text.append('.').toString(), spoken, absent, List.of());

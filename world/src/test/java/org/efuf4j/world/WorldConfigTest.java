@@ -32,10 +32,10 @@ class WorldConfigTest {
         assertEquals("efuf4j-world v2 seed=1 imageSize=64 train=2000 val=200 eval=500 "
                 + "scenes=kitchen,street,park,living room,beach,breakfast objects=3..5 references=3 "
                 + "hallucinationRate=0.3 captionNoise=0.1 synonymRate=0.3 smallObjectRate=0.1 duplicateRate=0.15 "
-                + "descriptionHallucinationRate=0.27",
+                + "descriptionHallucinationRate=0.27 descriptionPositionRate=1.0",
                 WorldConfig.defaults().canonical());
         // sha256sum of the canonical line above, first 16 hex digits (computed outside Java)
-        assertEquals("bfb3c9a76297a7b5", WorldConfig.defaults().hash());
+        assertEquals("ff34aa968cc6e890", WorldConfig.defaults().hash());
         assertEquals(WorldConfig.defaults().hash(), WorldConfig.defaults().withSeed(1).hash());
         assertTrue(WorldConfig.defaults().hash().matches("[0-9a-f]{16}"));
     }
@@ -46,7 +46,8 @@ class WorldConfigTest {
         List<WorldConfig> variants = List.of(d, d.withSeed(2), d.withImageSize(96), d.withImages(2000, 200, 501),
                 d.withImages(2000, 201, 500), d.withImages(1999, 200, 500), d.withScenes(List.of("park", "street")),
                 d.withObjects(2, 5), d.withObjects(3, 4), d.withReferenceCaptions(2), d.withHallucinationRate(0.31),
-                d.withCaptionNoise(0), d.withSynonymRate(0.2), d.withSmallObjectRate(0.05), d.withDuplicateRate(0.1));
+                d.withCaptionNoise(0), d.withSynonymRate(0.2), d.withSmallObjectRate(0.05), d.withDuplicateRate(0.1),
+                d.withDescriptionHallucinationRate(0.3), d.withDescriptionPositionRate(0.5));
         Set<String> hashes = new HashSet<>();
         for (WorldConfig v : variants) {
             hashes.add(v.hash());
@@ -62,6 +63,7 @@ class WorldConfigTest {
         assertMessage(() -> d.withImageSize(16), "imageSize");
         assertMessage(() -> d.withHallucinationRate(1.5), "hallucinationRate");
         assertMessage(() -> d.withCaptionNoise(-0.1), "captionNoise");
+        assertMessage(() -> d.withDescriptionPositionRate(1.01), "descriptionPositionRate");
         assertMessage(() -> d.withObjects(4, 3), "maxObjects");
         assertMessage(() -> d.withObjects(7, 7), "street"); // the street has only six categories
         assertMessage(() -> d.withScenes(List.of("moon")), "moon");

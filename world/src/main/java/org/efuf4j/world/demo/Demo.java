@@ -109,7 +109,8 @@ public final class Demo {
         copy(files.sample(), out.resolve("plots/world-sample.png"));
         WorldConfig wc = settings.world();
         DemoMetrics.WorldFacts worldFacts = new DemoMetrics.WorldFacts(wc.hash(), wc.trainImages(), wc.valImages(), wc.evalImages(),
-                world.categoryNames().size(), wc.hallucinationRate(), wc.descriptionHallucinationRate(), world.hallucinatingCaptionRate(Split.TRAIN),
+                world.categoryNames().size(), wc.hallucinationRate(), wc.descriptionHallucinationRate(), wc.descriptionPositionRate(),
+                world.hallucinatingCaptionRate(Split.TRAIN),
                 mentionHallucinationRate(world), world.hallucinatingDescriptionRate(Split.TRAIN));
         double worldSeconds = seconds(t);
 
@@ -336,7 +337,7 @@ public final class Demo {
         log.accept(String.format(Locale.ROOT, "thresholds (%s; %d labelled images): T0=%.2f T1=%.2f T2=%.2f; D+ %d, D- %d, Ds %d (vanilla D+ %d, D- %d)",
                 thresholdSource, labelledImages, th.t0(), th.t1(), th.t2(), o.selection().positives().size(), o.selection().negatives().size(),
                 o.selection().sentences().size(), ov.selection().positives().size(), ov.selection().negatives().size()));
-        // the upper bound: the same captions and thresholds, every mention labelled by the world's truth
+        // the same captions and thresholds, every mention labelled by the world's truth
         Path oracle = dir.resolve("dataset-oracle");
         DatasetFormation.Outcome oo = DatasetFormation.form(records, extractor.vocabulary(), truthOf(images, truth),
                 new DatasetFormation.Settings(new ThresholdChoice.Given(th.t0(), th.t1(), th.t2()), settings.selection(), 0.05, seed, true, 0.5),

@@ -57,7 +57,7 @@ public record DemoMetrics(RunSettings settings, WorldFacts world, BaseModels bas
                               int validationImages, int validationEvery, double recallLimit) {}
 
     public record WorldFacts(String hash, int trainImages, int valImages, int evalImages, int categories, double captionHallucinationRate,
-                             double descriptionHallucinationRate, double trainingCaptionHallucinationRate,
+                             double descriptionHallucinationRate, double descriptionPositionRate, double trainingCaptionHallucinationRate,
                              double trainingMentionHallucinationRate, double trainingDescriptionHallucinationRate) {}
 
     /** One quality gate of the base models: what it requires, what was measured, whether it holds. */

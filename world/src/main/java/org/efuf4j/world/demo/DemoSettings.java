@@ -30,7 +30,10 @@ import org.efuf4j.world.models.WorldModels;
  * @param validationImages validation-split images the validation schedule captions at each of its measurements
  * @param validationEvery  unlearning steps between the validation schedule's measurements
  * @param recallLimit      largest fall of validation recall (a fraction) at which the validation schedule may stop; the
- *                         standard run takes the acceptance's bound on recall (3 points)
+ *                         standard run takes the acceptance's bound on recall (3 points) less one for the validation
+ *                         split's noise: on world seed 1 a limit of 3 points on 100 validation images stopped where the
+ *                         held-out recall had fallen by 3.6 (the schedule takes the lowest CHAIR_s under the limit, so it
+ *                         favours steps whose validation recall happens to be high)
  */
 public record DemoSettings(WorldConfig world, WorldModels.Config models, int formationImages, double calibrationShare,
                            double targetPrecision, SampleSelector.Options selection, int captionTokens, int popeTokens, int popeImages, double lr, double lambda1, double lambda2,
@@ -88,7 +91,7 @@ public record DemoSettings(WorldConfig world, WorldModels.Config models, int for
         // already named (world seed 2, 3 unlearning seeds: repeated-object captions +2.1 points at 0.2, +1.2 at 0.5, CHAIR_s
         // -23% either way; seed 1 alike). lambda1 0.15 instead of 0.3 barely moved CHAIR_s on either seed.
         return new DemoSettings(WorldConfig.defaults(), models, 1200, 0.1, 0.95, SELECTION, 80, 4, models.popeImages(),
-                1e-5, 0.3, 0.5, TrainableSet.PROJECTOR_AND_LM, 6.0, 3, 1, 100, 20, 0.03, 6, false);
+                1e-5, 0.3, 0.5, TrainableSet.PROJECTOR_AND_LM, 6.0, 3, 1, 200, 20, 0.02, 6, false);
     }
 
     /** CI: a tiny world and few steps; exercises every stage and artefact, not the effect sizes. */

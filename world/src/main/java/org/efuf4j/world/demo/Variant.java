@@ -16,7 +16,7 @@ import org.efuf4j.efuf.train.Schedule;
  * @param validated     also measured on the validation images during the run, stopped where CHAIR_s is lowest within
  *                      the recall limit
  * @param oracleLabels  trained on the dataset whose mentions the world's ground truth labels instead of the scorer (the
- *                      same captions and thresholds): an upper bound on what better labels would give
+ *                      same captions and thresholds): what the scorer's errors cost, or gave
  */
 public record Variant(String key, String label, Ablation ablation, boolean paperSettings, boolean validated, boolean oracleLabels) {
     /** The base captioner's key, beside the variants' keys. */
@@ -38,7 +38,7 @@ public record Variant(String key, String label, Ablation ablation, boolean paper
         for (Ablation a : Ablation.table3()) out.add(new Variant(a.key, a.label, a, false, a == Ablation.FULL, false));
         for (Ablation a : Ablation.controls()) if (!Ablation.table3().contains(a)) out.add(new Variant(a.key, a.label, a, false, false, false));
         out.add(new Variant("efuf_paper", "EFUF, paper's settings", Ablation.FULL, true, false, false));
-        out.add(new Variant(ORACLE, "EFUF, oracle labels (upper bound)", Ablation.FULL, false, false, true));
+        out.add(new Variant(ORACLE, "EFUF, oracle labels", Ablation.FULL, false, false, true));
         return List.copyOf(out);
     }
 

@@ -141,9 +141,20 @@ final class Analysis {
         return String.format(Locale.ROOT, "With oracle labels (the world's truth instead of the scorer's, the same captions and thresholds) EFUF reaches"
                         + " CHAIR_s %s (%s relative) and recall %+.1f points on seed 1, against %s with the scorer's labels: %s", DemoReport.pct(o.chairS()),
                 relative(b.chairS(), o.chairS()), 100 * (o.recall() - b.recall()), DemoReport.pct(e.chairS()),
-                drop >= 0.15 ? "better labels alone would meet the CHAIR_s criterion at this dose."
+                o.chairS() > e.chairS() ? "the scorer's labels lower CHAIR_s further than the truth does, so the truth is no upper bound here."
+                        + negatives(m)
+                        : drop >= 0.15 ? "better labels alone would meet the CHAIR_s criterion at this dose."
                         : o.chairS() < e.chairS() ? "better labels help, but at this dose not enough for the CHAIR_s criterion; the dose, not only the labels, limits the effect."
                         : "the labels are not what limits the effect at this dose.");
+    }
+
+    /** The two D- sizes of seed 1, where the formation recorded them. */
+    private static String negatives(DemoMetrics m) {
+        if (m.seeds().isEmpty() || m.seeds().getFirst().formation() == null) return "";
+        DemoMetrics.Formation f = m.seeds().getFirst().formation();
+        if (f.dataset() == null || f.oracleDataset() == null) return "";
+        return String.format(Locale.ROOT, " The truth's D- holds %d clauses against the scorer's %d: it adds the hallucinations the scorer scored as"
+                + " present, whose ascent removed fewer hallucinations per step on this captioner.", f.oracleDataset().negative(), f.dataset().negative());
     }
 
     private static List<String> controls(DemoMetrics m) {
@@ -203,7 +214,7 @@ final class Analysis {
                 : "the captions are not shorter, so the fall is in what they say: their words match the references less well";
         double oracle = mean(m, Variant.ORACLE, "bleu_1");
         String bound = Double.isFinite(oracle) && oracle < b
-                ? String.format(Locale.ROOT, " With oracle labels, the upper bound on what better labels would give, BLEU-1 falls too, to %s.", num(oracle))
+                ? String.format(Locale.ROOT, " With oracle labels (the world's truth instead of the scorer's) BLEU-1 falls too, to %s.", num(oracle))
                 : "";
         return String.format(Locale.ROOT, "BLEU-1 fell from %s to %s under %s. Its unigram precision went from %s to %s and its brevity penalty from"
                 + " %s to %s: %s.%s", num(b), num(x), Variant.label(e), num(pb), num(px), DemoReport.num(bpb, 3), DemoReport.num(bpx, 3), why, bound);

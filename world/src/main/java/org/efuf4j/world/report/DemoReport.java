@@ -91,7 +91,7 @@ public final class DemoReport {
         d.heading(2, "Table 3: ablations, controls and the paper's settings");
         d.paragraph("The paper's Table 3 order (vanilla, no sentence loss, sentence loss only, EFUF), then the three controls (the sentence loss"
                 + " alone is the first), then EFUF with the paper's settings, every one with the scorer's labels; last EFUF on the same captions"
-                + " and thresholds labelled by the world's truth, an upper bound on what better labels would give. All on the same held-out images.");
+                + " and thresholds labelled by the world's truth: what the scorer's errors cost or gave (the analysis says which). All on the same held-out images.");
         List<String> t3 = List.of("chair_s", "chair_i", "bleu_1", "perplexity", "recall", "recall_small", "objects_per_caption",
                 "repeating_object_share", "unterminated_share", "pope_popular_f1");
         d.table(header("model", t3), modelRows(m, Variant.models(), t3));
@@ -132,6 +132,8 @@ public final class DemoReport {
                 List.of("training / validation / held-out images", w.trainImages() + " / " + w.valImages() + " / " + w.evalImages()),
                 List.of("configured rate of detailed training descriptions that run past the present objects", pct(w.descriptionHallucinationRate())),
                 List.of("realised share of those descriptions", pct(w.trainingDescriptionHallucinationRate())),
+                List.of("configured rate at which a description says where an object lies (BLEU reads on precision where"
+                        + " descriptions outrun the references, as LLaVA's outrun COCO's)", pct(w.descriptionPositionRate())),
                 List.of("configured rate of short training captions with an absent object", pct(w.captionHallucinationRate())),
                 List.of("realised share of short training captions naming an absent object", pct(w.trainingCaptionHallucinationRate())),
                 List.of("absent mentions / all mentions in short training captions", pct(w.trainingMentionHallucinationRate())),

@@ -51,13 +51,29 @@ class AnalysisTest {
         withOracle.put(Variant.EFUF, shorter);
         withOracle.put(Variant.ORACLE, withBleu(eval(0.30, 3.5, 0.88, 0.95, 1), 73, 0.70));
         String bounded = Analysis.bleu(metrics(base, withOracle), Variant.EFUF);
-        assertTrue(bounded.endsWith("With oracle labels, the upper bound on what better labels would give, BLEU-1 falls too, to 51.10."), bounded);
+        assertTrue(bounded.endsWith("With oracle labels (the world's truth instead of the scorer's) BLEU-1 falls too, to 51.10."), bounded);
         String worse = Analysis.bleu(metrics(base, Map.of(Variant.EFUF, withBleu(eval(0.40, 3.6, 0.88, 0.95, 1), 66, 0.80))), Variant.EFUF);
         assertTrue(worse.contains("the captions are not shorter, so the fall is in what they say"), worse);
         String both = Analysis.bleu(metrics(base, Map.of(Variant.EFUF, withBleu(eval(0.40, 3.6, 0.88, 0.95, 1), 66, 0.75))), Variant.EFUF);
         assertTrue(both.contains("both factors fell"), both);
         assertEquals("", Analysis.bleu(metrics(base, Map.of(Variant.EFUF, withBleu(eval(0.40, 3.6, 0.88, 0.95, 1), 72, 0.80))), Variant.EFUF),
                 "no fall, nothing to explain");
+    }
+
+    /** Oracle labels are the truth, but not always the bound: the analysis says which side of the scorer they fell on. */
+    @Test void theOracleParagraphFollowsWhichLabelsLoweredChairMore() {
+        ModelEvaluation base = eval(0.60, 4.0, 0.90, 0.95, 4);
+        Map<String, ModelEvaluation> better = new LinkedHashMap<>();
+        better.put(Variant.EFUF, eval(0.55, 3.8, 0.88, 0.95, 2));
+        better.put(Variant.ORACLE, eval(0.48, 3.7, 0.87, 0.95, 1));
+        String bound = String.join(" ", Analysis.paragraphs(metrics(base, better)));
+        assertTrue(bound.contains("EFUF reaches CHAIR_s 48.0% (-20.0% relative)") && bound.contains("better labels alone would meet the CHAIR_s criterion"), bound);
+        Map<String, ModelEvaluation> worse = new LinkedHashMap<>();
+        worse.put(Variant.EFUF, eval(0.40, 3.6, 0.86, 0.95, 1));
+        worse.put(Variant.ORACLE, eval(0.48, 3.7, 0.87, 0.95, 1));
+        String noBound = String.join(" ", Analysis.paragraphs(metrics(base, worse)));
+        assertTrue(noBound.contains("against 40.0% with the scorer's labels: the scorer's labels lower CHAIR_s further than the truth does"), noBound);
+        assertFalse(noBound.contains("better labels"), noBound);
     }
 
     static DemoMetrics metrics(ModelEvaluation base, Map<String, ModelEvaluation> variants) {
