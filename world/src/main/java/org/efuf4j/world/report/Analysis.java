@@ -152,7 +152,8 @@ final class Analysis {
     private static String negatives(DemoMetrics m) {
         if (m.seeds().isEmpty() || m.seeds().getFirst().formation() == null) return "";
         DemoMetrics.Formation f = m.seeds().getFirst().formation();
-        if (f.dataset() == null || f.oracleDataset() == null) return "";
+        // only a larger D- of the truth's adds clauses, and only with more steps for less effect does each step remove fewer
+        if (f.dataset() == null || f.oracleDataset() == null || f.oracleDataset().negative() <= f.dataset().negative()) return "";
         return String.format(Locale.ROOT, " The truth's D- holds %d clauses against the scorer's %d: it adds the hallucinations the scorer scored as"
                 + " present, whose ascent removed fewer hallucinations per step on this captioner.", f.oracleDataset().negative(), f.dataset().negative());
     }
