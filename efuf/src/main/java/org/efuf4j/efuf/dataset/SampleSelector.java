@@ -3,6 +3,8 @@ package org.efuf4j.efuf.dataset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,7 +34,24 @@ public final class SampleSelector {
          * hallucinated object among present ones is a negative, where the mean of its scores would hide it (a
          * description of several present objects and one run-on object is one sentence).
          */
-        SENTENCE_BY_LOWEST
+        SENTENCE_BY_LOWEST;
+
+        /** Whether a sample is a whole sentence (the vanilla ablation's data) rather than a clause. */
+        public boolean wholeSentences() {
+            return this != SUBSENTENCE;
+        }
+
+        /** The granularity {@code statistics.json} records under this name ({@link #recorded()}). */
+        public static Granularity ofRecorded(String name) {
+            for (Granularity g : values()) if (g.recorded().equals(name)) return g;
+            throw new IllegalArgumentException("unknown granularity '" + name + "'; expected one of "
+                    + java.util.Arrays.stream(values()).map(Granularity::recorded).toList());
+        }
+
+        /** The name {@code statistics.json} records. */
+        public String recorded() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /**
@@ -67,7 +86,7 @@ public final class SampleSelector {
         public static final Options VANILLA = new Options(Granularity.SENTENCE, false, Repeats.KEPT, false);
 
         public Options {
-            java.util.Objects.requireNonNull(repeats, "repeats");
+            Objects.requireNonNull(repeats, "repeats");
         }
 
         public Options withRepeats(Repeats repeats) {
@@ -124,7 +143,7 @@ public final class SampleSelector {
             }
             nan += captionNan;
             boolean[] repeated = options.repeats() != Repeats.KEPT ? repeatedMentions(caption) : new boolean[caption.mentions().size()];
-            if (options.granularity() == Granularity.SUBSENTENCE) {
+            if (!options.granularity().wholeSentences()) {
                 addClauseSamples(caption, repeated, positives, negatives, repeats);
             } else {
                 addSentenceSamples(caption, repeated, positives, negatives, repeats);

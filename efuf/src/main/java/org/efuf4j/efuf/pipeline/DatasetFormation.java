@@ -3,6 +3,7 @@ package org.efuf4j.efuf.pipeline;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.efuf4j.efuf.dataset.LabelledScore;
@@ -116,9 +117,9 @@ public final class DatasetFormation {
         if (histogram.binCount() > 0) Figures.installed().scoreHistogram(histogram, thresholds, outDir.resolve("score-histogram.png"));
 
         ObjectNode stats = Json.MAPPER.createObjectNode();
-        stats.put("granularity", settings.selection().granularity().name().toLowerCase());
+        stats.put("granularity", settings.selection().granularity().recorded());
         stats.put("oracle", settings.oracle() && truth != null);
-        stats.put("repeats", settings.selection().repeats().name().toLowerCase(java.util.Locale.ROOT));
+        stats.put("repeats", settings.selection().repeats().name().toLowerCase(Locale.ROOT));
         stats.put("separator_in_target", settings.selection().separatorInTarget());
         ObjectNode th = stats.putObject("thresholds");
         th.put("t0", thresholds.t0());

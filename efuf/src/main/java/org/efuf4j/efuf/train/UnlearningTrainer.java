@@ -18,6 +18,7 @@ import org.efuf4j.autograd.Variable;
 import org.efuf4j.autograd.nn.Module;
 import org.efuf4j.autograd.nn.Parameter;
 import org.efuf4j.autograd.optim.AdamW;
+import org.efuf4j.efuf.dataset.SampleSelector;
 import org.efuf4j.efuf.dataset.DatasetFiles;
 import org.efuf4j.efuf.dataset.UnlearningSample;
 import org.efuf4j.tensor.io.AtomicFiles;
@@ -369,7 +370,7 @@ public final class UnlearningTrainer {
         if (!Files.isRegularFile(stats)) return;
         try {
             String g = Json.MAPPER.readTree(stats.toFile()).path("granularity").asText("subsentence");
-            boolean sentence = g.startsWith("sentence");
+            boolean sentence = SampleSelector.Granularity.ofRecorded(g).wholeSentences();
             if (ab == Ablation.VANILLA && !sentence)
                 throw new IllegalArgumentException("the vanilla ablation unlearns whole sentences, but " + dataDir + " was formed with " + g
                         + " granularity; form it with efuf form-dataset --granularity sentence (or sentence-lowest)");
