@@ -269,7 +269,7 @@ class GemmTest {
     void matrixVectorMatchesReference() {
         Random rnd = new Random(3);
         int[] depths = {1, 7, 8, 1000, 1030, 2100};
-        int[] widths = {1, 3, 4, 5, 13};
+        int[] widths = {1, 3, 4, 5, 8, 13, 17};
         for (int m = 1; m <= Gemv.MAX_ROWS; m++) {
             for (int k : depths) {
                 for (int n : widths) {
@@ -311,6 +311,48 @@ class GemmTest {
     }
 
     @Test
+    void eightRowDotsEqualFourRowDotsBitForBit() {
+        // the wide in-place kernels stream eight weight rows at once; each row's sum must be the one four at a time gives
+        Random rnd = new Random(8);
+        for (int k : new int[] {2, 30, 64, 1030, 4097}) {
+            float[] x = new float[k], w = new float[8 * k];
+            short[] wb = new short[8 * k];
+            for (int i = 0; i < k; i++) x[i] = (float) rnd.nextGaussian();
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) rnd.nextGaussian();
+                wb[i] = (short) (Float.floatToRawIntBits(w[i]) >>> 16);
+            }
+            long[] rows = new long[8];
+            for (int r = 0; r < 8; r++) rows[r] = (long) r * k;
+            float[] four = new float[8], eight = new float[8], sums = new float[4];
+            MemorySegment ws = MemorySegment.ofArray(w);
+            Gemv.dotF32x8(ws, w, rows, x, 0, k, eight);
+            for (int h = 0; h < 8; h += 4) {
+                Gemv.dotF32x4(ws, w, rows[h], rows[h + 1], rows[h + 2], rows[h + 3], x, 0, k, sums);
+                System.arraycopy(sums, 0, four, h, 4);
+            }
+            for (int r = 0; r < 8; r++) assertEquals(Float.floatToRawIntBits(four[r]), Float.floatToRawIntBits(eight[r]), "F32 k=" + k + " row " + r);
+            int half = k / 2;
+            float[] even = new float[half], odd = new float[half];
+            for (int j = 0; j < half; j++) {
+                even[j] = x[2 * j];
+                odd[j] = x[2 * j + 1];
+            }
+            MemorySegment bs = MemorySegment.ofArray(wb);
+            for (int r = 0; r < 8; r++) rows[r] = 2L * r * k;
+            for (boolean heap : new boolean[] {true, false}) {
+                Gemv.dotBf16x8(heap ? bs : nativeCopy(bs), rows, even, odd, 0, half, eight);
+                for (int h = 0; h < 8; h += 4) {
+                    Gemv.dotBf16x4(bs, heap ? wb : null, 0, rows[h], rows[h + 1], rows[h + 2], rows[h + 3], even, odd, 0, half, sums);
+                    System.arraycopy(sums, 0, four, h, 4);
+                }
+                for (int r = 0; r < 8; r++)
+                    assertEquals(Float.floatToRawIntBits(four[r]), Float.floatToRawIntBits(eight[r]), "BF16 k=" + k + " row " + r + (heap ? " heap" : " segment"));
+            }
+        }
+    }
+
+    @Test
     void matrixVectorBitsDoNotDependOnTheThreadCount() {
         // the row-major path sums depth pieces; the weight paths dot whole columns: none may round differently on one
         // thread, on three, or called serially, nor before and after C2 compiles the kernels (the first pass runs cold,
@@ -342,6 +384,12 @@ class GemmTest {
         } finally {
             org.efuf4j.tensor.Parallel.setThreads(saved);
         }
+    }
+
+    static MemorySegment nativeCopy(MemorySegment heap) {
+        MemorySegment offHeap = java.lang.foreign.Arena.ofAuto().allocate(heap.byteSize(), 64);
+        offHeap.copyFrom(heap);
+        return offHeap;
     }
 
     static GemmOperand nativeCopy(GemmOperand heap) {
