@@ -14,16 +14,29 @@ import sys
 PINNING = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
 
+# Set to an OpenBLAS core name (e.g. Haswell) to stand an AVX-512 host in for an AVX2 one on purpose, beside the JVM run
+# with -XX:UseAVX=2 (EFUF_JAVA_OPTS): both sides then run their AVX2 kernels. describe() prints it as a choice.
+STAND_IN = "EFUF_REFERENCE_CORETYPE"
+
+
 def honest():
-    """Re-executes this script without the OpenBLAS pinning variables, with OMP_WAIT_POLICY=PASSIVE; returns when clean."""
-    pinned = [v for v in PINNING if v in os.environ]
-    if pinned or os.environ.get("OMP_WAIT_POLICY") != "PASSIVE":
+    """Re-executes this script without the OpenBLAS pinning variables, with OMP_WAIT_POLICY=PASSIVE; returns when clean.
+
+    With EFUF_REFERENCE_CORETYPE set, OPENBLAS_CORETYPE is that core instead (and OPENBLAS_L2_SIZE unset)."""
+    wanted = {"OPENBLAS_CORETYPE": os.environ[STAND_IN]} if os.environ.get(STAND_IN) else {}
+    wrong = [v for v in PINNING if os.environ.get(v) != wanted.get(v)]
+    if wrong or os.environ.get("OMP_WAIT_POLICY") != "PASSIVE":
         if "numpy" in sys.modules or "torch" in sys.modules:
             raise RuntimeError("reference_env.honest() must run before numpy or torch is imported: OpenBLAS reads its variables at load")
         env = {k: v for k, v in os.environ.items() if k not in PINNING}
+        env.update(wanted)
         env["OMP_WAIT_POLICY"] = "PASSIVE"
-        if pinned:
-            print(f"# reference: unset {' '.join(pinned)} (they pin OpenBLAS to another CPU's kernel)", file=sys.stderr, flush=True)
+        unset = [v for v in wrong if v in os.environ and v not in wanted]
+        if unset:
+            print(f"# reference: unset {' '.join(unset)} (they pin OpenBLAS to another CPU's kernel)", file=sys.stderr, flush=True)
+        if wanted:
+            print(f"# reference: OPENBLAS_CORETYPE={wanted['OPENBLAS_CORETYPE']} on purpose ({STAND_IN}: this host stands in for another kind)",
+                  file=sys.stderr, flush=True)
         os.execve(sys.executable, [sys.executable, *sys.argv], env)
 
 
@@ -50,4 +63,6 @@ def describe(prefix="reference"):
         parts.append("blas_core=unknown(install python3-threadpoolctl)")
     for v in PINNING:
         parts.append(f"{v}={os.environ.get(v, 'unset')}")
+    if os.environ.get(STAND_IN):
+        parts.append(f"{STAND_IN}={os.environ[STAND_IN]}(stand-in)")
     print("# " + " ".join(parts), flush=True)
