@@ -16,9 +16,11 @@ import org.efuf4j.efuf.eval.ChairReport;
 import org.efuf4j.efuf.eval.GeneratedCaption;
 import org.efuf4j.efuf.eval.GroundTruth;
 import org.efuf4j.efuf.eval.SizeRecall;
+import org.efuf4j.efuf.io.Json;
 import org.efuf4j.efuf.objects.ObjectExtractor;
 import org.efuf4j.efuf.objects.ObjectVocabulary;
 import org.efuf4j.efuf.pipeline.ImageFolder;
+import org.efuf4j.efuf.train.TrainableSet;
 import org.efuf4j.efuf.train.TrainerSettings;
 import org.efuf4j.efuf.train.UnlearningTrainer;
 import org.efuf4j.efuf.train.ValidationStopping;
@@ -37,7 +39,7 @@ import org.efuf4j.world.models.WorldModels;
  * dataset for each unlearning seed, trains EFUF for {@code passes} passes over D- and measures CHAIR, recall, repeats
  * and BLEU-1 of greedy descriptions of every held-out image at each half pass, then prints the seed means. It reads
  * the evaluation images during training, which the product never does: it maps the dose, it does not choose one.
- * <p>args: {@code OUT worldSeed formationImages lambda1 lambda2 passes [seeds [lr [repeats [separatorInTarget]]]]}
+ * <p>args: {@code OUT worldSeed formationImages lambda1 lambda2 passes [seeds [lr [repeats [separatorInTarget [positives [trainable]]]]]]}
  */
 public final class DoseSweep {
     public static void main(String[] args) throws Exception {
@@ -65,8 +67,9 @@ public final class DoseSweep {
             Path seedDir = out.resolve("seed-" + seed);
             Demo.Formation f = demo.form(world, models, files.split(Split.TRAIN).images(), world.groundTruth(Split.TRAIN), seed, seedDir.resolve("formation"));
             long negatives = Files.lines(f.dataset().resolve("train/negative.jsonl")).count();
+            if (args.length > 10) keepPositives(f.dataset().resolve("train/positive.jsonl"), args[10]);
             int every = (int) Math.ceil(negatives / 2.0);
-            TrainerSettings ts = TrainerSettings.paper().toBuilder().lambda1(lambda1).lambda2(lambda2).lr(lr).trainable(s.trainable())
+            TrainerSettings ts = TrainerSettings.paper().toBuilder().lambda1(lambda1).lambda2(lambda2).lr(lr).trainable(args.length > 11 ? TrainableSet.valueOf(args[11]) : s.trainable())
                     .negativeCap(s.negativeCap()).epochs(passes).maxNegativePasses(Math.max(3, passes)).checkpointEvery(1_000_000).seed(seed)
                     .prompt(World.DESCRIPTION_PROMPT).divergenceFactor(Demo.DIVERGENCE_FACTOR).build();
             probe.seed = seed;
@@ -83,6 +86,27 @@ public final class DoseSweep {
             for (double[] v : e.getValue()) for (int i = 0; i < m.length; i++) m[i] += v[i] / e.getValue().size();
             System.out.println(Probe.line("mean", e.getKey() / 2.0, m));
         }
+    }
+
+    /**
+     * Keeps some of D+ ({@code mode} "continuations": the clauses after a caption's first, whose targets open with the
+     * comma ascent pushes against; "last": each caption's last positive clause; anything else: all).
+     */
+    static void keepPositives(Path file, String mode) throws java.io.IOException {
+        List<String> lines = Files.readAllLines(file);
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            var node = Json.MAPPER.readTree(lines.get(i));
+            String image = node.path("image").asText();
+            boolean keep = switch (mode) {
+                case "continuations" -> !node.path("context").asText().isEmpty();
+                case "last" -> i + 1 == lines.size() || !Json.MAPPER.readTree(lines.get(i + 1)).path("image").asText().equals(image);
+                default -> true;
+            };
+            if (keep) kept.add(lines.get(i));
+        }
+        System.err.println("positives kept (" + mode + "): " + kept.size() + " of " + lines.size());
+        Files.write(file, kept);
     }
 
     /** Greedy descriptions of the held-out images at each half pass; the base model's are measured once. */
