@@ -39,6 +39,8 @@ import org.efuf4j.world.models.WorldModels;
  * dataset for each unlearning seed, trains EFUF for {@code passes} passes over D- and measures CHAIR, recall, repeats
  * and BLEU-1 of greedy descriptions of every held-out image at each half pass, then prints the seed means. It reads
  * the evaluation images during training, which the product never does: it maps the dose, it does not choose one.
+ * <p>System properties {@code sweep.sampleWeights} and {@code sweep.schedules} turn on the authors' sample weights and
+ * schedules ({@link TrainerSettings}).
  * <p>args: {@code OUT worldSeed formationImages lambda1 lambda2 passes [seeds [lr [repeats [separatorInTarget [positives [trainable]]]]]]}
  */
 public final class DoseSweep {
@@ -71,15 +73,16 @@ public final class DoseSweep {
             int every = (int) Math.ceil(negatives / 2.0);
             TrainerSettings ts = TrainerSettings.paper().toBuilder().lambda1(lambda1).lambda2(lambda2).lr(lr).trainable(args.length > 11 ? TrainableSet.valueOf(args[11]) : s.trainable())
                     .negativeCap(s.negativeCap()).epochs(passes).maxNegativePasses(Math.max(3, passes)).checkpointEvery(1_000_000).seed(seed)
-                    .prompt(World.DESCRIPTION_PROMPT).divergenceFactor(Demo.DIVERGENCE_FACTOR).build();
+                    .prompt(World.DESCRIPTION_PROMPT).divergenceFactor(Demo.DIVERGENCE_FACTOR)
+                    .sampleWeights(Boolean.getBoolean("sweep.sampleWeights")).implementationSchedules(Boolean.getBoolean("sweep.schedules")).build();
             probe.seed = seed;
             probe.negatives = negatives;
             new UnlearningTrainer(ts, models.captionerDir(), f.dataset(), new ImageFolder(files.split(Split.TRAIN).images()), seedDir.resolve("unlearn"),
                     Device.CPU, new ValidationStopping(probe, every, 1.0)).train();
             for (var e : probe.last.entrySet()) byPoint.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
         }
-        System.out.printf(Locale.ROOT, "MEAN world=%d formation=%d lambda1=%s lambda2=%s passes=%d lr=%s selection=%s%n", worldSeed, formationImages, lambda1, lambda2, passes, lr,
-                s.selection());
+        System.out.printf(Locale.ROOT, "MEAN world=%d formation=%d lambda1=%s lambda2=%s passes=%d lr=%s selection=%s sampleWeights=%s schedules=%s%n", worldSeed,
+                formationImages, lambda1, lambda2, passes, lr, s.selection(), Boolean.getBoolean("sweep.sampleWeights"), Boolean.getBoolean("sweep.schedules"));
         System.out.println(Probe.HEADER);
         for (var e : byPoint.entrySet()) {
             double[] m = new double[e.getValue().getFirst().length];
