@@ -5,11 +5,8 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
@@ -51,7 +48,7 @@ public final class DecodeBenchSuite implements BenchSuite {
                 {"model_type": "llama", "vocab_size": %d, "hidden_size": %d, "intermediate_size": %d, "num_hidden_layers": %d,
                  "num_attention_heads": %d, "num_key_value_heads": %d, "rms_norm_eps": 1e-5}""".formatted(vocab, hidden, ffn, layers, heads, heads),
                 "decode bench config");
-        Path dir = Files.createTempDirectory("efuf-decode-bench");
+        Path dir = SyntheticCheckpoint.scratchDirectory("efuf-decode-bench", quick ? 1L << 28 : 2L << 30);
         try {
             SyntheticCheckpoint.write(config, dir, 1L << 30, 1);
             LlamaForCausalLM lm = PretrainedModels.load(dir, null, org.efuf4j.tensor.Device.CPU, LlamaForCausalLM.class);
@@ -79,10 +76,7 @@ public final class DecodeBenchSuite implements BenchSuite {
                     "bandwidth_gbs", bandwidth / 1e9, "heap_gbs", heap / 1e9, "mapped_gbs", mapped / 1e9,
                     "bound_tokens_per_s", bound, "fraction_of_bound", tokensPerSecond / bound);
         } finally {
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
-            Files.deleteIfExists(dir);
+            SyntheticCheckpoint.deleteScratch(dir);
         }
     }
 

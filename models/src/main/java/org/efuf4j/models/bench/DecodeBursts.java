@@ -1,9 +1,6 @@
 package org.efuf4j.models.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 import org.efuf4j.autograd.NoGrad;
 import org.efuf4j.autograd.nn.KvCache;
@@ -32,7 +29,7 @@ public final class DecodeBursts {
         LlamaConfig config = (LlamaConfig) ModelConfigs.parse("""
                 {"model_type": "llama", "vocab_size": 32000, "hidden_size": 4096, "intermediate_size": 11008, "num_hidden_layers": 4,
                  "num_attention_heads": 32, "num_key_value_heads": 32, "rms_norm_eps": 1e-5}""", "decode bursts config");
-        Path dir = Files.createTempDirectory("efuf-decode-bursts");
+        Path dir = SyntheticCheckpoint.scratchDirectory("efuf-decode-bursts", 2L << 30);
         try {
             SyntheticCheckpoint.write(config, dir, 1L << 30, 1);
             LlamaForCausalLM lm = PretrainedModels.load(dir, null, org.efuf4j.tensor.Device.CPU, LlamaForCausalLM.class);
@@ -46,10 +43,7 @@ public final class DecodeBursts {
                 Bursts.serve(words -> sequence::step);
             }
         } finally {
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
-            Files.deleteIfExists(dir);
+            SyntheticCheckpoint.deleteScratch(dir);
         }
     }
 

@@ -33,6 +33,28 @@ import org.efuf4j.tensor.safetensors.ShardIndex;
 public final class SyntheticCheckpoint {
     private SyntheticCheckpoint() {}
 
+    /**
+     * A new scratch directory for a benchmark's checkpoint of about {@code bytes}: in {@code /dev/shm} when that holds
+     * twice as much, else in the JVM's temp directory. The decode benchmarks measure reading mapped page-cache memory; a
+     * checkpoint just written to a disk is still being written back, and on a Firecracker guest (AMD EPYC, 2026-12-07)
+     * that slowed every memory read while it lasted: the decode step read 2-8 GB/s of weights instead of 29, and NumPy's
+     * matrix-vector product on a mapped file written a moment before dipped to 3-7 GB/s against 45.
+     */
+    public static Path scratchDirectory(String prefix, long bytes) throws IOException {
+        Path shm = Path.of("/dev/shm");
+        if (Files.isDirectory(shm) && Files.isWritable(shm) && Files.getFileStore(shm).getUsableSpace() > 2 * bytes)
+            return Files.createTempDirectory(shm, prefix);
+        return Files.createTempDirectory(prefix);
+    }
+
+    /** Deletes a {@link #scratchDirectory} and the files in it. */
+    public static void deleteScratch(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.toList()) Files.deleteIfExists(p);
+        }
+        Files.deleteIfExists(dir);
+    }
+
     /** Returns the total bytes of weights written. */
     public static long write(ModelConfig config, Path dir, long maxShardBytes, long seed) {
         Module shapeOnly;
