@@ -18,7 +18,7 @@ import org.efuf4j.tensor.Parallel;
 /**
  * {@code C += A B} for a few rows of A against a B whose columns are contiguous, i.e. activations times a
  * weight stored {@code [out, in]} (decoding one token). The weight is streamed from memory exactly once, four or
- * eight weight rows at a time ({@link #STREAM_GROUP}), each dotted with every row of A while it is in cache, so the kernel is bound by memory
+ * eight weight rows at a time ({@link #F32_GROUP}, {@link #BF16_GROUP}), each dotted with every row of A while it is in cache, so the kernel is bound by memory
  * bandwidth, not by packing. F32 and BF16 weights are read where they lie; F16 (and strided) ones are widened
  * chunk by chunk into an L1-resident scratch first.
  */
@@ -27,13 +27,19 @@ final class Gemv {
     static final int MAX_ROWS = 4;
     private static final int GROUP = 4;
     /**
-     * Weight rows streamed at once by the in-place F32 and BF16 kernels: eight where there are 32 vector registers
-     * (16 accumulators for BF16's even and odd halves), four with 16. More rows in flight keep more of memory's
-     * parallelism busy: on an AVX-512 AMD EPYC (2 vCPUs, 2026-12-07) a 8192 x 8192 BF16 product read 23.7 GB/s on one
-     * thread with eight rows against 19.8 with four, and 37-44 GB/s on two against 25-35 (medians of 41). Each output
+     * Weight rows streamed at once by the in-place F32 kernel: eight on every host. More rows in flight keep more of
+     * memory's parallelism busy; the eight accumulators, x and a load fit in 16 registers as well as in 32. On an
+     * AVX-512 AMD EPYC (2 vCPUs, 2026-12-07) x @ W^T at 8192 went from 0.84 to 0.95 of NumPy with eight rows, and
+     * with {@code -XX:UseAVX=2} (the 256-bit path) from 0.82 to 0.85 at 8192 and 0.57 to 0.75 at 4096. Each output
      * is still one row's dot product in the same order, so the bits do not depend on the group.
      */
-    static final int STREAM_GROUP = Gemm.WIDE ? 8 : 4;
+    static final int F32_GROUP = 8;
+    /**
+     * The same for BF16 weights, whose even and odd halves take two accumulators a row: eight rows (16 accumulators)
+     * where there are 32 vector registers, four with 16. On the AVX-512 EPYC a 8192 x 8192 BF16 product read 23.7
+     * GB/s on one thread with eight rows against 19.8 with four, and 37-44 GB/s on two against 25-35 (medians of 41).
+     */
+    static final int BF16_GROUP = Gemm.WIDE ? 8 : 4;
     private static final int CHUNK = 1024;
     /** Most depth pieces of a row-major product (see {@link #multiplyRows}). */
     private static final int MAX_PIECES = 8;
@@ -68,11 +74,11 @@ final class Gemv {
             return;
         }
         if (b.dtype() == DType.BF16 && b.rowStride() == 1 && k > 1) {
-            multiplyBf16(b, x, m, k, Gemm.ceilDiv(n, STREAM_GROUP), c, cOffset, ldc, parallel);
+            multiplyBf16(b, x, m, k, Gemm.ceilDiv(n, BF16_GROUP), c, cOffset, ldc, parallel);
             return;
         }
         if (b.dtype() == DType.F32 && b.rowStride() == 1) {
-            multiplyF32(b, x, m, k, Gemm.ceilDiv(n, STREAM_GROUP), c, cOffset, ldc, parallel);
+            multiplyF32(b, x, m, k, Gemm.ceilDiv(n, F32_GROUP), c, cOffset, ldc, parallel);
             return;
         }
         int groups = Gemm.ceilDiv(n, GROUP);
@@ -191,21 +197,20 @@ final class Gemv {
         float[] array = b.heapFloats();
         long base = array != null ? seg.address() / 4 : 0;
         Parallel.RangeBody body = (g0, g1) -> {
-            float[] sums = new float[STREAM_GROUP];
-            long[] rows = new long[STREAM_GROUP];
+            float[] sums = new float[F32_GROUP];
+            long[] rows = new long[F32_GROUP];
             for (int g = g0; g < g1; g++) {
-                int j0 = g * STREAM_GROUP, cols = Math.min(STREAM_GROUP, n - j0);
+                int j0 = g * F32_GROUP, cols = Math.min(F32_GROUP, n - j0);
                 // short groups repeat their first column; those sums are not stored
-                for (int r = 0; r < STREAM_GROUP; r++) rows[r] = base + b.index(0, j0 + (r < cols ? r : 0));
+                for (int r = 0; r < F32_GROUP; r++) rows[r] = base + b.index(0, j0 + (r < cols ? r : 0));
                 for (int i = 0; i < m; i++) {
-                    if (STREAM_GROUP == 8) dotF32x8(seg, array, rows, x, i * k, k, sums);
-                    else dotF32x4(seg, array, rows[0], rows[1], rows[2], rows[3], x, i * k, k, sums);
+                    dotF32x8(seg, array, rows, x, i * k, k, sums);
                     int co = cOffset + i * ldc + j0;
                     for (int r = 0; r < cols; r++) c[co + r] += sums[r];
                 }
             }
         };
-        int grain = Math.max(1, (1 << 18) / Math.max(1, k * 4 * STREAM_GROUP));
+        int grain = Math.max(1, (1 << 18) / Math.max(1, k * 4 * F32_GROUP));
         if (parallel) Parallel.forRange(groups, grain, body);
         else body.run(0, groups);
     }
@@ -266,13 +271,13 @@ final class Gemv {
         short[] array = seg.heapBase().orElse(null) instanceof short[] s ? s : null;
         long base = array != null ? seg.address() : 0;
         Parallel.RangeBody body = (g0, g1) -> {
-            float[] sums = new float[STREAM_GROUP];
-            long[] rows = new long[STREAM_GROUP];
+            float[] sums = new float[BF16_GROUP];
+            long[] rows = new long[BF16_GROUP];
             for (int g = g0; g < g1; g++) {
-                int j0 = g * STREAM_GROUP, cols = Math.min(STREAM_GROUP, n - j0);
-                for (int r = 0; r < STREAM_GROUP; r++) rows[r] = b.index(0, j0 + (r < cols ? r : 0)) * 2;
+                int j0 = g * BF16_GROUP, cols = Math.min(BF16_GROUP, n - j0);
+                for (int r = 0; r < BF16_GROUP; r++) rows[r] = b.index(0, j0 + (r < cols ? r : 0)) * 2;
                 for (int i = 0; i < m; i++) {
-                    if (STREAM_GROUP == 8) dotBf16x8(seg, rows, even, odd, i * half, half, sums);
+                    if (BF16_GROUP == 8) dotBf16x8(seg, rows, even, odd, i * half, half, sums);
                     else dotBf16x4(seg, array, base, rows[0], rows[1], rows[2], rows[3], even, odd, i * half, half, sums);
                     int co = cOffset + i * ldc + j0;
                     for (int r = 0; r < cols; r++) {
@@ -282,7 +287,7 @@ final class Gemv {
                 }
             }
         };
-        int grain = Math.max(1, (1 << 18) / Math.max(1, k * 2 * STREAM_GROUP));
+        int grain = Math.max(1, (1 << 18) / Math.max(1, k * 2 * BF16_GROUP));
         if (parallel) Parallel.forRange(groups, grain, body);
         else body.run(0, groups);
     }
@@ -325,7 +330,7 @@ final class Gemv {
     }
 
     /**
-     * {@link #dotF32x4} for eight rows (offsets {@code rows[0..7]}), the {@link #STREAM_GROUP} of 512-bit vectors: each
+     * {@link #dotF32x4} for eight rows (offsets {@code rows[0..7]}), the {@link #F32_GROUP} on every host: each
      * row's sum is formed exactly as there.
      */
     static void dotF32x8(MemorySegment w, float[] array, long[] rows, float[] x, int xo, int len, float[] sums) {
@@ -361,7 +366,7 @@ final class Gemv {
     }
 
     /**
-     * {@link #dotBf16x4} for eight rows (byte offsets {@code rows[0..7]} into {@code w}), the {@link #STREAM_GROUP} of
+     * {@link #dotBf16x4} for eight rows (byte offsets {@code rows[0..7]} into {@code w}), the {@link #BF16_GROUP} of
      * 512-bit vectors: each row's sum is formed exactly as there. One load path for heap and mapped weights: short
      * loads from a {@code short[]}-backed segment are intrinsified (int loads are not, hence {@link #load}'s array
      * branch), and with eight rows that branch stayed in the loop and ran at a third of the speed.
