@@ -172,6 +172,9 @@ public final class CaptionerTrainer {
 
             public Builder weightDecay(double v) { weightDecay = v; return this; }
 
+            /** The seed of the captioner's initialisation and example draws. */
+            public Builder seed(long v) { seed = v; return this; }
+
             public Builder visionFrom(Path dir, boolean freeze) { visionFrom = dir; freezeVision = freeze; return this; }
 
             public Options build() {

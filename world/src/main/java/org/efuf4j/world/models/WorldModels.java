@@ -157,7 +157,7 @@ public final class WorldModels {
      * output ({@code efuf world pretrain}, the shipped models), fixed names.
      */
     public record Layout(Path scorer, Path tower, Path captioner, Path metrics) {
-        static Layout cache(Path cacheRoot, World world, Config config) {
+        public static Layout cache(Path cacheRoot, World world, Config config) {
             Path root = cacheRoot.resolve("world-" + world.config().hash());
             Path scorer = root.resolve("scorer-" + digest(config.scorer().canonical()));
             Path tower = config.captionerVision() == null ? null : root.resolve("captioner-clip-" + digest(config.captionerVision().canonical()));

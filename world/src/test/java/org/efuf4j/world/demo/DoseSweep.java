@@ -57,6 +57,8 @@ public final class DoseSweep {
         if (args.length > 9) s = s.withSelection(s.selection().withSeparatorInTarget(Boolean.parseBoolean(args[9])));
         Path cache = Path.of(".efuf/cache");
         World world = World.generate(s.world());
+        Long captionerSeed = Long.getLong("sweep.captionerSeed");
+        if (captionerSeed != null) s = withCaptionerSeed(s, world, cache, captionerSeed);
         WorldFiles files = new WorldFiles(cache.resolve("world-" + s.world().hash()).resolve("files"));
         if (!files.isCompleteFor(s.world())) files = world.writeTo(files.root());
         WorldModels.Result models = WorldModels.prepare(world, cache, s.models(), System.err::println);
@@ -88,6 +90,30 @@ public final class DoseSweep {
             double[] m = new double[e.getValue().getFirst().length];
             for (double[] v : e.getValue()) for (int i = 0; i < m.length; i++) m[i] += v[i] / e.getValue().size();
             System.out.println(Probe.line("mean", e.getKey() / 2.0, m));
+        }
+    }
+
+    /**
+     * The settings with another captioner seed: the captioner trains into the cache on first use, on the shipped
+     * scorer and tower, which are copied into the cache's folders for their options (the same options give the same
+     * models, so nothing but the captioner trains again).
+     */
+    static DemoSettings withCaptionerSeed(DemoSettings s, World world, Path cache, long seed) throws java.io.IOException {
+        var shipped = org.efuf4j.world.models.ShippedModels.find(world.config(), s.models())
+                .orElseThrow(() -> new IllegalStateException("no shipped models for world " + world.config().hash()));
+        WorldModels.Config models = s.models().withCaptioner(s.models().captioner().toBuilder().seed(seed).build()).withShipped(false);
+        WorldModels.Layout layout = WorldModels.Layout.cache(cache, world, models);
+        copyTree(shipped.scorer(), layout.scorer());
+        copyTree(shipped.tower(), layout.tower());
+        System.err.println("captioner seed " + seed + ": " + layout.captioner());
+        return s.withModels(models);
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        if (Files.isDirectory(to)) return;
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, to.resolve(f.getFileName()));
         }
     }
 
