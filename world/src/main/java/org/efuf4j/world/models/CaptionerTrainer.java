@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -34,6 +37,7 @@ import org.efuf4j.models.tokenizer.BpeTrainer;
 import org.efuf4j.models.tokenizer.Tokenizer;
 import org.efuf4j.tensor.Device;
 import org.efuf4j.tensor.Tensor;
+import org.efuf4j.world.Catalogue;
 import org.efuf4j.world.QaPair;
 import org.efuf4j.world.Split;
 import org.efuf4j.world.World;
@@ -79,11 +83,12 @@ public final class CaptionerTrainer {
      * @param instructionLearningRate peak learning rate of stage 2
      * @param selectEvery    stage 2 measures the captioner on the validation images every this many steps and keeps the
      *                       best checkpoint ({@link CheckpointSelection}); 0 keeps the last step
+     * @param questionPairs  how each "Yes" question finds the "No" drawn with it ({@link QuestionPairs})
      */
     public record Options(int visionHidden, int visionLayers, int visionHeads, int patchSize, int textHidden, int textLayers,
                           int textHeads, int vocabSize, int languageSteps, int alignSteps, int steps, int batchSize,
                           double learningRate, double weightDecay, double qaRate, long seed, Path visionFrom, boolean freezeVision,
-                          int selectEvery, double instructionLearningRate) {
+                          int selectEvery, double instructionLearningRate, QuestionPairs questionPairs) {
         public Options {
             if (steps < 1 || batchSize < 1) throw new IllegalArgumentException("captioner training needs steps >= 1 and batchSize >= 1, got "
                     + steps + " and " + batchSize);
@@ -92,16 +97,17 @@ public final class CaptionerTrainer {
             if (qaRate < 0 || qaRate > 1) throw new IllegalArgumentException("qaRate must be a probability, got " + qaRate);
             if (!(instructionLearningRate > 0)) throw new IllegalArgumentException("instructionLearningRate must be > 0, got " + instructionLearningRate);
             if (selectEvery < 0) throw new IllegalArgumentException("selectEvery must be >= 0 steps (0: keep the last step), got " + selectEvery);
+            java.util.Objects.requireNonNull(questionPairs, "questionPairs");
         }
 
         /** The embedded default's captioner (a frozen tower comes from {@link WorldModels}). */
         public static Options small() {
-            return new Options(64, 2, 4, 16, 128, 2, 4, 700, 250, 100, 2000, 32, 2e-3, 0.05, 0.5, 9001, null, false, 100, 1e-3);
+            return new Options(64, 2, 4, 16, 128, 2, 4, 700, 250, 100, 2000, 32, 2e-3, 0.05, 0.5, 9001, null, false, 100, 1e-3, QuestionPairs.SAME_IMAGE);
         }
 
         /** Seconds: for tests. */
         public static Options tiny() {
-            return new Options(32, 1, 2, 16, 48, 1, 2, 400, 6, 4, 20, 8, 3e-3, 0.0, 0.35, 9001, null, false, 0, 3e-3);
+            return new Options(32, 1, 2, 16, 48, 1, 2, 400, 6, 4, 20, 8, 3e-3, 0.0, 0.35, 9001, null, false, 0, 3e-3, QuestionPairs.SAME_IMAGE);
         }
 
         public Options withSteps(int languageSteps, int alignSteps, int steps) {
@@ -134,6 +140,7 @@ public final class CaptionerTrainer {
             private long seed;
             private Path visionFrom;
             private boolean freezeVision;
+            private QuestionPairs questionPairs;
 
             private Builder(Options o) {
                 visionHidden = o.visionHidden;
@@ -156,6 +163,7 @@ public final class CaptionerTrainer {
                 freezeVision = o.freezeVision;
                 selectEvery = o.selectEvery;
                 instructionLearningRate = o.instructionLearningRate;
+                questionPairs = o.questionPairs;
             }
 
             /** The three stages' steps: language only, projector alignment, instruction tuning. */
@@ -175,11 +183,14 @@ public final class CaptionerTrainer {
             /** The seed of the captioner's initialisation and example draws. */
             public Builder seed(long v) { seed = v; return this; }
 
+            public Builder questionPairs(QuestionPairs v) { questionPairs = v; return this; }
+
             public Builder visionFrom(Path dir, boolean freeze) { visionFrom = dir; freezeVision = freeze; return this; }
 
             public Options build() {
                 return new Options(visionHidden, visionLayers, visionHeads, patchSize, textHidden, textLayers, textHeads, vocabSize, languageSteps,
-                        alignSteps, steps, batchSize, learningRate, weightDecay, qaRate, seed, visionFrom, freezeVision, selectEvery, instructionLearningRate);
+                        alignSteps, steps, batchSize, learningRate, weightDecay, qaRate, seed, visionFrom, freezeVision, selectEvery, instructionLearningRate,
+                        questionPairs);
             }
         }
 
@@ -193,7 +204,9 @@ public final class CaptionerTrainer {
                     : visionFrom.getFileName() + (freezeVision ? " (frozen)" : " (trained)");
             return String.format(Locale.ROOT, "captioner v4 vision=%s text=%d/%d/%d vocab=%d steps=%d+%d+%d batch=%d lr=%s%s wd=%s qa=%s seed=%d",
                     vision, textHidden, textLayers, textHeads, vocabSize, languageSteps, alignSteps, steps, batchSize, learningRate,
-                    instructionLearningRate == learningRate ? "" : "/" + new java.math.BigDecimal(Double.toString(instructionLearningRate)).stripTrailingZeros().toPlainString(), weightDecay, qaRate, seed) + (selectEvery > 0 ? " select=" + selectEvery + " on validation" : "");
+                    instructionLearningRate == learningRate ? "" : "/" + new java.math.BigDecimal(Double.toString(instructionLearningRate)).stripTrailingZeros().toPlainString(), weightDecay, qaRate, seed) + (selectEvery > 0 ? " select=" + selectEvery + " on validation" : "")
+                    // named only where it is not the first recipe's, so the models trained before it keep their cache keys
+                    + (questionPairs == QuestionPairs.SAME_IMAGE ? "" : " questions=" + questionPairs.key);
         }
     }
 
@@ -214,8 +227,34 @@ public final class CaptionerTrainer {
     }
 
     /**
+     * How the instruction stage pairs its questions. Every "Yes" is drawn with a "No" so that a batch's answers split
+     * evenly; what the "No" is about decides what else the answers can be learned from.
+     */
+    public enum QuestionPairs {
+        /**
+         * The "No" is about the same image: an absent group-mate, an object of another scene, or one the world never
+         * draws. An object's name then says how likely a "Yes" is (a frequent object is present, so asked with "Yes",
+         * more often than it is drawn as an absent one), and POPE's popular split, which asks about the most frequent
+         * absent objects, finds that prior.
+         */
+        SAME_IMAGE("same-image"),
+        /**
+         * The "No" is the same question about another training image, one of the object's own scene where it is
+         * absent where there is such an image: every object the world draws is asked "Yes" and "No" equally often, so
+         * only the image can tell the answers apart. Each image also keeps its question about an object the world
+         * never draws (POPE's random split asks mostly about those), drawn with a "Yes" about one of its objects.
+         */
+        SAME_QUESTION("same-question");
+
+        /** The name in the options' canonical line. */
+        public final String key;
+
+        QuestionPairs(String key) { this.key = key; }
+    }
+
+    /**
      * One training example: an image (null for text alone), a prompt and the answer the model must write; a question
-     * answered "Yes" has a {@code partner} answered "No" about the same image, drawn with it.
+     * answered "Yes" has a {@code partner} answered "No", drawn with it ({@link QuestionPairs}).
      */
     record Example(WorldImage image, String prompt, String answer, Example partner) {
         Example(WorldImage image, String prompt, String answer) { this(image, prompt, answer, null); }
@@ -301,7 +340,7 @@ public final class CaptionerTrainer {
         losses.put(Stage.INSTRUCTION, stage(Stage.INSTRUCTION, model, tokenizer, options.steps(), new ExampleStream(List.of(
                 Source.of(withImages(images, WorldImage::descriptions, World.DESCRIPTION_PROMPT), 1 - options.qaRate()),
                 // a draw of a question brings its partner: half the share draws qaRate of the examples
-                Source.of(questions(images), options.qaRate() / 2)), random(3)), losses, (step, steps) -> {
+                Source.of(questions(images, options.questionPairs(), random(4)), options.qaRate() / 2)), random(3)), losses, (step, steps) -> {
             if (selection != null && selection.due(step, steps)) log.accept("captioner validation " + selection.measure(step, model, captioner).line());
         }));
         CheckpointSelection.Checkpoint selected = selection == null ? null : selection.restoreBest(model);
@@ -384,6 +423,41 @@ public final class CaptionerTrainer {
     private static List<Example> withImages(List<WorldImage> images, Function<WorldImage, List<WorldCaption>> texts, String prompt) {
         List<Example> out = new ArrayList<>();
         for (WorldImage image : images) for (WorldCaption c : texts.apply(image)) out.add(new Example(image, prompt, c.text()));
+        return out;
+    }
+
+    static List<Example> questions(List<WorldImage> images, QuestionPairs pairs, Random random) {
+        return pairs == QuestionPairs.SAME_IMAGE ? questions(images) : sameQuestionPairs(images, random);
+    }
+
+    /** {@link QuestionPairs#SAME_QUESTION}: for each present object of each image, the same question about an image without it. */
+    static List<Example> sameQuestionPairs(List<WorldImage> images, Random random) {
+        Set<String> drawn = new TreeSet<>();
+        for (WorldImage image : images) drawn.addAll(image.categories());
+        Map<String, List<WorldImage>> sceneMatesWithout = new TreeMap<>(), without = new TreeMap<>();
+        for (String c : drawn) {
+            for (WorldImage image : images) {
+                if (image.categories().contains(c)) continue;
+                without.computeIfAbsent(c, k -> new ArrayList<>()).add(image);
+                if (Catalogue.scene(image.scene()).categories().contains(c)) sceneMatesWithout.computeIfAbsent(c, k -> new ArrayList<>()).add(image);
+            }
+        }
+        List<Example> out = new ArrayList<>();
+        for (WorldImage image : images) {
+            List<String> present = new ArrayList<>(image.categories());
+            for (String c : present) {
+                List<WorldImage> pool = sceneMatesWithout.getOrDefault(c, without.get(c));
+                if (pool == null) continue; // an object in every image: no image answers "No"
+                QaPair yes = new QaPair(c, true), no = new QaPair(c, false);
+                WorldImage other = pool.get(random.nextInt(pool.size()));
+                out.add(new Example(image, yes.question(), yes.answer(), new Example(other, no.question(), no.answer())));
+            }
+            for (QaPair q : image.questions()) {
+                if (q.present() || drawn.contains(q.object()) || present.isEmpty()) continue;
+                QaPair yes = new QaPair(present.get(random.nextInt(present.size())), true);
+                out.add(new Example(image, yes.question(), yes.answer(), new Example(image, q.question(), q.answer())));
+            }
+        }
         return out;
     }
 

@@ -57,8 +57,11 @@ public final class DoseSweep {
         if (args.length > 9) s = s.withSelection(s.selection().withSeparatorInTarget(Boolean.parseBoolean(args[9])));
         Path cache = Path.of(".efuf/cache");
         World world = World.generate(s.world());
-        Long captionerSeed = Long.getLong("sweep.captionerSeed");
-        if (captionerSeed != null) s = withCaptionerSeed(s, world, cache, captionerSeed);
+        var captioner = s.models().captioner().toBuilder();
+        if (Long.getLong("sweep.captionerSeed") != null) captioner.seed(Long.getLong("sweep.captionerSeed"));
+        if (System.getProperty("sweep.questionPairs") != null)
+            captioner.questionPairs(org.efuf4j.world.models.CaptionerTrainer.QuestionPairs.valueOf(System.getProperty("sweep.questionPairs")));
+        if (!captioner.build().equals(s.models().captioner())) s = withCaptioner(s, world, cache, captioner.build());
         WorldFiles files = new WorldFiles(cache.resolve("world-" + s.world().hash()).resolve("files"));
         if (!files.isCompleteFor(s.world())) files = world.writeTo(files.root());
         WorldModels.Result models = WorldModels.prepare(world, cache, s.models(), System.err::println);
@@ -94,18 +97,19 @@ public final class DoseSweep {
     }
 
     /**
-     * The settings with another captioner seed: the captioner trains into the cache on first use, on the shipped
-     * scorer and tower, which are copied into the cache's folders for their options (the same options give the same
-     * models, so nothing but the captioner trains again).
+     * The settings with another captioner recipe (system properties {@code sweep.captionerSeed},
+     * {@code sweep.questionPairs}): the captioner trains into the cache on first use, on the shipped scorer and tower,
+     * which are copied into the cache's folders for their options (the same options give the same models, so nothing
+     * but the captioner trains again).
      */
-    static DemoSettings withCaptionerSeed(DemoSettings s, World world, Path cache, long seed) throws java.io.IOException {
+    static DemoSettings withCaptioner(DemoSettings s, World world, Path cache, org.efuf4j.world.models.CaptionerTrainer.Options captioner) throws java.io.IOException {
         var shipped = org.efuf4j.world.models.ShippedModels.find(world.config(), s.models())
                 .orElseThrow(() -> new IllegalStateException("no shipped models for world " + world.config().hash()));
-        WorldModels.Config models = s.models().withCaptioner(s.models().captioner().toBuilder().seed(seed).build()).withShipped(false);
+        WorldModels.Config models = s.models().withCaptioner(captioner).withShipped(false);
         WorldModels.Layout layout = WorldModels.Layout.cache(cache, world, models);
         copyTree(shipped.scorer(), layout.scorer());
         copyTree(shipped.tower(), layout.tower());
-        System.err.println("captioner seed " + seed + ": " + layout.captioner());
+        System.err.println(captioner.canonical() + ": " + layout.captioner());
         return s.withModels(models);
     }
 

@@ -86,4 +86,53 @@ class CaptionerTrainerTest {
         // an odd batch ends on a question whose partner does not fit
         assertEquals(7, stream.next(7).size());
     }
+
+    /**
+     * Same-question pairs: every object the world draws is asked "Yes" about images that hold it and "No" about images
+     * of its own scene that lack it, equally often, so an object's name carries no prior; each image keeps one "No"
+     * about an object the world never draws.
+     */
+    @Test void sameQuestionPairsAskEveryObjectYesAndNoEquallyOftenAboutImagesThatDiffer() {
+        World world = World.generate(WorldConfig.defaults().withImages(60, 0, 0));
+        List<WorldImage> images = world.images();
+        List<CaptionerTrainer.Example> pairs = CaptionerTrainer.questions(images, CaptionerTrainer.QuestionPairs.SAME_QUESTION, new java.util.Random(3));
+        java.util.Set<String> drawn = new java.util.TreeSet<>();
+        int present = 0, outside = 0;
+        for (WorldImage image : images) {
+            drawn.addAll(image.categories());
+            present += image.categories().size();
+        }
+        for (WorldImage image : images) for (var q : image.questions()) if (!q.present() && !drawn.contains(q.object())) outside++;
+        assertEquals(present + outside, pairs.size(), "one pair per present object, and one per question about an object never drawn");
+        java.util.Map<String, int[]> answers = new java.util.TreeMap<>();
+        int sameScene = 0, crossImage = 0;
+        for (CaptionerTrainer.Example e : pairs) {
+            CaptionerTrainer.Example no = e.partner();
+            assertEquals("Yes", e.answer());
+            assertEquals("No", no.answer());
+            String yesObject = object(e.prompt()), noObject = object(no.prompt());
+            org.junit.jupiter.api.Assertions.assertTrue(e.image().categories().contains(yesObject), e.prompt() + " about " + e.image().imageId());
+            org.junit.jupiter.api.Assertions.assertFalse(no.image().categories().contains(noObject), no.prompt() + " about " + no.image().imageId());
+            if (!drawn.contains(noObject)) {
+                assertEquals(e.image(), no.image(), "the question about an object never drawn stays with its image");
+                continue;
+            }
+            assertEquals(yesObject, noObject, "the same question about another image");
+            crossImage++;
+            if (no.image().scene().equals(e.image().scene())) sameScene++;
+            answers.computeIfAbsent(yesObject, k -> new int[2])[0]++;
+            answers.get(yesObject)[1]++;
+        }
+        answers.forEach((object, n) -> assertEquals(n[0], n[1], object));
+        assertEquals(present, crossImage);
+        org.junit.jupiter.api.Assertions.assertTrue(sameScene > crossImage / 2, sameScene + " of " + crossImage + " negatives from the object's own scene");
+        assertEquals(pairs, CaptionerTrainer.questions(images, CaptionerTrainer.QuestionPairs.SAME_QUESTION, new java.util.Random(3)), "deterministic");
+        assertEquals(CaptionerTrainer.questions(images), CaptionerTrainer.questions(images, CaptionerTrainer.QuestionPairs.SAME_IMAGE, new java.util.Random(3)));
+    }
+
+    private static String object(String question) {
+        String prefix = "Is there a ", suffix = " in the image?";
+        org.junit.jupiter.api.Assertions.assertTrue(question.startsWith(prefix) && question.endsWith(suffix), question);
+        return question.substring(prefix.length(), question.length() - suffix.length());
+    }
 }
