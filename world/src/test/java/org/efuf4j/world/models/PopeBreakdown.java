@@ -30,15 +30,10 @@ public final class PopeBreakdown {
     public static void main(String[] args) {
         WorldCaptioner captioner = WorldCaptioner.load(Path.of(args[0]));
         World world = World.generate(WorldConfig.defaults().withSeed(Long.parseLong(args[1])));
-        List<WorldImage> images = world.images(args.length > 2 && args[2].equals("val") ? Split.VAL : Split.EVAL);
+        Split split0 = args.length > 2 && args[2].equals("val") ? Split.VAL : Split.EVAL;
         Map<String, WorldImage> byId = new HashMap<>();
-        GroundTruth.Builder b = GroundTruth.builder();
-        for (WorldImage image : images) {
-            byId.put(image.imageId(), image);
-            b.image(image.imageId());
-            for (String c : image.categories()) b.add(image.imageId(), c);
-        }
-        GroundTruth truth = b.build();
+        for (WorldImage image : world.images(split0)) byId.put(image.imageId(), image);
+        GroundTruth truth = world.groundTruth(split0);
         for (PopeSampler.Strategy split : PopeSampler.Strategy.values()) {
             List<PopeQuestion> questions = new PopeSampler(truth, new ArrayList<>(ObjectVocabulary.coco().names())).sample(split, 0).questions();
             List<WorldImage> asked = new ArrayList<>();
