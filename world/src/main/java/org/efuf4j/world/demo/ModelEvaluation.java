@@ -56,6 +56,12 @@ public record ModelEvaluation(int captions, int objectMentions, int hallucinated
         return p == null ? Double.NaN : p.f1();
     }
 
+    /** Share of one POPE split's questions answered "Yes" (half of them are about absent objects); NaN where that split was not asked. */
+    public double popeYesRatio(String split) {
+        Pope p = pope.get(split);
+        return p == null ? Double.NaN : p.yesRatio();
+    }
+
     /** Share of hallucinated mentions in their caption's last clause; NaN without clause figures or hallucinations. */
     public double lastClauseShare() {
         return clauses == null ? Double.NaN : clauses.lastClauseShare();

@@ -31,6 +31,7 @@ final class Analysis {
                     + String.join("; ", gates.stream().map(DemoMetrics.Gate::name).toList()) + "): the effects above are measured on base models"
                     + " below the issue's bar, so they say what EFUF does to these models, not yet what it does to credible ones.");
         else out.add("Every base-model gate holds: the captioner perceives, writes whole descriptions, and hallucinates at the end of them.");
+        out.add(popeLean(m, e));
         out.add(clauses(m, e));
         out.add(sizes(m, e));
         out.add(bleu(m, e));
@@ -202,6 +203,32 @@ final class Analysis {
         }
         return out;
     }
+
+    /**
+     * Where the base captioner answers "Yes" to far more than half of a POPE split's questions (half are about absent
+     * objects), its POPE F1 rests on affirming: answering "Yes" to everything scores 66.7, just under the gate. A
+     * captioner that affirms 90% of present objects and rejects 60% of absent ones answers "Yes" 65% of the time, so
+     * above that the F1 says less about what it sees than its value suggests.
+     */
+    static String popeLean(DemoMetrics m, String e) {
+        List<String> leaning = new ArrayList<>();
+        String worst = null;
+        for (String split : ModelEvaluation.POPE_SPLITS) {
+            double yes = mean(m, Variant.BASE, "pope_" + split + "_yes");
+            if (!(yes > POPE_LEAN)) continue;
+            leaning.add(String.format(Locale.ROOT, "%s of the %s split's", DemoReport.pct(yes), split));
+            if (worst == null || yes > mean(m, Variant.BASE, "pope_" + worst + "_yes")) worst = split;
+        }
+        if (worst == null) return "";
+        return String.format(Locale.ROOT, "The base captioner answers \"Yes\" to %s questions, half of which are about absent objects: it leans to"
+                        + " \"Yes\" (answering \"Yes\" to everything scores F1 66.7%%), so its POPE F1 (%s on the %s split) says less about what it"
+                        + " sees than the figure suggests. Under %s the %s split's \"Yes\" share is %s.",
+                String.join(" and ", leaning), pct(m, Variant.BASE, "pope_" + worst + "_f1"), worst, Variant.label(e), worst,
+                pct(m, e, "pope_" + worst + "_yes"));
+    }
+
+    /** The "Yes" share above which {@link #popeLean} speaks. */
+    static final double POPE_LEAN = 0.65;
 
     private static String failing(List<Acceptance.Criterion> acc) {
         List<String> f = acc.stream().filter(c -> !c.holds()).map(Acceptance.Criterion::text).toList();

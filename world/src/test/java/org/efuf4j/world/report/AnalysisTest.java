@@ -165,4 +165,30 @@ class AnalysisTest {
         assertTrue(order.contains("the hallucinations do not gather in one clause here"), order);
         assertEquals(0, m.ablationOrder().stream().filter(Acceptance.Criterion::holds).count(), order);
     }
+
+    static ModelEvaluation withPope(ModelEvaluation e, double popularF1, double popularYes, double randomYes) {
+        Map<String, ModelEvaluation.Pope> pope = new LinkedHashMap<>();
+        pope.put("random", new ModelEvaluation.Pope(600, 0.8, 0.8, 0.9, 0.83, randomYes));
+        pope.put("popular", new ModelEvaluation.Pope(600, 0.6, 0.6, 0.95, popularF1, popularYes));
+        return new ModelEvaluation(e.captions(), e.objectMentions(), e.hallucinatedMentions(), e.chairS(), e.chairI(), e.recall(), e.recallSmall(),
+                e.recallLarge(), e.smallBelow(), e.smallObjects(), e.largeObjects(), pope, e.bleu1(), e.bleu2(), e.bleu4(),
+                e.perplexity(), e.objectsPerCaption(), e.repeatingShare(), e.unterminatedShare(), e.clauses(), e.bleu1Precision(), e.brevityPenalty());
+    }
+
+    /** A base captioner that affirms most of POPE's questions is called leaning to "Yes", with its F1 and EFUF's share; one near half is not. */
+    @Test void aBaseCaptionerThatAffirmsMostPopeQuestionsIsSaidToLeanToYes() {
+        ModelEvaluation base = withPope(eval(0.60, 4.0, 0.90, 0.95, 4), 0.712, 0.80, 0.58);
+        ModelEvaluation efuf = withPope(eval(0.40, 3.9, 0.88, 0.95, 1), 0.70, 0.76, 0.57);
+        String text = String.join(" ", Analysis.paragraphs(metrics(base, Map.of(Variant.EFUF, efuf))));
+        assertTrue(text.contains("The base captioner answers \"Yes\" to 80.0% of the popular split's questions, half of which are about absent"
+                + " objects: it leans to \"Yes\""), text);
+        assertTrue(text.contains("so its POPE F1 (71.2% on the popular split) says less about what it sees than the figure suggests."), text);
+        assertTrue(text.contains("the popular split's \"Yes\" share is 76.0%."), text);
+        assertFalse(text.contains("random split's"), "58% is within the lean allowed: " + text);
+        ModelEvaluation reads = withPope(eval(0.60, 4.0, 0.90, 0.95, 4), 0.92, 0.47, 0.50);
+        String none = String.join(" ", Analysis.paragraphs(metrics(reads, Map.of(Variant.EFUF, efuf))));
+        assertFalse(none.contains("leans to"), none);
+        assertFalse(String.join(" ", Analysis.paragraphs(metrics(eval(0.60, 4.0, 0.90, 0.95, 4), Map.of(Variant.EFUF, efuf)))).contains("leans to"),
+                "without POPE figures nothing is said");
+    }
 }
