@@ -180,6 +180,9 @@ public final class CaptionerTrainer {
 
             public Builder weightDecay(double v) { weightDecay = v; return this; }
 
+            /** The decoder's width, layers and attention heads. */
+            public Builder text(int hidden, int layers, int heads) { textHidden = hidden; textLayers = layers; textHeads = heads; return this; }
+
             /** The seed of the captioner's initialisation and example draws. */
             public Builder seed(long v) { seed = v; return this; }
 
