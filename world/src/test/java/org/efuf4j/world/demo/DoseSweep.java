@@ -40,7 +40,8 @@ import org.efuf4j.world.models.WorldModels;
  * and BLEU-1 of greedy descriptions of every held-out image at each half pass, then prints the seed means. It reads
  * the evaluation images during training, which the product never does: it maps the dose, it does not choose one.
  * <p>System properties {@code sweep.sampleWeights} and {@code sweep.schedules} turn on the authors' sample weights and
- * schedules ({@link TrainerSettings}).
+ * schedules ({@link TrainerSettings}); {@code sweep.captionerSeed} and {@code sweep.questionPairs} sweep another captioner
+ * instead of the shipped one, trained first on the shipped scorer and tower.
  * <p>args: {@code OUT worldSeed formationImages lambda1 lambda2 passes [seeds [lr [repeats [separatorInTarget [positives [trainable]]]]]]}
  */
 public final class DoseSweep {
