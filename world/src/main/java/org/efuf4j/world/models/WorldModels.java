@@ -428,16 +428,20 @@ public final class WorldModels {
         for (PopeSampler.Strategy split : PopeSampler.Strategy.values()) {
             List<PopeQuestion> questions = new PopeSampler(truth, new ArrayList<>(extractor.vocabulary().names())).sample(split, 0).questions();
             if (questions.isEmpty()) continue;
-            List<WorldImage> asked = new ArrayList<>(questions.size());
-            List<String> prompts = new ArrayList<>(questions.size());
-            for (PopeQuestion q : questions) {
-                asked.add(byId.get(q.imageId()));
-                prompts.add(q.text());
-            }
-            List<String> answers = captioner.answer(asked, prompts, captioner.generation(4, Decoding.GREEDY));
-            out.put(split.name().toLowerCase(Locale.ROOT), PopeMetrics.ofAnswers(questions, answers).f1());
+            out.put(split.name().toLowerCase(Locale.ROOT), PopeMetrics.ofAnswers(questions, answerPope(questions, byId, captioner)).f1());
         }
         return out;
+    }
+
+    /** The captioner's greedy answers to POPE's questions, each about its image in {@code byId}. */
+    static List<String> answerPope(List<PopeQuestion> questions, Map<String, WorldImage> byId, WorldCaptioner captioner) {
+        List<WorldImage> asked = new ArrayList<>(questions.size());
+        List<String> prompts = new ArrayList<>(questions.size());
+        for (PopeQuestion q : questions) {
+            asked.add(byId.get(q.imageId()));
+            prompts.add(q.text());
+        }
+        return captioner.answer(asked, prompts, captioner.generation(4, Decoding.GREEDY));
     }
 
     /** The scorer CLIP loaded from its directory: cosine of image and text embeddings, text embeddings cached. */

@@ -213,11 +213,15 @@ final class Analysis {
     static String popeLean(DemoMetrics m, String e) {
         List<String> leaning = new ArrayList<>();
         String worst = null;
+        double worstYes = POPE_LEAN;
         for (String split : ModelEvaluation.POPE_SPLITS) {
             double yes = mean(m, Variant.BASE, "pope_" + split + "_yes");
             if (!(yes > POPE_LEAN)) continue;
             leaning.add(String.format(Locale.ROOT, "%s of the %s split's", DemoReport.pct(yes), split));
-            if (worst == null || yes > mean(m, Variant.BASE, "pope_" + worst + "_yes")) worst = split;
+            if (yes > worstYes) {
+                worst = split;
+                worstYes = yes;
+            }
         }
         if (worst == null) return "";
         return String.format(Locale.ROOT, "The base captioner answers \"Yes\" to %s questions, half of which are about absent objects: it leans to"

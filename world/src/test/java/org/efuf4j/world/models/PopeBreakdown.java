@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.efuf4j.efuf.eval.PopeAnswers;
 import org.efuf4j.efuf.eval.PopeQuestion;
 import org.efuf4j.efuf.eval.PopeSampler;
 import org.efuf4j.efuf.objects.ObjectVocabulary;
 import org.efuf4j.efuf.eval.GroundTruth;
-import org.efuf4j.models.generate.Decoding;
 import org.efuf4j.world.Catalogue;
 import org.efuf4j.world.Split;
 import org.efuf4j.world.World;
@@ -36,20 +36,14 @@ public final class PopeBreakdown {
         GroundTruth truth = world.groundTruth(split0);
         for (PopeSampler.Strategy split : PopeSampler.Strategy.values()) {
             List<PopeQuestion> questions = new PopeSampler(truth, new ArrayList<>(ObjectVocabulary.coco().names())).sample(split, 0).questions();
-            List<WorldImage> asked = new ArrayList<>();
-            List<String> prompts = new ArrayList<>();
-            for (PopeQuestion q : questions) {
-                asked.add(byId.get(q.imageId()));
-                prompts.add(q.text());
-            }
-            List<String> answers = captioner.answer(asked, prompts, captioner.generation(4, Decoding.GREEDY));
+            List<String> answers = WorldModels.answerPope(questions, byId, captioner);
             int[] present = new int[2], mates = new int[2], others = new int[2];
             Map<String, int[]> absentByObject = new TreeMap<>();
             for (int i = 0; i < questions.size(); i++) {
                 PopeQuestion q = questions.get(i);
-                boolean yes = answers.get(i).trim().toLowerCase(Locale.ROOT).startsWith("yes");
+                boolean yes = PopeAnswers.saysYes(answers.get(i));
                 int[] cell = q.present() ? present
-                        : Catalogue.scene(asked.get(i).scene()).categories().contains(q.object()) ? mates : others;
+                        : Catalogue.scene(byId.get(q.imageId()).scene()).categories().contains(q.object()) ? mates : others;
                 cell[0] += yes ? 1 : 0;
                 cell[1]++;
                 if (!q.present()) {
