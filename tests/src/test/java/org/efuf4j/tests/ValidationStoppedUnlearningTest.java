@@ -182,4 +182,27 @@ class ValidationStoppedUnlearningTest {
         for (var e : atSix.entrySet())
             assertArrayEquals(e.getValue().toFloatArray(), stoppedAfterResume.get(e.getKey()).toFloatArray(), 0f, e.getKey() + " after resuming");
     }
+    /**
+     * Ascent alone with every negative over the cap: each step has nothing to train on, so the run takes no step and
+     * hands on the starting weights bit for bit (it once stopped with "the loss has no terms" at the first capped draw).
+     */
+    @Test
+    void ascentOnlyWithEveryNegativeCappedLeavesTheWeightsAsTheyWere() throws Exception {
+        Path data = catData("capped-data", 0, 0);
+        TrainerSettings s = TrainerSettings.paper().toBuilder().lr(1e-2).ablation(Ablation.ASCENT_ONLY).negativeCap(1e-3).checkpointEvery(1000).build();
+        Path run = tmp.resolve("capped");
+        UnlearningTrainer.Result r = new UnlearningTrainer(s, taught, data, new ImageFolder(trainImages), run, Device.CPU).train();
+        assertEquals(6, r.steps(), "one pass over 6 negatives");
+        List<JsonNode> log = JsonlReader.readTree(run.resolve(UnlearningTrainer.LOSS_LOG)).records();
+        assertEquals(6, log.size());
+        for (JsonNode line : log) {
+            assertTrue(line.path("negative_capped").asBoolean(), "the cap 1e-3 is under every clause's cross-entropy: " + line);
+            assertTrue(line.path("l_neg").asDouble() > 1e-3, line.toString());
+        }
+        Map<String, Tensor> before = PretrainedModels.load(taught, null, Device.CPU, LlavaForConditionalGeneration.class).stateDict();
+        Map<String, Tensor> after = PretrainedModels.load(r.model(), null, Device.CPU, LlavaForConditionalGeneration.class).stateDict();
+        assertEquals(before.keySet(), after.keySet());
+        for (var e : before.entrySet())
+            assertArrayEquals(e.getValue().toFloatArray(), after.get(e.getKey()).toFloatArray(), 0f, e.getKey() + " moved");
+    }
 }

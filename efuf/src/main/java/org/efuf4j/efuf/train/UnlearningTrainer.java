@@ -283,7 +283,9 @@ public final class UnlearningTrainer {
      * One EFUF update, the paper's equation: {@code L = L_pos + lambda1 L_neg + lambda2 L_sent} with
      * {@code L_neg = -L_ft} of a hallucinated clause (gradient ascent), each term the mean cross-entropy over its
      * target tokens on one sample of D+, D- and Ds; the terms the ablation leaves out count zero. A negative whose
-     * L_ft already exceeds the cap adds no ascent. Then one AdamW step on the trainable set.
+     * L_ft already exceeds the cap adds no ascent. Then one AdamW step on the trainable set; a step left with no term
+     * (ascent only, its negative capped) takes none, since even a zero gradient would move the weights by AdamW's
+     * momentum and weight decay.
      */
     private StepLosses step(Captioner captioner, String chat, Sets sets, long step, double progress, AdamW opt, double[] t0t1, Path checkpoints) {
         Ablation ab = settings.ablation();
@@ -293,6 +295,7 @@ public final class UnlearningTrainer {
         Term neg = ab.negatives ? term(captioner, chat, sets, "negative", step, t0t1) : null;
         Term sent = ab.sentences ? term(captioner, chat, sets, "sentence", step, t0t1) : null;
         boolean capped = neg != null && neg.value > settings.negativeCap();
+        if (capped && pos == null && sent == null) return new StepLosses(0, null, neg, null, lambda1, true);
         Variable loss = UnlearningLoss.combine(pos == null ? null : pos.weighted.scale((float) posWeight),
                 neg == null || capped ? null : neg.weighted, sent == null ? null : sent.weighted, lambda1, settings.lambda2());
         double value = loss.value().toFloatArray()[0];
