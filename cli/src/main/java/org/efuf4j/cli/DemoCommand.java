@@ -26,7 +26,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "tiny world and few steps: checks the machinery in about a minute (CI)") boolean quick;
     @Option(names = "--train-base", description = "train the base models from scratch (cached) even where the repository ships them")
     boolean trainBase;
-    @Option(names = "--formation-images", paramLabel = "N", description = "training images described to form the EFUF dataset (default: 1200, --quick 32)")
+    @Option(names = "--formation-images", paramLabel = "N", description = "training images described to form the EFUF dataset (default: " + DemoSettings.STANDARD_FORMATION_IMAGES + ", --quick 32)")
     Integer formationImages;
     @Option(names = "--world-seed", description = "seed of the synthetic world (default: 1)") Long worldSeed;
     @Mixin DeviceOption device;
