@@ -182,6 +182,7 @@ class ValidationStoppedUnlearningTest {
         for (var e : atSix.entrySet())
             assertArrayEquals(e.getValue().toFloatArray(), stoppedAfterResume.get(e.getKey()).toFloatArray(), 0f, e.getKey() + " after resuming");
     }
+
     /**
      * Ascent alone with every negative over the cap: each step has nothing to train on, so the run takes no step and
      * hands on the starting weights bit for bit (it once stopped with "the loss has no terms" at the first capped draw).
