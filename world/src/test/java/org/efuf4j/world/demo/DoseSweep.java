@@ -42,7 +42,9 @@ import org.efuf4j.world.models.WorldModels;
  * <p>System properties {@code sweep.sampleWeights} and {@code sweep.schedules} turn on the authors' sample weights and
  * schedules ({@link TrainerSettings}); {@code sweep.captionerSeed} and {@code sweep.questionPairs} sweep another captioner
  * instead of the shipped one, trained first on the shipped scorer and tower.
- * <p>args: {@code OUT worldSeed formationImages lambda1 lambda2 passes [seeds [lr [repeats [separatorInTarget [positives [trainable]]]]]]}
+ * <p>args: {@code OUT worldSeed formationImages lambda1 lambda2 passes [seeds [lr [repeats [separatorInTarget [positives [trainable]]]]]]};
+ * positives: {@code all}, {@code continuations} (clauses after the first), {@code last} (each caption's last clause) or
+ * {@code commaInContext} (all, each later clause's opening comma moved from the target into the context).
  */
 public final class DoseSweep {
     public static void main(String[] args) throws Exception {
@@ -137,7 +139,13 @@ public final class DoseSweep {
                 case "last" -> i + 1 == lines.size() || !Json.MAPPER.readTree(lines.get(i + 1)).path("image").asText().equals(image);
                 default -> true;
             };
-            if (keep) kept.add(lines.get(i));
+            if (keep && mode.equals("commaInContext") && node.path("target").asText().startsWith(", ")) {
+                // the clause's opening comma moves to the context: L_pos teaches the object's words, not to go on
+                var o = (com.fasterxml.jackson.databind.node.ObjectNode) node;
+                o.put("context", o.path("context").asText() + ",");
+                o.put("target", o.path("target").asText().substring(1));
+                kept.add(Json.MAPPER.writeValueAsString(o));
+            } else if (keep) kept.add(lines.get(i));
         }
         System.err.println("positives kept (" + mode + "): " + kept.size() + " of " + lines.size());
         Files.write(file, kept);
