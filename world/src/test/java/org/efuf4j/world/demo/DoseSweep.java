@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.efuf4j.efuf.eval.Bleu;
 import org.efuf4j.efuf.eval.CaptionSideEffects;
 import org.efuf4j.efuf.eval.Chair;
@@ -124,28 +125,33 @@ public final class DoseSweep {
         }
     }
 
+    /** The clause's opening comma moves to the context: L_pos then teaches the object's words, not to go on. */
+    private static void moveCommaToContext(ObjectNode sample) {
+        String target = sample.path("target").asText();
+        if (!target.startsWith(", ")) return;
+        sample.put("context", sample.path("context").asText() + ",");
+        sample.put("target", target.substring(1));
+    }
+
     /**
      * Keeps some of D+ ({@code mode} "continuations": the clauses after a caption's first, whose targets open with the
-     * comma ascent pushes against; "last": each caption's last positive clause; anything else: all).
+     * comma ascent pushes against; "last": each caption's last positive clause; anything else: all), and with
+     * "commaInContext" keeps all but moves each clause's opening comma into its context.
      */
     static void keepPositives(Path file, String mode) throws java.io.IOException {
         List<String> lines = Files.readAllLines(file);
         List<String> kept = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            var node = Json.MAPPER.readTree(lines.get(i));
+            var node = (ObjectNode) Json.MAPPER.readTree(lines.get(i));
             String image = node.path("image").asText();
             boolean keep = switch (mode) {
                 case "continuations" -> !node.path("context").asText().isEmpty();
                 case "last" -> i + 1 == lines.size() || !Json.MAPPER.readTree(lines.get(i + 1)).path("image").asText().equals(image);
                 default -> true;
             };
-            if (keep && mode.equals("commaInContext") && node.path("target").asText().startsWith(", ")) {
-                // the clause's opening comma moves to the context: L_pos teaches the object's words, not to go on
-                var o = (com.fasterxml.jackson.databind.node.ObjectNode) node;
-                o.put("context", o.path("context").asText() + ",");
-                o.put("target", o.path("target").asText().substring(1));
-                kept.add(Json.MAPPER.writeValueAsString(o));
-            } else if (keep) kept.add(lines.get(i));
+            if (!keep) continue;
+            if (mode.equals("commaInContext")) moveCommaToContext(node);
+            kept.add(Json.MAPPER.writeValueAsString(node));
         }
         System.err.println("positives kept (" + mode + "): " + kept.size() + " of " + lines.size());
         Files.write(file, kept);
