@@ -17,6 +17,7 @@ import org.efuf4j.efuf.eval.Chair;
 import org.efuf4j.efuf.eval.ChairJson;
 import org.efuf4j.efuf.eval.ChairReport;
 import org.efuf4j.efuf.eval.ClausePositions;
+import org.efuf4j.efuf.eval.HallucinationKinds;
 import org.efuf4j.efuf.eval.SizeRecall;
 import org.efuf4j.efuf.eval.GeneratedCaption;
 import org.efuf4j.efuf.eval.GroundTruth;
@@ -115,6 +116,8 @@ public final class Evaluation {
             m.put("object_mentions", chair.mentionCount());
             m.put("hallucinated_mentions", chair.hallucinatedMentionCount());
             clausePositions(ClausePositions.of(chair.captions()), m.putObject("clause_positions"));
+            HallucinationKinds kinds = HallucinationKinds.of(chair.captions());
+            m.putObject("hallucination_kinds").put("added", kinds.added()).put("swapped", kinds.swapped());
             if (truth.hasSizes()) {
                 SizeRecall sr = SizeRecall.of(chair.captions(), truth, SizeRecall.medianSize(truth));
                 DatasetFormation.putFinite(m, "recall_small", sr.smallRecall());

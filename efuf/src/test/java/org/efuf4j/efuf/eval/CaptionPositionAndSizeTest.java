@@ -50,6 +50,23 @@ class CaptionPositionAndSizeTest {
     }
 
     @Test
+    void aHallucinationIsSwappedWhereItsCaptionMissesAPresentObjectAndAddedBeyondThat() {
+        // image 1 (dog, cup): bus and cat hallucinated, the cup missed: one swapped, one added
+        // image 2 (car, book): the bottle hallucinated, nothing missed: added; image 3: nothing to count
+        HallucinationKinds k = HallucinationKinds.of(captions(
+                "1", "A dog sits on a rug, a bus, a cat.",
+                "2", "A car with a bottle, and a book.",
+                "3", "An empty room."));
+        assertEquals(new HallucinationKinds(2, 1), k);
+        assertEquals(2.0 / 3, k.addedShare(), 1e-12);
+        // image 2 with both objects missed and one hallucinated: swapped, whatever else it misses
+        assertEquals(new HallucinationKinds(0, 1), HallucinationKinds.of(captions("2", "A bottle.")));
+        // a hallucinated object named twice counts twice, as CHAIR_i counts it
+        assertEquals(new HallucinationKinds(1, 1), HallucinationKinds.of(captions("1", "A dog, a bus, a bus.")));
+        assertTrue(Double.isNaN(HallucinationKinds.of(captions("1", "a dog, a cup.")).addedShare()), "no hallucinations, no share");
+    }
+
+    @Test
     void aHallucinationEndingADescriptionIsInTheLastClauseEvenBeforeTrailingPunctuation() {
         ClausePositions p = ClausePositions.of(captions("1", "a dog, a cup, a cat..."));
         assertEquals(1, p.hallucinatedInLast());

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.efuf4j.efuf.eval.ClausePositions;
+import org.efuf4j.efuf.eval.HallucinationKinds;
 import org.efuf4j.efuf.eval.PopeSampler;
 
 /**
@@ -17,12 +18,14 @@ import org.efuf4j.efuf.eval.PopeSampler;
  * @param pope        POPE per split (random, popular, adversarial)
  * @param clauses     where the mentions and the hallucinated mentions fall, by clause index
  * @param bleu1Precision     BLEU-1's clipped unigram precision (percent), and {@code brevityPenalty} its other factor
+ * @param kinds       the hallucinated mentions added past the caption's evidence and swapped for a missed object (null in
+ *                    evaluations written before they were counted)
  */
 public record ModelEvaluation(int captions, int objectMentions, int hallucinatedMentions, double chairS, double chairI, double recall,
                               double recallSmall, double recallLarge, double smallBelow, int smallObjects, int largeObjects,
                               Map<String, Pope> pope, double bleu1, double bleu2, double bleu4, double perplexity,
                               double objectsPerCaption, double repeatingShare, double unterminatedShare, ClausePositions clauses,
-                              double bleu1Precision, double brevityPenalty) {
+                              double bleu1Precision, double brevityPenalty, HallucinationKinds kinds) {
     public record Pope(int questions, double accuracy, double precision, double recall, double f1, double yesRatio) {}
 
     /** The POPE splits in the paper's order. */
@@ -38,7 +41,7 @@ public record ModelEvaluation(int captions, int objectMentions, int hallucinated
             pope.put(split, new Pope(p.path("questions").asInt(), num(p, "accuracy"), num(p, "precision"), num(p, "recall"), num(p, "f1"),
                     num(p, "yes_ratio")));
         }
-        JsonNode cp = e.path("clause_positions"), split = e.path("size_split");
+        JsonNode cp = e.path("clause_positions"), split = e.path("size_split"), k = e.path("hallucination_kinds");
         ClausePositions clauses = cp.isMissingNode() ? null
                 : new ClausePositions(ints(cp.path("hallucinated_by_clause")), ints(cp.path("mentions_by_clause")),
                         cp.path("hallucinated_in_last_clause").asInt(), cp.path("mentions_in_last_clause").asInt());
@@ -47,7 +50,8 @@ public record ModelEvaluation(int captions, int objectMentions, int hallucinated
                 num(split, "small_below"), split.path("small_objects").asInt(), split.path("large_objects").asInt(), pope,
                 num(e, "bleu_1"), num(e, "bleu_2"), num(e, "bleu_4"), num(e, "perplexity"), num(e, "objects_per_caption"),
                 num(e, "repeating_object_share"), num(e, "unterminated_share"), clauses,
-                num(e, "bleu_1_precision"), num(e, "bleu_brevity_penalty"));
+                num(e, "bleu_1_precision"), num(e, "bleu_brevity_penalty"),
+                k.isMissingNode() ? null : new HallucinationKinds(k.path("added").asInt(), k.path("swapped").asInt()));
     }
 
     /** F1 of one POPE split; NaN where that split was not asked. */

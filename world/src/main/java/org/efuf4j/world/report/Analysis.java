@@ -33,6 +33,7 @@ final class Analysis {
         else out.add("Every base-model gate holds: the captioner perceives, writes whole descriptions, and hallucinates at the end of them.");
         out.add(popeLean(m, e));
         out.add(clauses(m, e));
+        out.add(kinds(m, e));
         out.add(sizes(m, e));
         out.add(bleu(m, e));
         out.add(schedules(m));
@@ -102,6 +103,29 @@ final class Analysis {
                             + " (last-clause share %s).", Variant.label(e), a.clauses().hallucinated(), b.clauses().hallucinated(),
                     a.clauses().hallucinatedInLast(), b.clauses().hallucinatedInLast(), DemoReport.pct(a.clauses().lastClauseShare()));
         return s;
+    }
+
+    /**
+     * What EFUF removed of each kind of hallucination: the added ones, past the caption's evidence, are the language
+     * prior's, which unlearning the clause that opens them reaches; the swapped ones stand for an object the captioner
+     * missed, a perception error.
+     */
+    static String kinds(DemoMetrics m, String e) {
+        ModelEvaluation b = first(m, Variant.BASE);
+        List<ModelEvaluation> after = m.evaluations(e).stream().filter(r -> r.kinds() != null).toList();
+        if (b == null || b.kinds() == null || after.isEmpty() || b.kinds().added() == 0 || b.kinds().swapped() == 0) return "";
+        double added = after.stream().mapToInt(r -> r.kinds().added()).average().orElseThrow();
+        double swapped = after.stream().mapToInt(r -> r.kinds().swapped()).average().orElseThrow();
+        double fewerAdded = 1 - added / b.kinds().added(), fewerSwapped = 1 - swapped / b.kinds().swapped();
+        String verdict = fewerAdded > fewerSwapped + 0.1
+                ? "unlearning the decision to go on removes the language prior's hallucinations; the swapped ones are errors of perception,"
+                        + " which unlearning the captioner's clauses does not reach"
+                : fewerSwapped > fewerAdded + 0.1 ? "it removes more of the swapped kind than of the added, so here it acts on perception more than on the language prior"
+                : "it removes both kinds alike";
+        return String.format(Locale.ROOT, "Of the base captioner's %d hallucinated mentions, %d are added past the evidence (their caption misses no"
+                        + " present object that could stand for them) and %d are swapped for a present object their caption misses. After %s (mean"
+                        + " over %d seed(s)) %.1f added and %.1f swapped remain, %s and %s fewer: %s.", b.kinds().hallucinated(), b.kinds().added(),
+                b.kinds().swapped(), Variant.label(e), after.size(), added, swapped, DemoReport.pct(fewerAdded), DemoReport.pct(fewerSwapped), verdict);
     }
 
     private static String sizes(DemoMetrics m, String e) {

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.efuf4j.efuf.eval.ClausePositions;
+import org.efuf4j.efuf.eval.HallucinationKinds;
 import org.efuf4j.plots.Charts;
 import org.efuf4j.tensor.io.AtomicFiles;
 import org.efuf4j.world.demo.Acceptance;
@@ -286,10 +287,12 @@ public final class DemoReport {
         d.heading(2, "Where the hallucinations fall in the captions");
         d.paragraph("Clauses as EFUF splits them (the first clause is 1; the last index pools the clauses from it on). Per model, seed 1: of the"
                 + " hallucinated mentions, the share in each clause index; and the share in their caption's last clause beside the share of all"
-                + " mentions that sit in a last clause (what position alone would give).");
+                + " mentions that sit in a last clause (what position alone would give); then how many hallucinated mentions are added past"
+                + " the caption's evidence (the caption misses no present object that could stand for them) and how many are swapped for a"
+                + " present object the caption misses.");
         List<String> header = new ArrayList<>(List.of("model", "hallucinated mentions"));
         for (int i = 0; i <= ClausePositions.MAX_INDEX; i++) header.add("clause " + (i + 1) + (i == ClausePositions.MAX_INDEX ? "+" : ""));
-        header.addAll(List.of("in last clause", "all mentions in last clause"));
+        header.addAll(List.of("in last clause", "all mentions in last clause", "added", "swapped"));
         List<List<String>> rows = new ArrayList<>();
         for (String model : Variant.models()) {
             List<ModelEvaluation> runs = m.evaluations(model);
@@ -299,6 +302,9 @@ public final class DemoReport {
             for (int h : c.hallucinatedByClause()) row.add(c.hallucinated() == 0 ? "-" : pct((double) h / c.hallucinated()));
             row.add(pct(c.lastClauseShare()));
             row.add(pct(c.lastClauseMentionShare()));
+            HallucinationKinds k = runs.getFirst().kinds();
+            row.add(k == null ? "-" : String.valueOf(k.added()));
+            row.add(k == null ? "-" : String.valueOf(k.swapped()));
             rows.add(row);
         }
         d.table(header, rows);

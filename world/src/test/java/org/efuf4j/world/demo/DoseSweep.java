@@ -38,16 +38,22 @@ import org.efuf4j.world.models.WorldModels;
 /**
  * An experiment, not a test: how EFUF's effect on the held-out images grows with the dose. Forms the standard demo's
  * dataset for each unlearning seed, trains EFUF for {@code passes} passes over D- and measures CHAIR, recall, repeats
- * and BLEU-1 of greedy descriptions of every held-out image at each half pass, then prints the seed means. It reads
+ * and BLEU-1 of greedy descriptions of every held-out image at each half pass (or finer), then prints the seed means. It reads
  * the evaluation images during training, which the product never does: it maps the dose, it does not choose one.
  * <p>System properties {@code sweep.sampleWeights} and {@code sweep.schedules} turn on the authors' sample weights and
- * schedules ({@link TrainerSettings}); {@code sweep.captionerSeed} and {@code sweep.questionPairs} sweep another captioner
- * instead of the shipped one, trained first on the shipped scorer and tower.
+ * schedules ({@link TrainerSettings}), {@code sweep.negativeCap} another cap on the negatives' loss and
+ * {@code sweep.pointsPerPass} measurements per pass; {@code sweep.captionerSeed} and {@code sweep.questionPairs} sweep another captioner
+ * instead of the shipped one, trained first on the shipped scorer and tower, and {@code sweep.towerSteps} one on a tower
+ * trained for that many steps.
  * <p>args: {@code OUT worldSeed formationImages lambda1 lambda2 passes [seeds [lr [repeats [separatorInTarget [positives [trainable]]]]]]};
- * positives: {@code all}, {@code continuations} (clauses after the first), {@code last} (each caption's last clause) or
+ * positives: {@code all}, {@code continuations} (clauses after the first), {@code last} (each caption's last clause),
+ * {@code present} (the clauses whose object is in the image: an oracle's D+) or
  * {@code commaInContext} (all, each later clause's opening comma moved from the target into the context).
  */
 public final class DoseSweep {
+    /** Measurements per pass over D- (system property {@code sweep.pointsPerPass}, default 2: each half pass). */
+    static final int POINTS_PER_PASS = Integer.getInteger("sweep.pointsPerPass", 2);
+
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]);
         long worldSeed = Long.parseLong(args[1]);
@@ -66,6 +72,7 @@ public final class DoseSweep {
         if (System.getProperty("sweep.questionPairs") != null)
             captioner.questionPairs(org.efuf4j.world.models.CaptionerTrainer.QuestionPairs.valueOf(System.getProperty("sweep.questionPairs")));
         if (!captioner.build().equals(s.models().captioner())) s = withCaptioner(s, world, cache, captioner.build());
+        if (Integer.getInteger("sweep.towerSteps") != null) s = withTowerSteps(s, world, cache, Integer.getInteger("sweep.towerSteps"));
         WorldFiles files = new WorldFiles(cache.resolve("world-" + s.world().hash()).resolve("files"));
         if (!files.isCompleteFor(s.world())) files = world.writeTo(files.root());
         WorldModels.Result models = WorldModels.prepare(world, cache, s.models(), System.err::println);
@@ -78,10 +85,10 @@ public final class DoseSweep {
             Path seedDir = out.resolve("seed-" + seed);
             Demo.Formation f = demo.form(world, models, files.split(Split.TRAIN).images(), world.groundTruth(Split.TRAIN), seed, seedDir.resolve("formation"));
             long negatives = Files.lines(f.dataset().resolve("train/negative.jsonl")).count();
-            if (args.length > 10) keepPositives(f.dataset().resolve("train/positive.jsonl"), args[10]);
-            int every = (int) Math.ceil(negatives / 2.0);
+            if (args.length > 10) keepPositives(f.dataset().resolve("train/positive.jsonl"), args[10], world.groundTruth(Split.TRAIN));
+            int every = (int) Math.ceil(negatives / (double) POINTS_PER_PASS);
             TrainerSettings ts = TrainerSettings.paper().toBuilder().lambda1(lambda1).lambda2(lambda2).lr(lr).trainable(args.length > 11 ? TrainableSet.valueOf(args[11]) : s.trainable())
-                    .negativeCap(s.negativeCap()).epochs(passes).maxNegativePasses(Math.max(3, passes)).checkpointEvery(1_000_000).seed(seed)
+                    .negativeCap(Double.parseDouble(System.getProperty("sweep.negativeCap", Double.toString(s.negativeCap())))).epochs(passes).maxNegativePasses(Math.max(3, passes)).checkpointEvery(1_000_000).seed(seed)
                     .prompt(World.DESCRIPTION_PROMPT).divergenceFactor(Demo.DIVERGENCE_FACTOR)
                     .sampleWeights(Boolean.getBoolean("sweep.sampleWeights")).implementationSchedules(Boolean.getBoolean("sweep.schedules")).build();
             probe.seed = seed;
@@ -96,7 +103,7 @@ public final class DoseSweep {
         for (var e : byPoint.entrySet()) {
             double[] m = new double[e.getValue().getFirst().length];
             for (double[] v : e.getValue()) for (int i = 0; i < m.length; i++) m[i] += v[i] / e.getValue().size();
-            System.out.println(Probe.line("mean", e.getKey() / 2.0, m));
+            System.out.println(Probe.line("mean", e.getKey() / (double) POINTS_PER_PASS, m));
         }
     }
 
@@ -114,6 +121,20 @@ public final class DoseSweep {
         copyTree(shipped.scorer(), layout.scorer());
         copyTree(shipped.tower(), layout.tower());
         System.err.println(captioner.canonical() + ": " + layout.captioner());
+        return s.withModels(models);
+    }
+
+    /**
+     * The settings with the captioner's tower trained for {@code steps} steps (system property {@code sweep.towerSteps}):
+     * the tower and the captioner on it train into the cache on first use, beside the shipped scorer.
+     */
+    static DemoSettings withTowerSteps(DemoSettings s, World world, Path cache, int steps) throws java.io.IOException {
+        var shipped = org.efuf4j.world.models.ShippedModels.find(world.config(), s.models())
+                .orElseThrow(() -> new IllegalStateException("no shipped models for world " + world.config().hash()));
+        WorldModels.Config models = s.models().withCaptionerVision(s.models().captionerVision().withSteps(steps)).withShipped(false);
+        WorldModels.Layout layout = WorldModels.Layout.cache(cache, world, models);
+        copyTree(shipped.scorer(), layout.scorer());
+        System.err.println("tower of " + steps + " steps: " + layout.tower() + ", captioner " + layout.captioner());
         return s.withModels(models);
     }
 
@@ -135,10 +156,11 @@ public final class DoseSweep {
 
     /**
      * Keeps some of D+ ({@code mode} "continuations": the clauses after a caption's first, whose targets open with the
-     * comma ascent pushes against; "last": each caption's last positive clause; anything else: all), and with
+     * comma ascent pushes against; "last": each caption's last positive clause; "present": the clauses whose object the
+ * image holds, an oracle's D+; anything else: all), and with
      * "commaInContext" keeps all but moves each clause's opening comma into its context.
      */
-    static void keepPositives(Path file, String mode) throws java.io.IOException {
+    static void keepPositives(Path file, String mode, GroundTruth truth) throws java.io.IOException {
         List<String> lines = Files.readAllLines(file);
         List<String> kept = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -147,6 +169,7 @@ public final class DoseSweep {
             boolean keep = switch (mode) {
                 case "continuations" -> !node.path("context").asText().isEmpty();
                 case "last" -> i + 1 == lines.size() || !Json.MAPPER.readTree(lines.get(i + 1)).path("image").asText().equals(image);
+                case "present" -> isPresent(truth, image, node.path("object").asText());
                 default -> true;
             };
             if (!keep) continue;
@@ -157,7 +180,14 @@ public final class DoseSweep {
         Files.write(file, kept);
     }
 
-    /** Greedy descriptions of the held-out images at each half pass; the base model's are measured once. */
+    /** Whether the image holds the object a clause names (a synonym such as "puppy" names its category, "dog"). */
+    private static boolean isPresent(GroundTruth truth, String imageFile, String object) {
+        ObjectVocabulary v = ObjectVocabulary.coco();
+        String category = v.resolve(object, "positive clause").name();
+        return truth.require(imageFile.replaceFirst("\\.png$", ""), "positive clause").stream().anyMatch(c -> v.resolve(c, "truth").name().equals(category));
+    }
+
+    /** Greedy descriptions of the held-out images at each measured point; the base model's are measured once. */
     static final class Probe implements ValidationStopping.Probe {
         static final String HEADER = "seed  passes  step  CHAIR_s CHAIR_i recall small  large  repeats unterm BLEU-1 obj/cap";
         private final Map<String, RgbImage> images = new LinkedHashMap<>();
@@ -187,7 +217,7 @@ public final class DoseSweep {
             if (step == 0) last.clear();
             double[] v = step == 0 && base != null ? base : measureNow(captioner, step);
             if (step == 0) base = v;
-            int point = (int) Math.round(2.0 * step / negatives);
+            int point = (int) Math.round(POINTS_PER_PASS * (double) step / negatives);
             last.put(point, v);
             System.out.println(line(Integer.toString(seed), step / (double) negatives, v) + " step " + step);
             System.out.flush();

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.efuf4j.efuf.eval.ClausePositions;
+import org.efuf4j.efuf.eval.HallucinationKinds;
 import org.efuf4j.world.demo.Acceptance;
 import org.efuf4j.world.demo.Demo;
 import org.efuf4j.world.demo.DemoMetrics;
@@ -24,20 +25,28 @@ class AnalysisTest {
     static ModelEvaluation eval(double chairS, double objects, double recallSmall, double recallLarge, int hallLast) {
         ClausePositions c = new ClausePositions(new int[] {0, 1, 3, 0, 0, 0, 0, 0}, new int[] {3, 3, 4, 0, 0, 0, 0, 0}, hallLast, 5);
         return new ModelEvaluation(100, 10, 4, chairS, 0.2, 0.8, recallSmall, recallLarge, 120, 50, 50, Map.of(), 60, 40, 10, 5, objects, 0.02,
-                0, c, 70, 60 / 70.0);
+                0, c, 70, 60 / 70.0, new HallucinationKinds(3, 1));
+    }
+
+    /** {@code e} with its hallucinated mentions split into {@code added} and {@code swapped}. */
+    static ModelEvaluation withKinds(ModelEvaluation e, int added, int swapped) {
+        return new ModelEvaluation(e.captions(), e.objectMentions(), added + swapped, e.chairS(), e.chairI(), e.recall(), e.recallSmall(),
+                e.recallLarge(), e.smallBelow(), e.smallObjects(), e.largeObjects(), e.pope(), e.bleu1(), e.bleu2(), e.bleu4(),
+                e.perplexity(), e.objectsPerCaption(), e.repeatingShare(), e.unterminatedShare(), e.clauses(), e.bleu1Precision(), e.brevityPenalty(),
+                new HallucinationKinds(added, swapped));
     }
 
     /** {@link #eval} with BLEU-1 given by its two factors: the unigram precision (percent) and the brevity penalty. */
     static ModelEvaluation withBleu(ModelEvaluation e, double precision, double brevityPenalty) {
         return new ModelEvaluation(e.captions(), e.objectMentions(), e.hallucinatedMentions(), e.chairS(), e.chairI(), e.recall(), e.recallSmall(),
                 e.recallLarge(), e.smallBelow(), e.smallObjects(), e.largeObjects(), e.pope(), precision * brevityPenalty, e.bleu2(), e.bleu4(),
-                e.perplexity(), e.objectsPerCaption(), e.repeatingShare(), e.unterminatedShare(), e.clauses(), precision, brevityPenalty);
+                e.perplexity(), e.objectsPerCaption(), e.repeatingShare(), e.unterminatedShare(), e.clauses(), precision, brevityPenalty, e.kinds());
     }
 
     static ModelEvaluation withRecall(ModelEvaluation e, double recall) {
         return new ModelEvaluation(e.captions(), e.objectMentions(), e.hallucinatedMentions(), e.chairS(), e.chairI(), recall, e.recallSmall(),
                 e.recallLarge(), e.smallBelow(), e.smallObjects(), e.largeObjects(), e.pope(), e.bleu1(), e.bleu2(), e.bleu4(),
-                e.perplexity(), e.objectsPerCaption(), e.repeatingShare(), e.unterminatedShare(), e.clauses(), e.bleu1Precision(), e.brevityPenalty());
+                e.perplexity(), e.objectsPerCaption(), e.repeatingShare(), e.unterminatedShare(), e.clauses(), e.bleu1Precision(), e.brevityPenalty(), e.kinds());
     }
 
     @Test void aBleuFallIsTracedToTheFactorThatMovedIt() {
@@ -80,7 +89,7 @@ class AnalysisTest {
     static ModelEvaluation scored(double chairS, double chairI, double recall) {
         ModelEvaluation.Pope pope = new ModelEvaluation.Pope(100, 0.9, 0.9, 0.9, 0.9, 0.5);
         return new ModelEvaluation(100, 10, 4, chairS, chairI, recall, recall - 0.02, recall + 0.02, 120, 50, 50,
-                Map.of("random", pope, "popular", pope, "adversarial", pope), 70, 50, 10, 5, 3.8, 0.02, 0, null, 70, 1);
+                Map.of("random", pope, "popular", pope, "adversarial", pope), 70, 50, 10, 5, 3.8, 0.02, 0, null, 70, 1, null);
     }
 
     /** The full pass past the recall bound and the validation stop short of the CHAIR bounds: the analysis names the line. */
@@ -119,6 +128,22 @@ class AnalysisTest {
         DemoMetrics.BaseModels bm = new DemoMetrics.BaseModels(false, true, null, List.of(new DemoMetrics.Gate("recall >= 0.60", "0.860", true),
                 new DemoMetrics.Gate("scorer AUC on the captioner's own mentions >= 0.90", "0.852", false)));
         return new DemoMetrics(null, null, bm, base, seeds, summary, acceptance, Variant.EFUF, Acceptance.ablationOrder(summary), List.of(), null);
+    }
+
+    /** The kinds paragraph says which kind EFUF removed, from the seed means, and says nothing without the counts. */
+    @Test void theKindsParagraphSaysWhichKindOfHallucinationWasRemoved() {
+        ModelEvaluation base = withKinds(eval(0.60, 4.0, 0.90, 0.95, 4), 40, 20);
+        String language = Analysis.kinds(metrics(base, Map.of(Variant.EFUF, withKinds(eval(0.40, 3.8, 0.88, 0.95, 2), 20, 19))), Variant.EFUF);
+        assertTrue(language.startsWith("Of the base captioner's 60 hallucinated mentions, 40 are added past the evidence"), language);
+        assertTrue(language.contains("20.0 added and 19.0 swapped remain, 50.0% and 5.0% fewer: unlearning the decision to go on removes the"
+                + " language prior's hallucinations"), language);
+        String perception = Analysis.kinds(metrics(base, Map.of(Variant.EFUF, withKinds(eval(0.40, 3.8, 0.88, 0.95, 2), 38, 10))), Variant.EFUF);
+        assertTrue(perception.contains("it removes more of the swapped kind than of the added"), perception);
+        String alike = Analysis.kinds(metrics(base, Map.of(Variant.EFUF, withKinds(eval(0.40, 3.8, 0.88, 0.95, 2), 30, 15))), Variant.EFUF);
+        assertTrue(alike.endsWith("25.0% and 25.0% fewer: it removes both kinds alike."), alike);
+        ModelEvaluation uncounted = withBleu(eval(0.40, 3.8, 0.88, 0.95, 2), 70, 0.8);
+        assertEquals("", Analysis.kinds(metrics(withRecall(base, 0.8), Map.of(Variant.EFUF, new ModelEvaluation(uncounted.captions(), 10, 4, 0.4, 0.2,
+                0.8, 0.8, 0.9, 120, 50, 50, Map.of(), 60, 40, 10, 5, 3.8, 0.02, 0, null, 70, 0.8, null))), Variant.EFUF), "evaluations without the counts");
     }
 
     @Test void statementsFollowTheFigures() {
@@ -172,7 +197,7 @@ class AnalysisTest {
         pope.put("popular", new ModelEvaluation.Pope(600, 0.6, 0.6, 0.95, popularF1, popularYes));
         return new ModelEvaluation(e.captions(), e.objectMentions(), e.hallucinatedMentions(), e.chairS(), e.chairI(), e.recall(), e.recallSmall(),
                 e.recallLarge(), e.smallBelow(), e.smallObjects(), e.largeObjects(), pope, e.bleu1(), e.bleu2(), e.bleu4(),
-                e.perplexity(), e.objectsPerCaption(), e.repeatingShare(), e.unterminatedShare(), e.clauses(), e.bleu1Precision(), e.brevityPenalty());
+                e.perplexity(), e.objectsPerCaption(), e.repeatingShare(), e.unterminatedShare(), e.clauses(), e.bleu1Precision(), e.brevityPenalty(), e.kinds());
     }
 
     /** A base captioner that affirms most of POPE's questions is called leaning to "Yes", with its F1 and EFUF's share; one near half is not. */
