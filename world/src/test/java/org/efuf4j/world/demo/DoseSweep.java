@@ -43,8 +43,8 @@ import org.efuf4j.world.models.WorldModels;
  * <p>System properties {@code sweep.sampleWeights} and {@code sweep.schedules} turn on the authors' sample weights and
  * schedules ({@link TrainerSettings}), {@code sweep.negativeCap} another cap on the negatives' loss and
  * {@code sweep.pointsPerPass} measurements per pass; {@code sweep.captionerSeed} and {@code sweep.questionPairs} sweep another captioner
- * instead of the shipped one, trained first on the shipped scorer and tower, and {@code sweep.towerSteps} one on a tower
- * trained for that many steps.
+ * instead of the shipped one, trained first on the shipped scorer and tower, and {@code sweep.towerSteps} and
+ * {@code sweep.towerExtraImages} one on a tower trained for that many steps, or on that many extra world images.
  * <p>args: {@code OUT worldSeed formationImages lambda1 lambda2 passes [seeds [lr [repeats [separatorInTarget [positives [trainable]]]]]]};
  * positives: {@code all}, {@code continuations} (clauses after the first), {@code last} (each caption's last clause),
  * {@code present} (the clauses whose object is in the image: an oracle's D+) or
@@ -72,7 +72,10 @@ public final class DoseSweep {
         if (System.getProperty("sweep.questionPairs") != null)
             captioner.questionPairs(org.efuf4j.world.models.CaptionerTrainer.QuestionPairs.valueOf(System.getProperty("sweep.questionPairs")));
         if (!captioner.build().equals(s.models().captioner())) s = withCaptioner(s, world, cache, captioner.build());
-        if (Integer.getInteger("sweep.towerSteps") != null) s = withTowerSteps(s, world, cache, Integer.getInteger("sweep.towerSteps"));
+        var tower = s.models().captionerVision();
+        if (Integer.getInteger("sweep.towerSteps") != null) tower = tower.withSteps(Integer.getInteger("sweep.towerSteps"));
+        if (Integer.getInteger("sweep.towerExtraImages") != null) tower = tower.withExtraImages(Integer.getInteger("sweep.towerExtraImages"));
+        if (!tower.equals(s.models().captionerVision())) s = withTower(s, world, cache, tower);
         WorldFiles files = new WorldFiles(cache.resolve("world-" + s.world().hash()).resolve("files"));
         if (!files.isCompleteFor(s.world())) files = world.writeTo(files.root());
         WorldModels.Result models = WorldModels.prepare(world, cache, s.models(), System.err::println);
@@ -125,16 +128,17 @@ public final class DoseSweep {
     }
 
     /**
-     * The settings with the captioner's tower trained for {@code steps} steps (system property {@code sweep.towerSteps}):
-     * the tower and the captioner on it train into the cache on first use, beside the shipped scorer.
+     * The settings with another recipe for the captioner's tower (system properties {@code sweep.towerSteps},
+     * {@code sweep.towerExtraImages}): the tower and the captioner on it train into the cache on first use, beside the
+     * shipped scorer.
      */
-    static DemoSettings withTowerSteps(DemoSettings s, World world, Path cache, int steps) throws java.io.IOException {
+    static DemoSettings withTower(DemoSettings s, World world, Path cache, org.efuf4j.world.models.WorldClipTrainer.Options tower) throws java.io.IOException {
         var shipped = org.efuf4j.world.models.ShippedModels.find(world.config(), s.models())
                 .orElseThrow(() -> new IllegalStateException("no shipped models for world " + world.config().hash()));
-        WorldModels.Config models = s.models().withCaptionerVision(s.models().captionerVision().withSteps(steps)).withShipped(false);
+        WorldModels.Config models = s.models().withCaptionerVision(tower).withShipped(false);
         WorldModels.Layout layout = WorldModels.Layout.cache(cache, world, models);
         copyTree(shipped.scorer(), layout.scorer());
-        System.err.println("tower of " + steps + " steps: " + layout.tower() + ", captioner " + layout.captioner());
+        System.err.println(tower.canonical() + ": " + layout.tower() + ", captioner " + layout.captioner());
         return s.withModels(models);
     }
 
