@@ -71,11 +71,11 @@ public final class DoseSweep {
         if (Long.getLong("sweep.captionerSeed") != null) captioner.seed(Long.getLong("sweep.captionerSeed"));
         if (System.getProperty("sweep.questionPairs") != null)
             captioner.questionPairs(org.efuf4j.world.models.CaptionerTrainer.QuestionPairs.valueOf(System.getProperty("sweep.questionPairs")));
-        if (!captioner.build().equals(s.models().captioner())) s = withCaptioner(s, world, cache, captioner.build());
         var tower = s.models().captionerVision();
         if (Integer.getInteger("sweep.towerSteps") != null) tower = tower.withSteps(Integer.getInteger("sweep.towerSteps"));
         if (Integer.getInteger("sweep.towerExtraImages") != null) tower = tower.withExtraImages(Integer.getInteger("sweep.towerExtraImages"));
-        if (!tower.equals(s.models().captionerVision())) s = withTower(s, world, cache, tower);
+        WorldModels.Config recipe = s.models().withCaptioner(captioner.build()).withCaptionerVision(tower);
+        if (!recipe.equals(s.models())) s = withRetrained(s, world, cache, recipe.withShipped(false));
         WorldFiles files = new WorldFiles(cache.resolve("world-" + s.world().hash()).resolve("files"));
         if (!files.isCompleteFor(s.world())) files = world.writeTo(files.root());
         WorldModels.Result models = WorldModels.prepare(world, cache, s.models(), System.err::println);
@@ -111,34 +111,19 @@ public final class DoseSweep {
     }
 
     /**
-     * The settings with another captioner recipe (system properties {@code sweep.captionerSeed},
-     * {@code sweep.questionPairs}): the captioner trains into the cache on first use, on the shipped scorer and tower,
-     * which are copied into the cache's folders for their options (the same options give the same models, so nothing
-     * but the captioner trains again).
+     * The settings with other base-model recipes (system properties {@code sweep.captionerSeed},
+     * {@code sweep.questionPairs}, {@code sweep.towerSteps}, {@code sweep.towerExtraImages}): what changed trains into
+     * the cache on first use, on the shipped scorer, and on the shipped tower where its recipe is the shipped one; those
+     * are copied into the cache's folders for their options (the same options give the same models).
      */
-    static DemoSettings withCaptioner(DemoSettings s, World world, Path cache, org.efuf4j.world.models.CaptionerTrainer.Options captioner) throws java.io.IOException {
+    static DemoSettings withRetrained(DemoSettings s, World world, Path cache, WorldModels.Config models) throws java.io.IOException {
         var shipped = org.efuf4j.world.models.ShippedModels.find(world.config(), s.models())
                 .orElseThrow(() -> new IllegalStateException("no shipped models for world " + world.config().hash()));
-        WorldModels.Config models = s.models().withCaptioner(captioner).withShipped(false);
         WorldModels.Layout layout = WorldModels.Layout.cache(cache, world, models);
         copyTree(shipped.scorer(), layout.scorer());
-        copyTree(shipped.tower(), layout.tower());
-        System.err.println(captioner.canonical() + ": " + layout.captioner());
-        return s.withModels(models);
-    }
-
-    /**
-     * The settings with another recipe for the captioner's tower (system properties {@code sweep.towerSteps},
-     * {@code sweep.towerExtraImages}): the tower and the captioner on it train into the cache on first use, beside the
-     * shipped scorer.
-     */
-    static DemoSettings withTower(DemoSettings s, World world, Path cache, org.efuf4j.world.models.WorldClipTrainer.Options tower) throws java.io.IOException {
-        var shipped = org.efuf4j.world.models.ShippedModels.find(world.config(), s.models())
-                .orElseThrow(() -> new IllegalStateException("no shipped models for world " + world.config().hash()));
-        WorldModels.Config models = s.models().withCaptionerVision(tower).withShipped(false);
-        WorldModels.Layout layout = WorldModels.Layout.cache(cache, world, models);
-        copyTree(shipped.scorer(), layout.scorer());
-        System.err.println(tower.canonical() + ": " + layout.tower() + ", captioner " + layout.captioner());
+        if (models.captionerVision().equals(s.models().captionerVision())) copyTree(shipped.tower(), layout.tower());
+        System.err.println("retrained: tower " + models.captionerVision().canonical() + " in " + layout.tower() + ", captioner "
+                + models.captioner().canonical() + " in " + layout.captioner());
         return s.withModels(models);
     }
 
