@@ -124,8 +124,12 @@ final class Analysis {
                 : "it removes both kinds alike";
         return String.format(Locale.ROOT, "Of the base captioner's %d hallucinated mentions, %d are added past the evidence (their caption misses no"
                         + " present object that could stand for them) and %d are swapped for a present object their caption misses. After %s (mean"
-                        + " over %d seed(s)) %.1f added and %.1f swapped remain, %s and %s fewer: %s.", b.kinds().hallucinated(), b.kinds().added(),
-                b.kinds().swapped(), Variant.label(e), after.size(), added, swapped, DemoReport.pct(fewerAdded), DemoReport.pct(fewerSwapped), verdict);
+                        + " over %d seed(s)) %.1f added and %.1f swapped remain (%s added, %s swapped): %s.", b.kinds().hallucinated(), b.kinds().added(),
+                b.kinds().swapped(), Variant.label(e), after.size(), added, swapped, fewerOrMore(fewerAdded), fewerOrMore(fewerSwapped), verdict);
+    }
+
+    private static String fewerOrMore(double fewer) {
+        return fewer >= 0 ? DemoReport.pct(fewer) + " fewer" : DemoReport.pct(-fewer) + " more";
     }
 
     private static String sizes(DemoMetrics m, String e) {

@@ -135,12 +135,14 @@ class AnalysisTest {
         ModelEvaluation base = withKinds(eval(0.60, 4.0, 0.90, 0.95, 4), 40, 20);
         String language = Analysis.kinds(metrics(base, Map.of(Variant.EFUF, withKinds(eval(0.40, 3.8, 0.88, 0.95, 2), 20, 19))), Variant.EFUF);
         assertTrue(language.startsWith("Of the base captioner's 60 hallucinated mentions, 40 are added past the evidence"), language);
-        assertTrue(language.contains("20.0 added and 19.0 swapped remain, 50.0% and 5.0% fewer: unlearning the decision to go on removes the"
-                + " language prior's hallucinations"), language);
+        assertTrue(language.contains("20.0 added and 19.0 swapped remain (50.0% fewer added, 5.0% fewer swapped): unlearning the decision to go"
+                + " on removes the language prior's hallucinations"), language);
         String perception = Analysis.kinds(metrics(base, Map.of(Variant.EFUF, withKinds(eval(0.40, 3.8, 0.88, 0.95, 2), 38, 10))), Variant.EFUF);
         assertTrue(perception.contains("it removes more of the swapped kind than of the added"), perception);
         String alike = Analysis.kinds(metrics(base, Map.of(Variant.EFUF, withKinds(eval(0.40, 3.8, 0.88, 0.95, 2), 30, 15))), Variant.EFUF);
-        assertTrue(alike.endsWith("25.0% and 25.0% fewer: it removes both kinds alike."), alike);
+        assertTrue(alike.endsWith("(25.0% fewer added, 25.0% fewer swapped): it removes both kinds alike."), alike);
+        String more = Analysis.kinds(metrics(base, Map.of(Variant.EFUF, withKinds(eval(0.40, 3.8, 0.88, 0.95, 2), 20, 22))), Variant.EFUF);
+        assertTrue(more.contains("(50.0% fewer added, 10.0% more swapped)"), more);
         ModelEvaluation uncounted = withBleu(eval(0.40, 3.8, 0.88, 0.95, 2), 70, 0.8);
         assertEquals("", Analysis.kinds(metrics(withRecall(base, 0.8), Map.of(Variant.EFUF, new ModelEvaluation(uncounted.captions(), 10, 4, 0.4, 0.2,
                 0.8, 0.8, 0.9, 120, 50, 50, Map.of(), 60, 40, 10, 5, 3.8, 0.02, 0, null, 70, 0.8, null))), Variant.EFUF), "evaluations without the counts");
