@@ -169,11 +169,12 @@ public final class DoseSweep {
         Files.write(file, kept);
     }
 
-    /** Whether the image holds the object a clause names (a synonym such as "puppy" names its category, "dog"). */
+    /**
+     * Whether the image holds the object a clause names: the clause keeps the word it read ("puppy"), the truth holds
+     * canonical categories ("dog"), as CHAIR compares them.
+     */
     private static boolean isPresent(GroundTruth truth, String imageFile, String object) {
-        ObjectVocabulary v = ObjectVocabulary.coco();
-        String category = v.resolve(object, "positive clause").name();
-        return truth.require(imageFile.replaceFirst("\\.png$", ""), "positive clause").stream().anyMatch(c -> v.resolve(c, "truth").name().equals(category));
+        return truth.require(imageFile.replaceFirst("\\.png$", ""), "positive clause").contains(ObjectVocabulary.coco().resolve(object, "positive clause").name());
     }
 
     /** Greedy descriptions of the held-out images at each measured point; the base model's are measured once. */
