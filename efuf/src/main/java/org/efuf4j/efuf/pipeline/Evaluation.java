@@ -18,6 +18,7 @@ import org.efuf4j.efuf.eval.ChairJson;
 import org.efuf4j.efuf.eval.ChairReport;
 import org.efuf4j.efuf.eval.ClausePositions;
 import org.efuf4j.efuf.eval.HallucinationKinds;
+import org.efuf4j.efuf.eval.ObjectHallucinations;
 import org.efuf4j.efuf.eval.SizeRecall;
 import org.efuf4j.efuf.eval.GeneratedCaption;
 import org.efuf4j.efuf.eval.GroundTruth;
@@ -118,6 +119,9 @@ public final class Evaluation {
             clausePositions(ClausePositions.of(chair.captions()), m.putObject("clause_positions"));
             HallucinationKinds kinds = HallucinationKinds.of(chair.captions());
             m.putObject("hallucination_kinds").put("added", kinds.added()).put("swapped", kinds.swapped());
+            ObjectNode byObject = m.putObject("hallucinations_by_object");
+            ObjectHallucinations.of(chair.captions()).byObject().forEach((object, c) ->
+                    byObject.putObject(object).put("mentions", c.mentions()).put("hallucinated", c.hallucinated()));
             if (truth.hasSizes()) {
                 SizeRecall sr = SizeRecall.of(chair.captions(), truth, SizeRecall.medianSize(truth));
                 DatasetFormation.putFinite(m, "recall_small", sr.smallRecall());

@@ -67,6 +67,23 @@ class CaptionPositionAndSizeTest {
     }
 
     @Test
+    void hallucinationsAreCountedByObjectAsCaptionsNameThem() {
+        // image 1 (dog, cup): dog present, bus twice absent; image 2 (car, book): a bus absent, "puppy" is a dog, absent
+        ObjectHallucinations o = ObjectHallucinations.of(captions(
+                "1", "A dog, a bus, a bus.",
+                "2", "A car, a bus and a puppy.",
+                "3", "An empty room."));
+        assertEquals(List.of("bus", "car", "dog"), List.copyOf(o.byObject().keySet()), "canonical names, in name order");
+        assertEquals(new ObjectHallucinations.Count(3, 3), o.byObject().get("bus"));
+        assertEquals(new ObjectHallucinations.Count(2, 1), o.byObject().get("dog"), "present in image 1, the puppy absent in image 2");
+        assertEquals(new ObjectHallucinations.Count(1, 0), o.byObject().get("car"));
+        assertEquals(0, o.hallucinated("cup"), "never named, never hallucinated");
+        assertEquals(4, o.byObject().values().stream().mapToInt(ObjectHallucinations.Count::hallucinated).sum(),
+                "the totals are CHAIR's hallucinated mentions");
+        assertThrows(IllegalArgumentException.class, () -> new ObjectHallucinations.Count(1, 2));
+    }
+
+    @Test
     void aHallucinationEndingADescriptionIsInTheLastClauseEvenBeforeTrailingPunctuation() {
         ClausePositions p = ClausePositions.of(captions("1", "a dog, a cup, a cat..."));
         assertEquals(1, p.hallucinatedInLast());

@@ -289,6 +289,7 @@ public final class Demo {
             throw new UncheckedIOException("cannot prepare " + dir + ": " + e.getMessage(), e);
         }
         List<LabelledScore> labelled = new ArrayList<>();
+        List<String> labelledObjects = new ArrayList<>();
         try (JsonlWriter writer = JsonlWriter.append(captionsFile)) {
             for (int i = 0; i < images.size(); i++) {
                 CaptionRecord r = CaptionRecord.of(images.get(i).fileName(), captions.get(i), mentions.get(i), scores.get(i));
@@ -296,7 +297,9 @@ public final class Demo {
                 records.add(r);
                 Set<String> present = images.get(i).categories();
                 for (int k = 0; k < mentions.get(i).size(); k++) {
-                    if (Float.isFinite(scores.get(i)[k])) labelled.add(new LabelledScore(scores.get(i)[k], present.contains(mentions.get(i).get(k).object())));
+                    if (!Float.isFinite(scores.get(i)[k])) continue;
+                    labelled.add(new LabelledScore(scores.get(i)[k], present.contains(mentions.get(i).get(k).object())));
+                    labelledObjects.add(mentions.get(i).get(k).object());
                 }
             }
         }
@@ -352,7 +355,7 @@ public final class Demo {
         if (seed == 1 && !labelled.isEmpty()) Charts.scoreHistogram(d.histogram(), th, out.resolve("plots/figure2-scores.png"));
         DemoMetrics.Formation figures = new DemoMetrics.Formation(images.size(), labelledImages, labelled.size(),
                 new DemoMetrics.Thresholds(th.t0(), th.t1(), th.t2()), thresholdSource, counts(o.statistics()), counts(ov.statistics()),
-                counts(oo.statistics()), d.figures(), ScorerQuality.auc(s, present));
+                counts(oo.statistics()), d.figures(), ScorerQuality.auc(s, present), ObjectLabels.of(labelledObjects, labelled, th));
         return new Formation(dataset, vanilla, oracle, figures);
     }
 

@@ -72,9 +72,13 @@ public record DemoMetrics(RunSettings settings, WorldFacts world, BaseModels bas
     /** Sizes of a formed dataset: D+, D-, Ds, and how they split into training and validation samples. */
     public record SetCounts(int positive, int negative, int sentence, int train, int validation) {}
 
-    /** @param oracleDataset the same captions and thresholds, every mention labelled by the world's truth */
+    /**
+     * @param oracleDataset the same captions and thresholds, every mention labelled by the world's truth
+     * @param objects       how the scorer labelled each object's mentions (null in runs written before they were kept)
+     */
     public record Formation(int images, int labelledImages, int mentions, Thresholds thresholds, String thresholdSource, SetCounts dataset,
-                            SetCounts vanillaDataset, SetCounts oracleDataset, ScoreDistribution.Figures scores, double scorerAuc) {}
+                            SetCounts vanillaDataset, SetCounts oracleDataset, ScoreDistribution.Figures scores, double scorerAuc,
+                            List<ObjectLabels> objects) {}
 
     /**
      * @param steps         steps taken (the paper's schedule: one pass over D-)

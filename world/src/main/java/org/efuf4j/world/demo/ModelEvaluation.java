@@ -6,6 +6,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.efuf4j.efuf.eval.ClausePositions;
 import org.efuf4j.efuf.eval.HallucinationKinds;
+import org.efuf4j.efuf.eval.ObjectHallucinations;
 import org.efuf4j.efuf.eval.PopeSampler;
 
 /**
@@ -20,12 +21,14 @@ import org.efuf4j.efuf.eval.PopeSampler;
  * @param bleu1Precision     BLEU-1's clipped unigram precision (percent), and {@code brevityPenalty} its other factor
  * @param kinds       the hallucinated mentions added past the caption's evidence and swapped for a missed object (null in
  *                    evaluations written before they were counted)
+ * @param objects     mentions and hallucinated mentions per object (null in evaluations written before they were counted)
  */
 public record ModelEvaluation(int captions, int objectMentions, int hallucinatedMentions, double chairS, double chairI, double recall,
                               double recallSmall, double recallLarge, double smallBelow, int smallObjects, int largeObjects,
                               Map<String, Pope> pope, double bleu1, double bleu2, double bleu4, double perplexity,
                               double objectsPerCaption, double repeatingShare, double unterminatedShare, ClausePositions clauses,
-                              double bleu1Precision, double brevityPenalty, HallucinationKinds kinds) {
+                              double bleu1Precision, double brevityPenalty, HallucinationKinds kinds,
+                              ObjectHallucinations objects) {
     public record Pope(int questions, double accuracy, double precision, double recall, double f1, double yesRatio) {}
 
     /** The POPE splits in the paper's order. */
@@ -51,7 +54,16 @@ public record ModelEvaluation(int captions, int objectMentions, int hallucinated
                 num(e, "bleu_1"), num(e, "bleu_2"), num(e, "bleu_4"), num(e, "perplexity"), num(e, "objects_per_caption"),
                 num(e, "repeating_object_share"), num(e, "unterminated_share"), clauses,
                 num(e, "bleu_1_precision"), num(e, "bleu_brevity_penalty"),
-                k.isMissingNode() ? null : new HallucinationKinds(k.path("added").asInt(), k.path("swapped").asInt()));
+                k.isMissingNode() ? null : new HallucinationKinds(k.path("added").asInt(), k.path("swapped").asInt()),
+                objectHallucinations(e.path("hallucinations_by_object")));
+    }
+
+    private static ObjectHallucinations objectHallucinations(JsonNode n) {
+        if (n.isMissingNode()) return null;
+        Map<String, ObjectHallucinations.Count> counts = new LinkedHashMap<>();
+        n.properties().forEach(o -> counts.put(o.getKey(), new ObjectHallucinations.Count(o.getValue().path("mentions").asInt(),
+                o.getValue().path("hallucinated").asInt())));
+        return new ObjectHallucinations(counts);
     }
 
     /** F1 of one POPE split; NaN where that split was not asked. */

@@ -7,6 +7,7 @@ import java.util.Locale;
 import org.efuf4j.world.demo.Acceptance;
 import org.efuf4j.world.demo.DemoMetrics;
 import org.efuf4j.world.demo.ModelEvaluation;
+import org.efuf4j.world.demo.ObjectUnlearning;
 import org.efuf4j.world.demo.Summary;
 import org.efuf4j.world.demo.Variant;
 
@@ -34,6 +35,7 @@ final class Analysis {
         out.add(popeLean(m, e));
         out.add(clauses(m, e));
         out.add(kinds(m, e));
+        out.add(objects(m, e));
         out.add(sizes(m, e));
         out.add(bleu(m, e));
         out.add(schedules(m));
@@ -127,6 +129,31 @@ final class Analysis {
                         + " over %d seed(s)) %.1f added and %.1f swapped remain (%s added, %s swapped): %s.", b.kinds().hallucinated(), b.kinds().added(),
                 b.kinds().swapped(), Variant.label(e), after.size(), added, swapped, fewerOrMore(fewerAdded), fewerOrMore(fewerSwapped), verdict);
     }
+
+    /**
+     * Whether what {@code e} leaves is what the scorer cannot see: the hallucinations of objects the scorer rarely sends
+     * below T1 beside those of objects it mostly does.
+     */
+    static String objects(DemoMetrics m, String e) {
+        List<ObjectUnlearning> rows = ObjectUnlearning.of(m, e);
+        double[] blind = ObjectUnlearning.group(rows, 0, BLIND), seen = ObjectUnlearning.group(rows, SEEN, Double.POSITIVE_INFINITY);
+        if (blind[0] == 0 || seen[0] == 0) return "";
+        List<String> names = rows.stream().filter(r -> r.caughtShare() < BLIND).limit(4).map(ObjectUnlearning::object).toList();
+        double fewerBlind = 1 - blind[1] / blind[0], fewerSeen = 1 - seen[1] / seen[0];
+        String verdict = fewerSeen > fewerBlind + 0.1
+                ? "EFUF unlearns what its scorer catches; an object the scorer cannot tell present from absent rarely reaches D-, and its"
+                        + " hallucinations stay"
+                : fewerBlind > fewerSeen + 0.1 ? "the objects the scorer misses lose more of their hallucinations than those it catches, so"
+                        + " its labels do not bound the effect here"
+                : "objects the scorer catches and objects it misses lose their hallucinations alike";
+        return String.format(Locale.ROOT, "By object (the table above): the %d object(s) whose hallucinated formation mentions the scorer sends below T1"
+                        + " less than a quarter of the time (most hallucinated: %s) have %d hallucinated mentions in the base captions and %.1f after %s"
+                        + " (%s); the %d it sends there at least half of the time have %d and %.1f (%s): %s.", (int) blind[2], String.join(", ", names),
+                (int) blind[0], blind[1], Variant.label(e), fewerOrMore(fewerBlind), (int) seen[2], (int) seen[0], seen[1], fewerOrMore(fewerSeen), verdict);
+    }
+
+    /** Below this share of its hallucinations scored under T1 the scorer is blind to an object; from {@link #SEEN} on it sees it. */
+    static final double BLIND = 0.25, SEEN = 0.5;
 
     private static String fewerOrMore(double fewer) {
         return fewer >= 0 ? DemoReport.pct(fewer) + " fewer" : DemoReport.pct(-fewer) + " more";
@@ -317,7 +344,7 @@ final class Analysis {
         return Double.isFinite(d) ? String.format(Locale.ROOT, "%+.1f points (%s to %s)", d, pct(m, Variant.BASE, key), pct(m, model, key)) : "undefined";
     }
 
-    private static String relative(double base, double after) {
+    static String relative(double base, double after) {
         return base > 0 && Double.isFinite(after) ? String.format(Locale.ROOT, "%+.1f%%", 100 * (after - base) / base) : "undefined";
     }
 

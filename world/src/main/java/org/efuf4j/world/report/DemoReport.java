@@ -14,6 +14,8 @@ import org.efuf4j.tensor.io.AtomicFiles;
 import org.efuf4j.world.demo.Acceptance;
 import org.efuf4j.world.demo.DemoMetrics;
 import org.efuf4j.world.demo.ModelEvaluation;
+import org.efuf4j.world.demo.ObjectLabels;
+import org.efuf4j.world.demo.ObjectUnlearning;
 import org.efuf4j.world.demo.Summary;
 import org.efuf4j.world.demo.Variant;
 
@@ -112,6 +114,7 @@ public final class DemoReport {
 
         schedules(d, m);
         clausePositions(d, m);
+        objects(d, m);
 
         d.heading(2, "Training curves");
         d.image("plots/unlearning-losses.png", "Unlearning losses");
@@ -309,6 +312,29 @@ public final class DemoReport {
         }
         d.table(header, rows);
         d.image("plots/clause-positions.png", "Hallucinated share of mentions by clause index");
+    }
+
+    /** Objects the base captioner hallucinates most: up to this many rows. */
+    static final int OBJECT_ROWS = 12;
+
+    private static void objects(Document d, DemoMetrics m) {
+        List<ObjectUnlearning> all = ObjectUnlearning.of(m, m.schedule());
+        if (all.isEmpty()) return;
+        d.heading(2, "Which objects EFUF unlearns");
+        d.paragraph("The " + Math.min(OBJECT_ROWS, all.size()) + " objects the base captioner hallucinates most on the held-out images: its"
+                + " hallucinated mentions of each and those " + Variant.label(m.schedule()) + " leaves (mean over seeds), beside how the scorer"
+                + " labelled the object's mentions in the formation captions (all seeds pooled): how many of them were hallucinated, the share"
+                + " of those that scored below T1 (unlearned) and above T0 (learned as if present), and the scorer's AUC on the object's"
+                + " present against its hallucinated mentions.");
+        List<List<String>> rows = new ArrayList<>();
+        for (ObjectUnlearning o : all.subList(0, Math.min(OBJECT_ROWS, all.size()))) {
+            ObjectLabels l = o.labels();
+            rows.add(List.of(o.object(), String.valueOf(o.base()), num(o.after(), 1), o.base() == 0 ? "-" : Analysis.relative(o.base(), o.after()),
+                    l == null ? "-" : String.valueOf(l.hallucinated()), l == null ? "-" : pct(l.caughtShare()),
+                    l == null || l.hallucinated() == 0 ? "-" : pct((double) l.hallucinatedAboveT0() / l.hallucinated()), l == null ? "-" : num(l.auc(), 2)));
+        }
+        d.table(List.of("object", "base: hallucinated", Variant.label(m.schedule()) + ": hallucinated", "change", "formation: hallucinated",
+                "below T1", "above T0", "scorer AUC"), rows);
     }
 
     private static void acceptance(Document d, DemoMetrics m) {

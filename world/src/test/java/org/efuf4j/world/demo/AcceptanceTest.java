@@ -16,7 +16,7 @@ class AcceptanceTest {
 
     /** An evaluation with the given CHAIR_s, BLEU-1 and small-object recall; every other figure undefined. */
     static ModelEvaluation eval(double chairS, double bleu1, double recallSmall) {
-        return new ModelEvaluation(10, 0, 0, chairS, NaN, NaN, recallSmall, NaN, NaN, 0, 0, Map.of(), bleu1, NaN, NaN, NaN, NaN, NaN, NaN, null, NaN, NaN, null);
+        return new ModelEvaluation(10, 0, 0, chairS, NaN, NaN, recallSmall, NaN, NaN, 0, 0, Map.of(), bleu1, NaN, NaN, NaN, NaN, NaN, NaN, null, NaN, NaN, null, null);
     }
 
     /** Base CHAIR_s 0.5; EFUF 0.4, 0.45 and 0.35 on three seeds: drops 0.2, 0.1, 0.3. */

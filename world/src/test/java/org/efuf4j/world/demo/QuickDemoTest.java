@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import org.efuf4j.efuf.eval.GroundTruth;
+import org.efuf4j.efuf.eval.ObjectHallucinations;
 import org.efuf4j.efuf.objects.ObjectExtractor;
 import org.efuf4j.efuf.objects.ObjectVocabulary;
 import org.efuf4j.efuf.train.UnlearningTrainer;
@@ -52,6 +53,28 @@ class QuickDemoTest {
     @Test void metricsFileHoldsWhatTheRunReturned() throws Exception {
         assertEquals(DemoMetrics.MAPPER.writeValueAsString(returned), DemoMetrics.MAPPER.writeValueAsString(metrics));
         assertFalse(Files.readString(out.resolve(Demo.METRICS)).contains("NaN"), "undefined figures are written as null");
+    }
+
+    /** The per-object figures add up to the totals counted without them, in the file as read back. */
+    @Test void perObjectFiguresAddUpToTheTotals() {
+        for (DemoMetrics.SeedRun s : metrics.seeds()) {
+            DemoMetrics.Formation f = s.formation();
+            assertEquals(f.scores().present(), f.objects().stream().mapToInt(ObjectLabels::present).sum(), "present mentions, seed " + s.seed());
+            assertEquals(f.scores().hallucinated(), f.objects().stream().mapToInt(ObjectLabels::hallucinated).sum(), "hallucinated, seed " + s.seed());
+            assertEquals(f.scores().belowT1() - f.scores().belowT1Present(), f.objects().stream().mapToInt(ObjectLabels::hallucinatedBelowT1).sum(),
+                    "hallucinated below T1, seed " + s.seed());
+            assertEquals(f.scores().aboveT0Hallucinated(), f.objects().stream().mapToInt(ObjectLabels::hallucinatedAboveT0).sum(),
+                    "hallucinated above T0, seed " + s.seed());
+        }
+        for (String model : List.of(Variant.BASE, Variant.EFUF)) {
+            for (ModelEvaluation e : metrics.evaluations(model)) {
+                assertEquals(e.hallucinatedMentions(), e.objects().byObject().values().stream().mapToInt(ObjectHallucinations.Count::hallucinated).sum(), model);
+                assertEquals(e.objectMentions(), e.objects().byObject().values().stream().mapToInt(ObjectHallucinations.Count::mentions).sum(), model);
+            }
+        }
+        List<ObjectUnlearning> rows = ObjectUnlearning.of(metrics, Variant.EFUF);
+        assertEquals(metrics.base().hallucinatedMentions(), rows.stream().mapToInt(ObjectUnlearning::base).sum(), "every hallucinated object has a row");
+        for (int i = 1; i < rows.size(); i++) assertTrue(rows.get(i - 1).base() >= rows.get(i).base(), "most hallucinated first");
     }
 
     @Test void everyArtefactIsWritten() {
@@ -209,7 +232,7 @@ class QuickDemoTest {
     @Test void reportHoldsEveryTableRowAndMarksHallucinations() throws Exception {
         String md = Files.readString(out.resolve("report.md")), html = Files.readString(out.resolve("report.html"));
         for (String heading : List.of("Figure 2", "Table 1", "Table 2", "Table 3", "Gallery", "Acceptance", "World", "Base models", "Quality gates",
-                "Unlearning settings", "Schedules", "Where the hallucinations fall", "ablation order", "Analysis")) {
+                "Unlearning settings", "Schedules", "Where the hallucinations fall", "Which objects EFUF unlearns", "ablation order", "Analysis")) {
             assertTrue(md.contains(heading), "markdown section " + heading);
             assertTrue(html.contains(heading), "html section " + heading);
         }

@@ -10,10 +10,12 @@ import java.util.Map;
 
 import org.efuf4j.efuf.eval.ClausePositions;
 import org.efuf4j.efuf.eval.HallucinationKinds;
+import org.efuf4j.efuf.eval.ObjectHallucinations;
 import org.efuf4j.world.demo.Acceptance;
 import org.efuf4j.world.demo.Demo;
 import org.efuf4j.world.demo.DemoMetrics;
 import org.efuf4j.world.demo.ModelEvaluation;
+import org.efuf4j.world.demo.ObjectLabels;
 import org.efuf4j.world.demo.Variant;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +27,7 @@ class AnalysisTest {
     static ModelEvaluation eval(double chairS, double objects, double recallSmall, double recallLarge, int hallLast) {
         ClausePositions c = new ClausePositions(new int[] {0, 1, 3, 0, 0, 0, 0, 0}, new int[] {3, 3, 4, 0, 0, 0, 0, 0}, hallLast, 5);
         return new ModelEvaluation(100, 10, 4, chairS, 0.2, 0.8, recallSmall, recallLarge, 120, 50, 50, Map.of(), 60, 40, 10, 5, objects, 0.02,
-                0, c, 70, 60 / 70.0, new HallucinationKinds(3, 1));
+                0, c, 70, 60 / 70.0, new HallucinationKinds(3, 1), null);
     }
 
     /** {@code e} with its hallucinated mentions split into {@code added} and {@code swapped}. */
@@ -38,20 +40,31 @@ class AnalysisTest {
         return new ModelEvaluation(e.captions(), e.objectMentions(), kinds == null ? e.hallucinatedMentions() : kinds.hallucinated(), e.chairS(),
                 e.chairI(), e.recall(), e.recallSmall(), e.recallLarge(), e.smallBelow(), e.smallObjects(), e.largeObjects(), e.pope(), e.bleu1(),
                 e.bleu2(), e.bleu4(), e.perplexity(), e.objectsPerCaption(), e.repeatingShare(), e.unterminatedShare(), e.clauses(),
-                e.bleu1Precision(), e.brevityPenalty(), kinds);
+                e.bleu1Precision(), e.brevityPenalty(), kinds, e.objects());
+    }
+
+    /** {@code e} with per-object counts: {@code objectAndHallucinated} alternates names and hallucinated mentions (10 mentions each). */
+    static ModelEvaluation withObjects(ModelEvaluation e, Object... objectAndHallucinated) {
+        Map<String, ObjectHallucinations.Count> counts = new LinkedHashMap<>();
+        for (int i = 0; i < objectAndHallucinated.length; i += 2)
+            counts.put((String) objectAndHallucinated[i], new ObjectHallucinations.Count(20, (Integer) objectAndHallucinated[i + 1]));
+        return new ModelEvaluation(e.captions(), e.objectMentions(), e.hallucinatedMentions(), e.chairS(), e.chairI(), e.recall(), e.recallSmall(),
+                e.recallLarge(), e.smallBelow(), e.smallObjects(), e.largeObjects(), e.pope(), e.bleu1(), e.bleu2(), e.bleu4(),
+                e.perplexity(), e.objectsPerCaption(), e.repeatingShare(), e.unterminatedShare(), e.clauses(), e.bleu1Precision(), e.brevityPenalty(), e.kinds(),
+                new ObjectHallucinations(counts));
     }
 
     /** {@link #eval} with BLEU-1 given by its two factors: the unigram precision (percent) and the brevity penalty. */
     static ModelEvaluation withBleu(ModelEvaluation e, double precision, double brevityPenalty) {
         return new ModelEvaluation(e.captions(), e.objectMentions(), e.hallucinatedMentions(), e.chairS(), e.chairI(), e.recall(), e.recallSmall(),
                 e.recallLarge(), e.smallBelow(), e.smallObjects(), e.largeObjects(), e.pope(), precision * brevityPenalty, e.bleu2(), e.bleu4(),
-                e.perplexity(), e.objectsPerCaption(), e.repeatingShare(), e.unterminatedShare(), e.clauses(), precision, brevityPenalty, e.kinds());
+                e.perplexity(), e.objectsPerCaption(), e.repeatingShare(), e.unterminatedShare(), e.clauses(), precision, brevityPenalty, e.kinds(), e.objects());
     }
 
     static ModelEvaluation withRecall(ModelEvaluation e, double recall) {
         return new ModelEvaluation(e.captions(), e.objectMentions(), e.hallucinatedMentions(), e.chairS(), e.chairI(), recall, e.recallSmall(),
                 e.recallLarge(), e.smallBelow(), e.smallObjects(), e.largeObjects(), e.pope(), e.bleu1(), e.bleu2(), e.bleu4(),
-                e.perplexity(), e.objectsPerCaption(), e.repeatingShare(), e.unterminatedShare(), e.clauses(), e.bleu1Precision(), e.brevityPenalty(), e.kinds());
+                e.perplexity(), e.objectsPerCaption(), e.repeatingShare(), e.unterminatedShare(), e.clauses(), e.bleu1Precision(), e.brevityPenalty(), e.kinds(), e.objects());
     }
 
     @Test void aBleuFallIsTracedToTheFactorThatMovedIt() {
@@ -94,7 +107,7 @@ class AnalysisTest {
     static ModelEvaluation scored(double chairS, double chairI, double recall) {
         ModelEvaluation.Pope pope = new ModelEvaluation.Pope(100, 0.9, 0.9, 0.9, 0.9, 0.5);
         return new ModelEvaluation(100, 10, 4, chairS, chairI, recall, recall - 0.02, recall + 0.02, 120, 50, 50,
-                Map.of("random", pope, "popular", pope, "adversarial", pope), 70, 50, 10, 5, 3.8, 0.02, 0, null, 70, 1, null);
+                Map.of("random", pope, "popular", pope, "adversarial", pope), 70, 50, 10, 5, 3.8, 0.02, 0, null, 70, 1, null, null);
     }
 
     /** The full pass past the recall bound and the validation stop short of the CHAIR bounds: the analysis names the line. */
@@ -133,6 +146,37 @@ class AnalysisTest {
         DemoMetrics.BaseModels bm = new DemoMetrics.BaseModels(false, true, null, List.of(new DemoMetrics.Gate("recall >= 0.60", "0.860", true),
                 new DemoMetrics.Gate("scorer AUC on the captioner's own mentions >= 0.90", "0.852", false)));
         return new DemoMetrics(null, null, bm, base, seeds, summary, acceptance, Variant.EFUF, Acceptance.ablationOrder(summary), List.of(), null);
+    }
+
+    /** {@code m} with its one seed's formation labels. */
+    static DemoMetrics withLabels(DemoMetrics m, ObjectLabels... labels) {
+        DemoMetrics.Formation f = new DemoMetrics.Formation(0, 0, 0, null, null, null, null, null, null, NaN, List.of(labels));
+        List<DemoMetrics.SeedRun> seeds = m.seeds().stream().map(s -> new DemoMetrics.SeedRun(s.seed(), f, s.variants())).toList();
+        return new DemoMetrics(m.settings(), m.world(), m.baseModels(), m.base(), seeds, m.summary(), m.acceptance(), m.schedule(), m.ablationOrder(),
+                m.gallery(), m.timings());
+    }
+
+    /**
+     * The objects paragraph sets the hallucinations of objects the scorer rarely sends below T1 beside those it mostly does,
+     * and leaves out the objects between; it says nothing without per-object counts.
+     */
+    @Test void theObjectsParagraphSetsWhatTheScorerMissesBesideWhatItCatches() {
+        ModelEvaluation base = withObjects(eval(0.60, 4.0, 0.90, 0.95, 4), "clock", 10, "sandwich", 8, "teddy bear", 6, "dog", 12, "cup", 10);
+        ObjectLabels[] labels = {new ObjectLabels("clock", 50, 40, 2, 20, 0.7), new ObjectLabels("sandwich", 50, 20, 1, 10, 0.75),
+                new ObjectLabels("teddy bear", 50, 10, 3, 2, 0.8), new ObjectLabels("dog", 50, 30, 24, 0, 0.99), new ObjectLabels("cup", 50, 10, 6, 1, 0.95)};
+        ModelEvaluation caught = withObjects(eval(0.40, 3.8, 0.88, 0.95, 2), "clock", 9, "sandwich", 8, "teddy bear", 1, "dog", 4, "cup", 5);
+        String text = Analysis.objects(withLabels(metrics(base, Map.of(Variant.EFUF, caught)), labels), Variant.EFUF);
+        assertTrue(text.contains("the 2 object(s) whose hallucinated formation mentions the scorer sends below T1 less than a quarter of the time"
+                + " (most hallucinated: clock, sandwich) have 18 hallucinated mentions in the base captions and 17.0 after"), text);
+        assertTrue(text.contains("(5.6% fewer); the 2 it sends there at least half of the time have 22 and 9.0 (59.1% fewer): EFUF unlearns what its"
+                + " scorer catches"), text);
+        ModelEvaluation missed = withObjects(eval(0.40, 3.8, 0.88, 0.95, 2), "clock", 2, "sandwich", 1, "dog", 12, "cup", 10);
+        String other = Analysis.objects(withLabels(metrics(base, Map.of(Variant.EFUF, missed)), labels), Variant.EFUF);
+        assertTrue(other.contains("(83.3% fewer); the 2 it sends there at least half of the time have 22 and 22.0 (0.0% fewer): the objects the"
+                + " scorer misses lose more"), other);
+        assertEquals("", Analysis.objects(withLabels(metrics(eval(0.60, 4.0, 0.90, 0.95, 4), Map.of(Variant.EFUF, caught)), labels), Variant.EFUF),
+                "a base evaluation without per-object counts");
+        assertEquals("", Analysis.objects(metrics(base, Map.of(Variant.EFUF, caught)), Variant.EFUF), "no formation labels");
     }
 
     /** The kinds paragraph says which kind EFUF removed, from the seed means, and says nothing without the counts. */
@@ -203,7 +247,7 @@ class AnalysisTest {
         pope.put("popular", new ModelEvaluation.Pope(600, 0.6, 0.6, 0.95, popularF1, popularYes));
         return new ModelEvaluation(e.captions(), e.objectMentions(), e.hallucinatedMentions(), e.chairS(), e.chairI(), e.recall(), e.recallSmall(),
                 e.recallLarge(), e.smallBelow(), e.smallObjects(), e.largeObjects(), pope, e.bleu1(), e.bleu2(), e.bleu4(),
-                e.perplexity(), e.objectsPerCaption(), e.repeatingShare(), e.unterminatedShare(), e.clauses(), e.bleu1Precision(), e.brevityPenalty(), e.kinds());
+                e.perplexity(), e.objectsPerCaption(), e.repeatingShare(), e.unterminatedShare(), e.clauses(), e.bleu1Precision(), e.brevityPenalty(), e.kinds(), e.objects());
     }
 
     /** A base captioner that affirms most of POPE's questions is called leaning to "Yes", with its F1 and EFUF's share; one near half is not. */
