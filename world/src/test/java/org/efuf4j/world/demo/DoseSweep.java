@@ -89,6 +89,9 @@ public final class DoseSweep {
             Demo.Formation f = demo.form(world, models, files.split(Split.TRAIN).images(), world.groundTruth(Split.TRAIN), seed, seedDir.resolve("formation"));
             long negatives = Files.lines(f.dataset().resolve("train/negative.jsonl")).count();
             if (args.length > 10) keepPositives(f.dataset().resolve("train/positive.jsonl"), args[10], world.groundTruth(Split.TRAIN));
+            String cut = System.getProperty("sweep.endAtObject", "");
+            if (cut.equals("negatives") || cut.equals("all")) endAtObject(f.dataset().resolve("train/negative.jsonl"));
+            if (cut.equals("positives") || cut.equals("all")) endAtObject(f.dataset().resolve("train/positive.jsonl"));
             int every = (int) Math.ceil(negatives / (double) POINTS_PER_PASS);
             TrainerSettings ts = TrainerSettings.paper().toBuilder().lambda1(lambda1).lambda2(lambda2).lr(lr).trainable(args.length > 11 ? TrainableSet.valueOf(args[11]) : s.trainable())
                     .negativeCap(Double.parseDouble(System.getProperty("sweep.negativeCap", Double.toString(s.negativeCap())))).epochs(passes).maxNegativePasses(Math.max(3, passes)).checkpointEvery(1_000_000).seed(seed)
@@ -133,6 +136,28 @@ public final class DoseSweep {
         try (var files = Files.list(from)) {
             for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, to.resolve(f.getFileName()));
         }
+    }
+
+    /**
+     * Each clause's target ends with its object's words (", a bird" of ", a bird in the corner"): the loss then falls on
+     * the decision to go on and the object, not on the position words after it.
+     */
+    static void endAtObject(Path file) throws java.io.IOException {
+        List<String> lines = Files.readAllLines(file);
+        List<String> cut = new ArrayList<>();
+        int changed = 0;
+        for (String line : lines) {
+            var node = (ObjectNode) Json.MAPPER.readTree(line);
+            String target = node.path("target").asText(), object = node.path("object").asText();
+            int at = target.indexOf(object);
+            if (at >= 0 && at + object.length() < target.length()) {
+                node.put("target", target.substring(0, at + object.length()));
+                changed++;
+            }
+            cut.add(Json.MAPPER.writeValueAsString(node));
+        }
+        System.err.println("targets ending at their object (" + file.getFileName() + "): " + changed + " of " + lines.size());
+        Files.write(file, cut);
     }
 
     /** The clause's opening comma moves to the context: L_pos then teaches the object's words, not to go on. */
