@@ -322,7 +322,7 @@ public final class DemoReport {
         if (all.isEmpty()) return;
         d.heading(2, "Which objects EFUF unlearns");
         d.paragraph("The " + Math.min(OBJECT_ROWS, all.size()) + " objects the base captioner hallucinates most on the held-out images: its"
-                + " hallucinated mentions of each and those " + Variant.label(m.schedule()) + " leaves (mean over seeds), beside how the scorer"
+                + " hallucinated mentions of each and those EFUF leaves (" + Variant.label(m.schedule()) + ", mean over seeds), beside how the scorer"
                 + " labelled the object's mentions in the formation captions (all seeds pooled): how many of them were hallucinated, the share"
                 + " of those that scored below T1 (unlearned) and above T0 (learned as if present), and the scorer's AUC on the object's"
                 + " present against its hallucinated mentions.");
@@ -333,7 +333,7 @@ public final class DemoReport {
                     l == null ? "-" : String.valueOf(l.hallucinated()), l == null ? "-" : pct(l.caughtShare()),
                     l == null || l.hallucinated() == 0 ? "-" : pct((double) l.hallucinatedAboveT0() / l.hallucinated()), l == null ? "-" : num(l.auc(), 2)));
         }
-        d.table(List.of("object", "base: hallucinated", Variant.label(m.schedule()) + ": hallucinated", "change", "formation: hallucinated",
+        d.table(List.of("object", "base: hallucinated", "after EFUF: hallucinated", "change", "formation: hallucinated",
                 "below T1", "above T0", "scorer AUC"), rows);
     }
 
