@@ -5,6 +5,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.efuf4j.efuf.eval.ObjectHallucinations;
 
@@ -33,7 +35,7 @@ public record ObjectUnlearning(String object, int base, double after, ObjectLabe
             for (ObjectLabels l : s.formation().objects()) labels.computeIfAbsent(l.object(), k -> new ArrayList<>()).add(l);
         }
         ObjectHallucinations b = base.getFirst().objects();
-        java.util.Set<String> objects = new java.util.TreeSet<>();
+        Set<String> objects = new TreeSet<>();
         for (var e : b.byObject().entrySet()) if (e.getValue().hallucinated() > 0) objects.add(e.getKey());
         for (ModelEvaluation e : after)
             for (var o : e.objects().byObject().entrySet()) if (o.getValue().hallucinated() > 0) objects.add(o.getKey());
