@@ -24,6 +24,11 @@ public record ObjectLabels(String object, int present, int hallucinated, int hal
         return hallucinated == 0 ? Double.NaN : (double) hallucinatedBelowT1 / hallucinated;
     }
 
+    /** Share of the hallucinated mentions that scored above T0, learned as if present; NaN without hallucinated mentions. */
+    public double learnedShare() {
+        return hallucinated == 0 ? Double.NaN : (double) hallucinatedAboveT0 / hallucinated;
+    }
+
     /** One object's labels over several formations (seeds): the counts added, the AUC the mean of the finite ones. */
     public static ObjectLabels pool(String object, List<ObjectLabels> runs) {
         int present = 0, hallucinated = 0, below = 0, above = 0;

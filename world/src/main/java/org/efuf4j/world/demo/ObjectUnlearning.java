@@ -55,18 +55,27 @@ public record ObjectUnlearning(String object, int base, double after, ObjectLabe
     }
 
     /**
-     * Base and remaining hallucinations summed over the objects whose caught share lies in {@code [from, to)}, and how
-     * many objects that is: {@code {base, after, objects}}.
+     * Objects whose caught share lies in {@code [from, to)}: their names (most hallucinated by the base first, as
+     * {@code rows} are ordered) and their base and remaining hallucinations summed.
      */
-    public static double[] group(List<ObjectUnlearning> rows, double from, double to) {
-        double base = 0, after = 0, n = 0;
-        for (ObjectUnlearning r : rows) {
-            double c = r.caughtShare();
-            if (!(c >= from && c < to)) continue;
-            base += r.base();
-            after += r.after();
-            n++;
+    public record Group(List<String> objects, int base, double after) {
+        public static Group of(List<ObjectUnlearning> rows, double from, double to) {
+            List<String> objects = new ArrayList<>();
+            int base = 0;
+            double after = 0;
+            for (ObjectUnlearning r : rows) {
+                double c = r.caughtShare();
+                if (!(c >= from && c < to)) continue;
+                objects.add(r.object());
+                base += r.base();
+                after += r.after();
+            }
+            return new Group(List.copyOf(objects), base, after);
         }
-        return new double[] {base, after, n};
+
+        /** Share of the base hallucinations gone (negative where they grew); NaN without any. */
+        public double fewer() {
+            return base == 0 ? Double.NaN : 1 - after / base;
+        }
     }
 }

@@ -136,10 +136,9 @@ final class Analysis {
      */
     static String objects(DemoMetrics m, String e) {
         List<ObjectUnlearning> rows = ObjectUnlearning.of(m, e);
-        double[] blind = ObjectUnlearning.group(rows, 0, BLIND), seen = ObjectUnlearning.group(rows, SEEN, Double.POSITIVE_INFINITY);
-        if (blind[0] == 0 || seen[0] == 0) return "";
-        List<String> names = rows.stream().filter(r -> r.caughtShare() < BLIND).limit(4).map(ObjectUnlearning::object).toList();
-        double fewerBlind = 1 - blind[1] / blind[0], fewerSeen = 1 - seen[1] / seen[0];
+        ObjectUnlearning.Group blind = ObjectUnlearning.Group.of(rows, 0, BLIND), seen = ObjectUnlearning.Group.of(rows, SEEN, Double.POSITIVE_INFINITY);
+        if (blind.base() == 0 || seen.base() == 0) return "";
+        double fewerBlind = blind.fewer(), fewerSeen = seen.fewer();
         String verdict = fewerSeen > fewerBlind + 0.1
                 ? "EFUF unlearns what its scorer catches; an object the scorer cannot tell present from absent rarely reaches D-, and its"
                         + " hallucinations stay"
@@ -148,8 +147,9 @@ final class Analysis {
                 : "objects the scorer catches and objects it misses lose their hallucinations alike";
         return String.format(Locale.ROOT, "By object (the table above): the %d object(s) whose hallucinated formation mentions the scorer sends below T1"
                         + " less than a quarter of the time (most hallucinated: %s) have %d hallucinated mentions in the base captions and %.1f after %s"
-                        + " (%s); the %d it sends there at least half of the time have %d and %.1f (%s): %s.", (int) blind[2], String.join(", ", names),
-                (int) blind[0], blind[1], Variant.label(e), fewerOrMore(fewerBlind), (int) seen[2], (int) seen[0], seen[1], fewerOrMore(fewerSeen), verdict);
+                        + " (%s); the %d it sends there at least half of the time have %d and %.1f (%s): %s.", blind.objects().size(),
+                String.join(", ", blind.objects().subList(0, Math.min(4, blind.objects().size()))), blind.base(), blind.after(), Variant.label(e),
+                fewerOrMore(fewerBlind), seen.objects().size(), seen.base(), seen.after(), fewerOrMore(fewerSeen), verdict);
     }
 
     /** Below this share of its hallucinations scored under T1 the scorer is blind to an object; from {@link #SEEN} on it sees it. */

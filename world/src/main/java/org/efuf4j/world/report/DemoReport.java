@@ -331,7 +331,7 @@ public final class DemoReport {
             ObjectLabels l = o.labels();
             rows.add(List.of(o.object(), String.valueOf(o.base()), num(o.after(), 1), o.base() == 0 ? "-" : Analysis.relative(o.base(), o.after()),
                     l == null ? "-" : String.valueOf(l.hallucinated()), l == null ? "-" : pct(l.caughtShare()),
-                    l == null || l.hallucinated() == 0 ? "-" : pct((double) l.hallucinatedAboveT0() / l.hallucinated()), l == null ? "-" : num(l.auc(), 2)));
+                    l == null || l.hallucinated() == 0 ? "-" : pct(l.learnedShare()), l == null ? "-" : num(l.auc(), 2)));
         }
         d.table(List.of("object", "base: hallucinated", "after EFUF: hallucinated", "change", "formation: hallucinated",
                 "below T1", "above T0", "scorer AUC"), rows);
