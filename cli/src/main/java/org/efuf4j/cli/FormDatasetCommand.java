@@ -138,6 +138,8 @@ final class FormDatasetCommand implements Callable<Integer> {
         String repeats;
         @Option(names = "--separator-in-target", description = "a clause's target opens with the separator before it (\", a dog\"), so unlearning a"
                 + " hallucinated clause also unlearns going on past the last real object; the paper's split leaves it in the context") boolean separatorInTarget;
+        @Option(names = "--negative-ends-at-object", description = "a negative clause's target ends with its object (\", a bird\" of \", a bird in the"
+                + " corner\"), so the ascent falls on going on and on the object, not on the words every clause shares") boolean negativeEndsAtObject;
         @Option(names = "--validation-share", defaultValue = "0.05", description = "held out by image (default: ${DEFAULT-VALUE})") double validationShare;
         @Option(names = "--oracle", description = "where --annotations cover an image, ground truth decides D+/D- instead of the score") boolean oracle;
         @Option(names = "--seed", defaultValue = "0", description = "validation split seed") long seed;
@@ -171,7 +173,7 @@ final class FormDatasetCommand implements Callable<Integer> {
                 case "left-out" -> SampleSelector.Repeats.LEFT_OUT;
                 case "unlearned" -> SampleSelector.Repeats.UNLEARNED;
                 default -> throw new IllegalArgumentException("--repeats must be kept, left-out or unlearned, got " + repeats);
-            }, separatorInTarget), validationShare, seed, oracle, 0.5);
+            }, separatorInTarget, negativeEndsAtObject), validationShare, seed, oracle, 0.5);
         }
 
     }

@@ -79,27 +79,35 @@ public final class SampleSelector {
      * @param separatorInTarget       a clause's target starts at the separator that opens it (", a dog") rather than
      *                                after it (the context then ends at the previous object): see
      *                                {@link SubsentenceSplitter#forMention(String, org.efuf4j.efuf.objects.Mention, boolean)}
+     * @param negativeEndsAtObject    a negative clause's target ends with its object's words (", a bird" of ", a bird in
+     *                                the corner"): the ascent then falls on going on and on the object, not on the
+     *                                position words every clause shares, which positives and sentences teach back
      */
-    public record Options(Granularity granularity, boolean sentenceNeedsMinAboveT1, Repeats repeats, boolean separatorInTarget) {
-        public static final Options PAPER = new Options(Granularity.SUBSENTENCE, false, Repeats.KEPT, false);
-        public static final Options IMPLEMENTATION = new Options(Granularity.SUBSENTENCE, true, Repeats.KEPT, false);
-        public static final Options VANILLA = new Options(Granularity.SENTENCE, false, Repeats.KEPT, false);
+    public record Options(Granularity granularity, boolean sentenceNeedsMinAboveT1, Repeats repeats, boolean separatorInTarget,
+                          boolean negativeEndsAtObject) {
+        public static final Options PAPER = new Options(Granularity.SUBSENTENCE, false, Repeats.KEPT, false, false);
+        public static final Options IMPLEMENTATION = new Options(Granularity.SUBSENTENCE, true, Repeats.KEPT, false, false);
+        public static final Options VANILLA = new Options(Granularity.SENTENCE, false, Repeats.KEPT, false, false);
 
         public Options {
             Objects.requireNonNull(repeats, "repeats");
         }
 
         public Options withRepeats(Repeats repeats) {
-            return new Options(granularity, sentenceNeedsMinAboveT1, repeats, separatorInTarget);
+            return new Options(granularity, sentenceNeedsMinAboveT1, repeats, separatorInTarget, negativeEndsAtObject);
         }
 
         public Options withSeparatorInTarget(boolean separatorInTarget) {
-            return new Options(granularity, sentenceNeedsMinAboveT1, repeats, separatorInTarget);
+            return new Options(granularity, sentenceNeedsMinAboveT1, repeats, separatorInTarget, negativeEndsAtObject);
+        }
+
+        public Options withNegativeEndsAtObject(boolean negativeEndsAtObject) {
+            return new Options(granularity, sentenceNeedsMinAboveT1, repeats, separatorInTarget, negativeEndsAtObject);
         }
 
         /** These options at another granularity (the vanilla ablation's counterpart of a clause-level selection). */
         public Options withGranularity(Granularity granularity) {
-            return new Options(granularity, sentenceNeedsMinAboveT1, repeats, separatorInTarget);
+            return new Options(granularity, sentenceNeedsMinAboveT1, repeats, separatorInTarget, negativeEndsAtObject);
         }
     }
 
@@ -195,6 +203,7 @@ public final class SampleSelector {
                 continue; // between the thresholds, or NaN (every comparison with NaN is false)
             }
             SubsentenceSplitter.Subsentence sub = SubsentenceSplitter.forMention(caption.caption(), m.mention(), options.separatorInTarget());
+            if (kind == Kind.NEGATIVE && options.negativeEndsAtObject()) sub = SubsentenceSplitter.endingAt(caption.caption(), sub, m.mention().end());
             UnlearningSample sample = new UnlearningSample(kind, caption.image(), m.mention().surface(), s,
                     sub.context(), sub.target());
             (kind == Kind.POSITIVE ? positives : negatives).add(sample);

@@ -82,6 +82,12 @@ public final class SubsentenceSplitter {
         return from == s.targetStart() ? s : new Subsentence(caption.substring(0, from), caption.substring(from, s.targetEnd()), from, s.targetEnd());
     }
 
+    /** The pair with its target cut at caption character {@code end} (one past the last kept), where that falls inside the target. */
+    public static Subsentence endingAt(String caption, Subsentence s, int end) {
+        if (end <= s.targetStart() || end >= s.targetEnd()) return s;
+        return new Subsentence(s.context(), caption.substring(s.targetStart(), end), s.targetStart(), end);
+    }
+
     /** Whether {@code c} is clause-boundary punctuation, the characters the split cuts at. */
     public static boolean isBoundary(char c) {
         return PUNCTUATION.indexOf(c) >= 0;

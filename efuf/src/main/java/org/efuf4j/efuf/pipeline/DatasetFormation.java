@@ -121,6 +121,7 @@ public final class DatasetFormation {
         stats.put("oracle", settings.oracle() && truth != null);
         stats.put("repeats", settings.selection().repeats().name().toLowerCase(Locale.ROOT));
         stats.put("separator_in_target", settings.selection().separatorInTarget());
+        stats.put("negative_ends_at_object", settings.selection().negativeEndsAtObject());
         ObjectNode th = stats.putObject("thresholds");
         th.put("t0", thresholds.t0());
         th.put("t1", thresholds.t1());

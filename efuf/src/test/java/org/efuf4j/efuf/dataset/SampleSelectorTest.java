@@ -147,6 +147,22 @@ class SampleSelectorTest {
     }
 
     @Test
+    void negativeEndsAtObjectCutsOnlyTheNegativesTargetsAfterTheirObject() {
+        List<ScoredCaption> captions = List.of(scored("1", "A dog runs, a cat sleeps, a dog barks, a cat.", 35, 20, 34, 21));
+        Options cut = Options.PAPER.withSeparatorInTarget(true).withNegativeEndsAtObject(true);
+        Selection s = new SampleSelector(ThresholdSet.PAPER, cut).select(captions);
+        Selection whole = new SampleSelector(ThresholdSet.PAPER, Options.PAPER.withSeparatorInTarget(true)).select(captions);
+        assertEquals(List.of(
+                new UnlearningSample(Kind.NEGATIVE, "1", "cat", 20, "A dog runs", ", a cat"),
+                new UnlearningSample(Kind.NEGATIVE, "1", "cat", 21, "A dog runs, a cat sleeps, a dog barks", ", a cat")), s.negatives(),
+                "the second clause ends with its object already: nothing to cut");
+        assertEquals(whole.positives(), s.positives(), "positives keep their whole clause");
+        assertEquals(whole.sentences(), s.sentences());
+        Selection sentences = new SampleSelector(ThresholdSet.PAPER, Options.VANILLA.withNegativeEndsAtObject(true)).select(captions);
+        assertEquals(new SampleSelector(ThresholdSet.PAPER, Options.VANILLA).select(captions), sentences, "whole-sentence samples are not clauses");
+    }
+
+    @Test
     void samplesRoundTripThroughJsonl() throws Exception {
         Selection s = new SampleSelector(ThresholdSet.PAPER, Options.PAPER).select(captions());
         Path file = dir.resolve("negatives.jsonl");

@@ -222,7 +222,7 @@ public final class Demo {
         return new DemoMetrics.RunSettings(settings.quick(), settings.seeds(), settings.ablationSeeds(), device.toString(),
                 settings.world().canonical(), settings.models().scorer().canonical(), settings.models().captioner().canonical(),
                 settings.popeImages(), settings.formationImages(), settings.calibrationShare(), settings.targetPrecision(),
-                settings.selection().repeats(), settings.selection().separatorInTarget(),
+                settings.selection().repeats(), settings.selection().separatorInTarget(), settings.selection().negativeEndsAtObject(),
                 new DemoMetrics.Unlearning(settings.lr(), settings.lambda1(), settings.lambda2(), key(settings.trainable()), settings.negativeCap()),
                 new DemoMetrics.Unlearning(paper.lr(), paper.lambda1(), paper.lambda2(), key(paper.trainable()), paper.negativeCap()),
                 settings.validationImages(), settings.validationEvery(), settings.recallLimit());

@@ -50,9 +50,11 @@ public record DemoMetrics(RunSettings settings, WorldFacts world, BaseModels bas
      * @param recallLimit      largest fall of validation recall (a fraction) the validation schedule accepts
      * @param repeats          what became of clauses repeating an object of their caption
      * @param separatorInTarget clause targets opened with their separator (", a dog")
+     * @param negativeEndsAtObject negative clause targets ending with their object (", a dog" of ", a dog on the left")
      */
     public record RunSettings(boolean quick, int seeds, int ablationSeeds, String device, String world, String scorer, String captioner,
                               int popeImages, int formationImages, double calibrationShare, double targetPrecision, SampleSelector.Repeats repeats, boolean separatorInTarget,
+                              boolean negativeEndsAtObject,
                               Unlearning demo, Unlearning paper,
                               int validationImages, int validationEvery, double recallLimit) {}
 

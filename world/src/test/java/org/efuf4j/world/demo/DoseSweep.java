@@ -44,7 +44,10 @@ import org.efuf4j.world.models.WorldModels;
  * schedules ({@link TrainerSettings}), {@code sweep.negativeCap} another cap on the negatives' loss and
  * {@code sweep.pointsPerPass} measurements per pass; {@code sweep.captionerSeed} and {@code sweep.questionPairs} sweep another captioner
  * instead of the shipped one, trained first on the shipped scorer and tower, and {@code sweep.towerSteps} and
- * {@code sweep.towerExtraImages} one on a tower trained for that many steps, or on that many extra world images.
+ * {@code sweep.towerExtraImages} one on a tower trained for that many steps, or on that many extra world images;
+ * {@code sweep.endAtObject} {@code negatives}, {@code positives}, {@code all} or {@code none} ends those clause targets
+ * with their object's words (the demo's choice where unset). Each point also gives CHAIR_s and recall on the validation
+ * images the demo's validation schedule measures, to set a stopping rule's view beside the held-out figures.
  * <p>args: {@code OUT worldSeed formationImages lambda1 lambda2 passes [seeds [lr [repeats [separatorInTarget [positives [trainable]]]]]]};
  * positives: {@code all}, {@code continuations} (clauses after the first), {@code last} (each caption's last clause),
  * {@code present} (the clauses whose object is in the image: an oracle's D+) or
@@ -65,6 +68,8 @@ public final class DoseSweep {
         DemoSettings s = DemoSettings.standard().withWorldSeed(worldSeed).withFormationImages(formationImages);
         if (args.length > 8) s = s.withSelection(s.selection().withRepeats(org.efuf4j.efuf.dataset.SampleSelector.Repeats.valueOf(args[8])));
         if (args.length > 9) s = s.withSelection(s.selection().withSeparatorInTarget(Boolean.parseBoolean(args[9])));
+        String cut = System.getProperty("sweep.endAtObject");
+        if (cut != null) s = s.withSelection(s.selection().withNegativeEndsAtObject(cut.equals("negatives") || cut.equals("all")));
         Path cache = Path.of(".efuf/cache");
         World world = World.generate(s.world());
         var captioner = s.models().captioner().toBuilder();
@@ -89,9 +94,7 @@ public final class DoseSweep {
             Demo.Formation f = demo.form(world, models, files.split(Split.TRAIN).images(), world.groundTruth(Split.TRAIN), seed, seedDir.resolve("formation"));
             long negatives = Files.lines(f.dataset().resolve("train/negative.jsonl")).count();
             if (args.length > 10) keepPositives(f.dataset().resolve("train/positive.jsonl"), args[10], world.groundTruth(Split.TRAIN));
-            String cut = System.getProperty("sweep.endAtObject", "");
-            if (cut.equals("negatives") || cut.equals("all")) endAtObject(f.dataset().resolve("train/negative.jsonl"));
-            if (cut.equals("positives") || cut.equals("all")) endAtObject(f.dataset().resolve("train/positive.jsonl"));
+            if ("positives".equals(cut) || "all".equals(cut)) endAtObject(f.dataset().resolve("train/positive.jsonl"));
             int every = (int) Math.ceil(negatives / (double) POINTS_PER_PASS);
             TrainerSettings ts = TrainerSettings.paper().toBuilder().lambda1(lambda1).lambda2(lambda2).lr(lr).trainable(args.length > 11 ? TrainableSet.valueOf(args[11]) : s.trainable())
                     .negativeCap(Double.parseDouble(System.getProperty("sweep.negativeCap", Double.toString(s.negativeCap())))).epochs(passes).maxNegativePasses(Math.max(3, passes)).checkpointEvery(1_000_000).seed(seed)
@@ -139,8 +142,8 @@ public final class DoseSweep {
     }
 
     /**
-     * Each clause's target ends with its object's words (", a bird" of ", a bird in the corner"): the loss then falls on
-     * the decision to go on and the object, not on the position words after it.
+     * Each clause's target ends with its object's words (", a bird" of ", a bird in the corner"), as
+     * {@link org.efuf4j.efuf.dataset.SampleSelector.Options#negativeEndsAtObject()} does for negatives: here for positives.
      */
     static void endAtObject(Path file) throws java.io.IOException {
         List<String> lines = Files.readAllLines(file);
@@ -204,13 +207,15 @@ public final class DoseSweep {
 
     /** Greedy descriptions of the held-out images at each measured point; the base model's are measured once. */
     static final class Probe implements ValidationStopping.Probe {
-        static final String HEADER = "seed  passes  step  CHAIR_s CHAIR_i recall small  large  repeats unterm BLEU-1 obj/cap";
+        static final String HEADER = "seed  passes  step  CHAIR_s CHAIR_i recall small  large  repeats unterm BLEU-1 obj/cap | validation: CHAIR_s recall";
         private final Map<String, RgbImage> images = new LinkedHashMap<>();
         private final Map<String, List<String>> references = new LinkedHashMap<>();
         private final GroundTruth truth;
         private final Chair chair;
         private final ObjectExtractor extractor = new ObjectExtractor(ObjectVocabulary.coco());
         private final int tokens;
+        /** The validation images the demo's validation schedule measures on, to set its choice beside the held-out figures. */
+        private final ValidationStopping.Probe validation;
         private double[] base;
         int seed;
         Path dump;
@@ -226,6 +231,11 @@ public final class DoseSweep {
             truth = world.groundTruth(Split.EVAL);
             chair = new Chair(extractor, truth);
             this.tokens = tokens;
+            Map<String, RgbImage> val = new LinkedHashMap<>();
+            ImageFolder valFolder = new ImageFolder(files.split(Split.VAL).images());
+            int n = DemoSettings.standard().validationImages();
+            for (WorldImage image : world.images(Split.VAL).subList(0, n)) val.put(image.imageId(), valFolder.require(image.fileName()));
+            validation = ValidationStopping.chair(val, world.groundTruth(Split.VAL), extractor, World.DESCRIPTION_PROMPT, tokens);
         }
 
         @Override public ValidationStopping.Point measure(org.efuf4j.efuf.pipeline.Captioner captioner, long step) {
@@ -261,8 +271,10 @@ public final class DoseSweep {
                 ChairReport r = chair.evaluate(captions);
                 SizeRecall sr = SizeRecall.of(r.captions(), truth, SizeRecall.medianSize(truth));
                 CaptionSideEffects se = CaptionSideEffects.of(hyps, extractor);
+                ValidationStopping.Point val = validation.measure(captioner, step);
                 return new double[] {100 * r.chairS(), 100 * r.chairI(), 100 * r.recall(), 100 * sr.smallRecall(), 100 * sr.largeRecall(),
-                        100 * se.repeatingShare(), 100 * se.unterminatedShare(), 100 * Bleu.corpus(hyps, refs, 1).bleu(), se.objectsPerCaption()};
+                        100 * se.repeatingShare(), 100 * se.unterminatedShare(), 100 * Bleu.corpus(hyps, refs, 1).bleu(), se.objectsPerCaption(),
+                        100 * val.chairS(), 100 * val.recall()};
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             } finally {
@@ -271,8 +283,8 @@ public final class DoseSweep {
         }
 
         static String line(String seed, double passes, double[] v) {
-            return String.format(Locale.ROOT, "%-5s %6.2f        %7.2f %7.2f %6.2f %6.2f %6.2f %7.2f %6.2f %6.2f %6.2f", seed, passes, v[0], v[1], v[2], v[3], v[4],
-                    v[5], v[6], v[7], v[8]);
+            return String.format(Locale.ROOT, "%-5s %6.2f        %7.2f %7.2f %6.2f %6.2f %6.2f %7.2f %6.2f %6.2f %6.2f | %7.2f %6.2f", seed, passes, v[0], v[1],
+                    v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]);
         }
     }
 }

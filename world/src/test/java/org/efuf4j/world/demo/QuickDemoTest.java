@@ -159,6 +159,16 @@ class QuickDemoTest {
         assertEquals(t.steps(), t.draws().get("positive").drawn());
     }
 
+    /** The demo's negatives end at their object; positives keep their whole clause, so some run on past theirs. */
+    @Test void negativeTargetsEndAtTheirObject() throws Exception {
+        var negatives = org.efuf4j.efuf.dataset.DatasetFiles.read(out.resolve("seed-1/formation/dataset/train/negative.jsonl"));
+        assertFalse(negatives.isEmpty());
+        for (var n : negatives) assertTrue(n.target().endsWith(n.object()), n.target() + " / " + n.object());
+        var positives = org.efuf4j.efuf.dataset.DatasetFiles.read(out.resolve("seed-1/formation/dataset/train/positive.jsonl"));
+        assertTrue(positives.stream().anyMatch(p -> !p.target().endsWith(p.object())), "positives are whole clauses");
+        assertTrue(metrics.settings().negativeEndsAtObject(), "the run records its choice");
+    }
+
     /** The oracle dataset's negatives are exactly the hallucinated mentions of the formation captions, by the world's truth. */
     @Test void oracleLabelsFollowTheWorldsTruth() throws Exception {
         World world = World.generate(DemoSettings.reduced().world());

@@ -115,7 +115,14 @@ class AnalysisTest {
         ModelEvaluation base = scored(0.50, 0.20, 0.88);
         String line = String.join(" ", Analysis.paragraphs(schedules(base, scored(0.38, 0.16, 0.835), scored(0.445, 0.183, 0.86))));
         assertTrue(line.contains("The two schedules fail on opposite sides: the full pass lowers CHAIR_s by 24.0% at 4.5 points of recall, the validation"
-                + " stop by 11.0% at 2.0 (5.3% and 5.5% of relative CHAIR_s per point of recall)"), line);
+                + " stop by 11.0% at 2.0 (5.3% and 5.5% of relative CHAIR_s per point of recall). Neither dose meets both bounds, nor does the line"
+                + " between them"), line);
+        // on the line: CHAIR_s 11.0 + 0.4 * 13.0 = 16.2%, but CHAIR_i 8.5 + 0.4 * 11.5 = 13.1%, short of 15
+        // a stronger pass and a cheaper stop: at 3 points of recall the line between them holds both CHAIR bounds
+        String between = String.join(" ", Analysis.paragraphs(schedules(base, scored(0.33, 0.13, 0.835), scored(0.445, 0.183, 0.87))));
+        assertTrue(between.contains("(7.6% and 11.0% of relative CHAIR_s per point of recall). On the line between them, a dose that costs 3 points of"
+                + " recall lowers CHAIR_s by 24.1% and CHAIR_i by 23.6%: a dose that meets both bounds lies between the two"), between);
+        assertFalse(between.contains("Neither dose"), between);
         // the validation stop meets the CHAIR bounds too: nothing fails on the CHAIR side, so there is no line to name
         String met = String.join(" ", Analysis.paragraphs(schedules(base, scored(0.38, 0.16, 0.835), scored(0.40, 0.165, 0.86))));
         assertTrue(met.contains("The validation schedule stopped") && !met.contains("opposite sides"), met);
