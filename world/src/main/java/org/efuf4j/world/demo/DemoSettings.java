@@ -157,6 +157,11 @@ public record DemoSettings(WorldConfig world, WorldModels.Config models, int for
                 lambda1, lambda2, trainable, negativeCap, seeds, ablationSeeds, validationImages, validationEvery, recallLimit, galleryImages, quick);
     }
 
+    public DemoSettings withTargetPrecision(double precision) {
+        return new DemoSettings(world, models, formationImages, calibrationShare, precision, selection, captionTokens, popeTokens, popeImages, lr,
+                lambda1, lambda2, trainable, negativeCap, seeds, ablationSeeds, validationImages, validationEvery, recallLimit, galleryImages, quick);
+    }
+
     public DemoSettings withWorldSeed(long seed) {
         return new DemoSettings(world.withSeed(seed), models, formationImages, calibrationShare, targetPrecision, selection, captionTokens, popeTokens, popeImages,
                 lr, lambda1, lambda2, trainable, negativeCap, seeds, ablationSeeds, validationImages, validationEvery, recallLimit, galleryImages, quick);

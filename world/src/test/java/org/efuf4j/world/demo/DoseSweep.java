@@ -46,11 +46,13 @@ import org.efuf4j.world.models.WorldModels;
  * instead of the shipped one, trained first on the shipped scorer and tower, and {@code sweep.towerSteps} and
  * {@code sweep.towerExtraImages} one on a tower trained for that many steps, or on that many extra world images;
  * {@code sweep.endAtObject} {@code negatives}, {@code positives}, {@code all} or {@code none} ends those clause targets
- * with their object's words (the demo's choice where unset). Each point also gives CHAIR_s and recall on the validation
+ * with their object's words (the demo's choice where unset); {@code sweep.targetPrecision} calibrates T0 and T1 to
+ * another precision on the labelled mentions than the demo's. Each point also gives CHAIR_s and recall on the validation
  * images the demo's validation schedule measures, to set a stopping rule's view beside the held-out figures.
  * <p>args: {@code OUT worldSeed formationImages lambda1 lambda2 passes [seeds [lr [repeats [separatorInTarget [positives [trainable]]]]]]};
  * positives: {@code all}, {@code continuations} (clauses after the first), {@code last} (each caption's last clause),
- * {@code present} (the clauses whose object is in the image: an oracle's D+) or
+ * {@code present} (the clauses whose object is in the image: an oracle's D+), {@code minScore=S} (the clauses
+ * whose object scored at least S: a stricter T0 for D+ alone) or
  * {@code commaInContext} (all, each later clause's opening comma moved from the target into the context).
  */
 public final class DoseSweep {
@@ -68,6 +70,7 @@ public final class DoseSweep {
         DemoSettings s = DemoSettings.standard().withWorldSeed(worldSeed).withFormationImages(formationImages);
         if (args.length > 8) s = s.withSelection(s.selection().withRepeats(org.efuf4j.efuf.dataset.SampleSelector.Repeats.valueOf(args[8])));
         if (args.length > 9) s = s.withSelection(s.selection().withSeparatorInTarget(Boolean.parseBoolean(args[9])));
+        if (System.getProperty("sweep.targetPrecision") != null) s = s.withTargetPrecision(Double.parseDouble(System.getProperty("sweep.targetPrecision")));
         String cut = System.getProperty("sweep.endAtObject");
         if (cut != null) s = s.withSelection(s.selection().withNegativeEndsAtObject(cut.equals("negatives") || cut.equals("all")));
         Path cache = Path.of(".efuf/cache");
@@ -187,6 +190,7 @@ public final class DoseSweep {
                 case "continuations" -> !node.path("context").asText().isEmpty();
                 case "last" -> i + 1 == lines.size() || !Json.MAPPER.readTree(lines.get(i + 1)).path("image").asText().equals(image);
                 case "present" -> isPresent(truth, image, node.path("object").asText());
+                case String m when m.startsWith("minScore=") -> node.path("score").asDouble() >= Double.parseDouble(m.substring("minScore=".length()));
                 default -> true;
             };
             if (!keep) continue;
