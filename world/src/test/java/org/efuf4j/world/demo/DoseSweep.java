@@ -47,7 +47,8 @@ import org.efuf4j.world.models.WorldModels;
  * {@code sweep.towerExtraImages} one on a tower trained for that many steps, or on that many extra world images;
  * {@code sweep.endAtObject} {@code negatives}, {@code positives}, {@code all} or {@code none} ends those clause targets
  * with their object's words (the demo's choice where unset); {@code sweep.targetPrecision} calibrates T0 and T1 to
- * another precision on the labelled mentions than the demo's. Each point also gives CHAIR_s and recall on the validation
+ * another precision on the labelled mentions than the demo's, and {@code sweep.negativeShare} keeps that share of D-,
+ * the lowest-scoring clauses. Each point also gives CHAIR_s and recall on the validation
  * images the demo's validation schedule measures, to set a stopping rule's view beside the held-out figures.
  * <p>args: {@code OUT worldSeed formationImages lambda1 lambda2 passes [seeds [lr [repeats [separatorInTarget [positives [trainable]]]]]]};
  * positives: {@code all}, {@code continuations} (clauses after the first), {@code last} (each caption's last clause),
@@ -95,6 +96,8 @@ public final class DoseSweep {
         for (int seed = 1; seed <= seeds; seed++) {
             Path seedDir = out.resolve("seed-" + seed);
             Demo.Formation f = demo.form(world, models, files.split(Split.TRAIN).images(), world.groundTruth(Split.TRAIN), seed, seedDir.resolve("formation"));
+            if (System.getProperty("sweep.negativeShare") != null)
+                keepLowestNegatives(f.dataset().resolve("train/negative.jsonl"), Double.parseDouble(System.getProperty("sweep.negativeShare")));
             long negatives = Files.lines(f.dataset().resolve("train/negative.jsonl")).count();
             if (args.length > 10) keepPositives(f.dataset().resolve("train/positive.jsonl"), args[10], world.groundTruth(Split.TRAIN));
             if ("positives".equals(cut) || "all".equals(cut)) endAtObject(f.dataset().resolve("train/positive.jsonl"));
@@ -142,6 +145,24 @@ public final class DoseSweep {
         try (var files = Files.list(from)) {
             for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, to.resolve(f.getFileName()));
         }
+    }
+
+    /**
+     * Keeps the share of D- that scored lowest (the clauses the scorer is surest are hallucinated), in their order: a
+     * purer D- whose dose the passes, not its size, then set.
+     */
+    static void keepLowestNegatives(Path file, double share) throws java.io.IOException {
+        List<String> lines = Files.readAllLines(file);
+        double[] scores = new double[lines.size()];
+        for (int i = 0; i < scores.length; i++) scores[i] = Json.MAPPER.readTree(lines.get(i)).path("score").asDouble();
+        double[] sorted = scores.clone();
+        java.util.Arrays.sort(sorted);
+        int keep = (int) Math.round(share * sorted.length);
+        double limit = keep == 0 ? Double.NEGATIVE_INFINITY : sorted[keep - 1];
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < scores.length && kept.size() < keep; i++) if (scores[i] <= limit) kept.add(lines.get(i));
+        System.err.println("negatives kept (lowest " + share + " by score, up to " + limit + "): " + kept.size() + " of " + lines.size());
+        Files.write(file, kept);
     }
 
     /**
