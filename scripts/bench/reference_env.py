@@ -57,8 +57,14 @@ def describe(prefix="reference"):
         parts.append(f"torch={sys.modules['torch'].__version__}")
     try:
         from threadpoolctl import threadpool_info
-        for lib in threadpool_info():
+        libs = threadpool_info()
+        for lib in libs:
             parts.append(f"{lib.get('internal_api')}={lib.get('version')}:{lib.get('architecture', '-')}:threads={lib.get('num_threads')}")
+        # without an optimised BLAS NumPy falls back to the reference BLAS (netlib), about 10x slower: a ratio against it
+        # says nothing about efuf4j
+        if "numpy" in sys.modules and not any(lib.get("internal_api") in ("openblas", "mkl", "blis") for lib in libs):
+            sys.exit(" ".join(parts) + "\nreference_env: NumPy runs on the reference BLAS (threadpoolctl sees no OpenBLAS, MKL or BLIS);"
+                     " install libopenblas0-pthread (apt) and run again")
     except ImportError:
         parts.append("blas_core=unknown(install python3-threadpoolctl)")
     for v in PINNING:
