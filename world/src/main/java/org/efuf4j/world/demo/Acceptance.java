@@ -71,16 +71,17 @@ public final class Acceptance {
     public static List<Criterion> evaluate(Map<String, Summary.ModelSummary> summary, String efuf) {
         List<Criterion> out = new ArrayList<>();
         String b = Variant.BASE, e = efuf;
-        add(summary, out, List.of(b, e), "CHAIR_s falls by >= 15% relative", "relative drop", Unit.RELATIVE, m -> relativeDrop(m.of(b, "chair_s"), m.of(e, "chair_s")),
-                ">= +15.0%", d -> d >= CHAIR_DROP);
-        add(summary, out, List.of(b, e), "CHAIR_i falls by >= 15% relative", "relative drop", Unit.RELATIVE, m -> relativeDrop(m.of(b, "chair_i"), m.of(e, "chair_i")),
-                ">= +15.0%", d -> d >= CHAIR_DROP);
+        String chairDrop = String.format(Locale.ROOT, "%.0f%%", 100 * CHAIR_DROP), chairBound = String.format(Locale.ROOT, ">= %+.1f%%", 100 * CHAIR_DROP);
+        add(summary, out, List.of(b, e), "CHAIR_s falls by >= " + chairDrop + " relative", "relative drop", Unit.RELATIVE,
+                m -> relativeDrop(m.of(b, "chair_s"), m.of(e, "chair_s")), chairBound, d -> d >= CHAIR_DROP);
+        add(summary, out, List.of(b, e), "CHAIR_i falls by >= " + chairDrop + " relative", "relative drop", Unit.RELATIVE,
+                m -> relativeDrop(m.of(b, "chair_i"), m.of(e, "chair_i")), chairBound, d -> d >= CHAIR_DROP);
         add(summary, out, List.of(b, e), "BLEU-1 falls by <= 1 point", "BLEU-1 change (points)", Unit.POINTS, m -> m.of(e, "bleu_1") - m.of(b, "bleu_1"),
                 ">= -1", d -> d >= -1);
         add(summary, out, List.of(b, e), "Perplexity rises by <= 10%", "perplexity change (relative)", Unit.RELATIVE,
                 m -> m.of(e, "perplexity") / m.of(b, "perplexity") - 1, "<= +10.0%", d -> d <= 0.10);
-        add(summary, out, List.of(b, e), "Recall falls by <= 3 points", "recall change (points)", Unit.POINTS, m -> points(m, e, b, "recall"), ">= -3",
-                d -> d >= -RECALL_POINTS);
+        add(summary, out, List.of(b, e), String.format(Locale.ROOT, "Recall falls by <= %.0f points", RECALL_POINTS), "recall change (points)", Unit.POINTS,
+                m -> points(m, e, b, "recall"), String.format(Locale.ROOT, ">= -%.0f", RECALL_POINTS), d -> d >= -RECALL_POINTS);
         add(summary, out, List.of(b, e), "Small-object recall falls by <= 5 points", "small-object recall change (points)", Unit.POINTS,
                 m -> points(m, e, b, "recall_small"), ">= -5", d -> d >= -5);
         add(summary, out, List.of(b, e), "Repeated-object share rises by <= 2 points", "repeated-object change (points)", Unit.POINTS,

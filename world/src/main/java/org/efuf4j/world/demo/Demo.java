@@ -231,7 +231,7 @@ public final class Demo {
     private static String key(TrainableSet t) { return t.name().toLowerCase(Locale.ROOT); }
 
     /** Greedy captions of the first validation images, checked with CHAIR against their truth: the validation schedule's measure. */
-    private ValidationStopping.Probe validationProbe(World world, WorldFiles files) {
+    ValidationStopping.Probe validationProbe(World world, WorldFiles files) {
         ImageFolder folder = new ImageFolder(files.split(Split.VAL).images());
         Map<String, RgbImage> images = new LinkedHashMap<>();
         for (WorldImage image : world.images(Split.VAL).subList(0, settings.validationImages())) images.put(image.imageId(), folder.require(image.fileName()));

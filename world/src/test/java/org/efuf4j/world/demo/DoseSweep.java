@@ -90,7 +90,7 @@ public final class DoseSweep {
         WorldModels.Result models = WorldModels.prepare(world, cache, s.models(), System.err::println);
         Files.createDirectories(out.resolve("plots"));
         Demo demo = new Demo(s, cache, out, Device.CPU, System.err::println);
-        Probe probe = new Probe(world, files, s.captionTokens());
+        Probe probe = new Probe(world, files, s.captionTokens(), demo.validationProbe(world, files));
         probe.dump = out.resolve("captions");
         Map<Integer, List<double[]>> byPoint = new TreeMap<>();
         for (int seed = 1; seed <= seeds; seed++) {
@@ -247,7 +247,7 @@ public final class DoseSweep {
         long negatives;
         final Map<Integer, double[]> last = new TreeMap<>();
 
-        Probe(World world, WorldFiles files, int tokens) {
+        Probe(World world, WorldFiles files, int tokens, ValidationStopping.Probe validation) {
             ImageFolder folder = new ImageFolder(files.split(Split.EVAL).images());
             for (WorldImage image : world.images(Split.EVAL)) {
                 images.put(image.imageId(), folder.require(image.fileName()));
@@ -256,11 +256,7 @@ public final class DoseSweep {
             truth = world.groundTruth(Split.EVAL);
             chair = new Chair(extractor, truth);
             this.tokens = tokens;
-            Map<String, RgbImage> val = new LinkedHashMap<>();
-            ImageFolder valFolder = new ImageFolder(files.split(Split.VAL).images());
-            int n = DemoSettings.standard().validationImages();
-            for (WorldImage image : world.images(Split.VAL).subList(0, n)) val.put(image.imageId(), valFolder.require(image.fileName()));
-            validation = ValidationStopping.chair(val, world.groundTruth(Split.VAL), extractor, World.DESCRIPTION_PROMPT, tokens);
+            this.validation = validation;
         }
 
         @Override public ValidationStopping.Point measure(org.efuf4j.efuf.pipeline.Captioner captioner, long step) {
