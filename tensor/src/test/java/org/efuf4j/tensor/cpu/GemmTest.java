@@ -314,7 +314,7 @@ class GemmTest {
     void eightRowDotsEqualFourRowDotsBitForBit() {
         // the wide in-place kernels stream eight weight rows at once; each row's sum must be the one four at a time gives
         Random rnd = new Random(8);
-        for (int k : new int[] {2, 30, 64, 1030, 4097}) {
+        for (int k : new int[] {2, 30, 64, 101, 179, 1030, 4097}) {
             float[] x = new float[k], w = new float[8 * k];
             short[] wb = new short[8 * k];
             for (int i = 0; i < k; i++) x[i] = (float) rnd.nextGaussian();
@@ -326,12 +326,15 @@ class GemmTest {
             for (int r = 0; r < 8; r++) rows[r] = (long) r * k;
             float[] four = new float[8], eight = new float[8], sums = new float[4];
             MemorySegment ws = MemorySegment.ofArray(w);
-            Gemv.dotF32x8(ws, w, rows, x, 0, k, eight);
             for (int h = 0; h < 8; h += 4) {
                 Gemv.dotF32x4(ws, w, rows[h], rows[h + 1], rows[h + 2], rows[h + 3], x, 0, k, sums);
                 System.arraycopy(sums, 0, four, h, 4);
             }
-            for (int r = 0; r < 8; r++) assertEquals(Float.floatToRawIntBits(four[r]), Float.floatToRawIntBits(eight[r]), "F32 k=" + k + " row " + r);
+            for (boolean heap : new boolean[] {true, false}) {
+                Gemv.dotF32x8(heap ? ws : nativeCopy(ws), heap ? w : null, rows, x, 0, k, eight);
+                for (int r = 0; r < 8; r++)
+                    assertEquals(Float.floatToRawIntBits(four[r]), Float.floatToRawIntBits(eight[r]), "F32 k=" + k + " row " + r + (heap ? " heap" : " native"));
+            }
             int half = k / 2;
             float[] even = new float[half], odd = new float[half];
             for (int j = 0; j < half; j++) {
