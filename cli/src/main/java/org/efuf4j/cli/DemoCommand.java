@@ -29,17 +29,23 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--formation-images", paramLabel = "N", description = "training images described to form the EFUF dataset (default: " + DemoSettings.STANDARD_FORMATION_IMAGES + ", --quick 32)")
     Integer formationImages;
     @Option(names = "--world-seed", description = "seed of the synthetic world (default: 1)") Long worldSeed;
+    @Option(names = "--target-precision", paramLabel = "P", description = "precision on the labelled mentions that T0 and T1 are calibrated to (default: 0.95);"
+            + " 0.98 makes both sets purer and D- smaller, and with it the dose of one pass (BENCHMARKS.md, label experiments)")
+    Double targetPrecision;
     @Mixin DeviceOption device;
 
     @Override public Integer call() {
         Device d = device.device();
         if (seeds != null && seeds < 1) throw new IllegalArgumentException("--seeds must be at least 1, got " + seeds);
         if (ablationSeeds != null && ablationSeeds < 1) throw new IllegalArgumentException("--ablation-seeds must be at least 1, got " + ablationSeeds);
+        if (targetPrecision != null && !(targetPrecision > 0 && targetPrecision < 1))
+            throw new IllegalArgumentException("--target-precision must be between 0 and 1 (exclusive), got " + targetPrecision);
         DemoSettings s = quick ? DemoSettings.reduced() : DemoSettings.standard();
         if (seeds != null) s = s.withSeeds(seeds);
         if (ablationSeeds != null) s = s.withAblationSeeds(ablationSeeds);
         if (worldSeed != null) s = s.withWorldSeed(worldSeed);
         if (formationImages != null) s = s.withFormationImages(formationImages);
+        if (targetPrecision != null) s = s.withTargetPrecision(targetPrecision);
         if (trainBase) s = s.withModels(s.models().withShipped(false));
         Path dir = OutputFolder.check(out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), "--out");
         OutputFolder.check(cache, "--cache");

@@ -36,6 +36,17 @@ class ArgumentChecksTest {
     }
 
     @Test
+    void aTargetPrecisionOutsideZeroToOneIsNamedBeforeAnyWork() {
+        for (String bad : new String[] {"1.0", "0", "1.5"}) {
+            ChairCommandTest.Run r = ChairCommandTest.efuf("demo", "--out", tmp.resolve("o").toString(), "--cache", tmp.resolve("c").toString(),
+                    "--target-precision", bad);
+            assertEquals(1, r.rc(), r.err());
+            assertTrue(r.err().contains("--target-precision must be between 0 and 1 (exclusive), got " + Double.parseDouble(bad)), r.err());
+        }
+        assertFalse(Files.exists(tmp.resolve("o")) || Files.exists(tmp.resolve("c")), "nothing was written");
+    }
+
+    @Test
     void anUnknownRepeatsChoiceIsNamedBeforeAnyWork() throws IOException {
         ChairCommandTest.Run r = ChairCommandTest.efuf("form-dataset", "--model", folder("m").toString(), "--clip", folder("c").toString(),
                 "--images", folder("i").toString(), "--out", tmp.resolve("o").toString(), "--repeats", "sometimes", "--separator-in-target");

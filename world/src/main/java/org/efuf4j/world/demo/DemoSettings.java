@@ -44,6 +44,7 @@ public record DemoSettings(WorldConfig world, WorldModels.Config models, int for
         if (formationImages > world.trainImages())
             throw new IllegalArgumentException("formationImages (" + formationImages + ") exceeds the world's " + world.trainImages() + " training images");
         if (!(calibrationShare > 0 && calibrationShare <= 1)) throw new IllegalArgumentException("calibrationShare must be in (0, 1], got " + calibrationShare);
+        if (!(targetPrecision > 0 && targetPrecision < 1)) throw new IllegalArgumentException("targetPrecision must be in (0, 1), got " + targetPrecision);
         if (popeImages < 0) throw new IllegalArgumentException("popeImages must be >= 0 (0: all), got " + popeImages);
         if (seeds < 1) throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
         if (world.evalImages() < 1) throw new IllegalArgumentException("the demo world needs eval images, got " + world.evalImages());
