@@ -23,6 +23,10 @@ final class ScheduleOptions {
     @Option(names = "--recall-limit", defaultValue = "0.03",
             description = "with --schedule validation: how far recall may fall below the starting model's, as a fraction (default: ${DEFAULT-VALUE}, 3 points)")
     double recallLimit;
+    @Option(names = "--validation-passes", defaultValue = "1",
+            description = "with --schedule validation: passes over D- the run may go on to in all, choosing among every measured step;"
+                    + " OUT/model keeps the paper schedule's last step all the same (default: ${DEFAULT-VALUE}: the paper's steps only)")
+    int passes;
     @Option(names = "--validation-prompt", description = "with --schedule validation: the caption prompt (default: the --model directory's, else the paper's evaluation prompt)")
     String prompt;
     @Option(names = "--validation-max-new-tokens", defaultValue = "128", description = "with --schedule validation: caption length bound (default: ${DEFAULT-VALUE})")
@@ -34,6 +38,7 @@ final class ScheduleOptions {
         if (every < 1) throw new IllegalArgumentException("--validate-every must be >= 1 step, got " + every);
         if (!(recallLimit >= 0 && recallLimit <= 1)) throw new IllegalArgumentException("--recall-limit must be a fraction in [0, 1], got " + recallLimit);
         if (maxNewTokens < 1) throw new IllegalArgumentException("--validation-max-new-tokens must be >= 1, got " + maxNewTokens);
+        if (passes < 1) throw new IllegalArgumentException("--validation-passes must be >= 1, got " + passes);
         return s;
     }
 
@@ -54,6 +59,6 @@ final class ScheduleOptions {
         ObjectExtractor extractor = vocabulary.extractor();
         GroundTruth truth = vocabulary.groundTruth(extractor);
         String p = ModelDirectory.prompt(model, prompt != null ? prompt : fallbackPrompt, Captioner.EVALUATION_PROMPT);
-        return new ValidationStopping(ValidationStopping.chairOnHeldOut(data, new ImageFolder(images), truth, extractor, p, maxNewTokens), every, recallLimit);
+        return new ValidationStopping(ValidationStopping.chairOnHeldOut(data, new ImageFolder(images), truth, extractor, p, maxNewTokens), every, recallLimit, passes);
     }
 }

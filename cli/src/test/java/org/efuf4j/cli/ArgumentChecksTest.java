@@ -115,7 +115,8 @@ class ArgumentChecksTest {
                 {"--validate-every", "0", "--validate-every must be >= 1 step, got 0"},
                 {"--eval-every", "-3", "--validate-every must be >= 1 step, got -3"},
                 {"--recall-limit", "1.5", "--recall-limit must be a fraction in [0, 1], got 1.5"},
-                {"--validation-max-new-tokens", "0", "--validation-max-new-tokens must be >= 1, got 0"}};
+                {"--validation-max-new-tokens", "0", "--validation-max-new-tokens must be >= 1, got 0"},
+                {"--validation-passes", "0", "--validation-passes must be >= 1, got 0"}};
         for (String[] c : cases) {
             String[] args = java.util.Arrays.copyOf(unlearn, unlearn.length + 2);
             args[unlearn.length] = c[0];

@@ -184,6 +184,52 @@ class ValidationStoppedUnlearningTest {
     }
 
     /**
+     * A validation schedule of two passes beside the paper's one: it measures on past the paper's last step and may
+     * choose a step there, while {@code model/} keeps the paper's weights. Ground truth: a scripted probe whose best step
+     * within the limit is 8 of 12; the paper's weights must be those of a plain one-pass run, the chosen ones those a
+     * plain run stopped after 8 steps checkpoints, bit for bit.
+     */
+    @Test
+    void runsPastThePaperScheduleWhileTheModelKeepsThePaperWeights() throws Exception {
+        Path data = catData("longer-data", 4, 3);
+        TrainerSettings s = TrainerSettings.paper().toBuilder().lr(1e-3).checkpointEvery(1000).build();
+        Map<Long, double[]> script = Map.of(0L, new double[] {0.60, 0.30, 0.90}, 2L, new double[] {0.50, 0.25, 0.90},
+                4L, new double[] {0.40, 0.20, 0.89}, 6L, new double[] {0.30, 0.15, 0.89}, 8L, new double[] {0.20, 0.10, 0.88},
+                10L, new double[] {0.10, 0.05, 0.85}, 12L, new double[] {0.05, 0.02, 0.80});
+        List<Long> asked = new ArrayList<>();
+        ValidationStopping.Probe scripted = (captioner, step) -> {
+            asked.add(step);
+            double[] v = script.get(step);
+            return new ValidationStopping.Point(step, v[0], v[1], v[2]);
+        };
+        Path run = tmp.resolve("longer");
+        UnlearningTrainer.Result r = new UnlearningTrainer(s, taught, data, new ImageFolder(trainImages), run, Device.CPU,
+                new ValidationStopping(scripted, 2, 0.03, 2)).train();
+        assertEquals(List.of(0L, 2L, 4L, 6L, 8L, 10L, 12L), asked, "measured over two passes of 6 negatives");
+        assertEquals(12, r.steps());
+        assertEquals(8, r.stoppedAtStep(), "step 8, in the second pass, has the lowest CHAIR_s with recall >= 0.87");
+
+        Path paper = tmp.resolve("longer-paper");
+        UnlearningTrainer.Result onePass = new UnlearningTrainer(s, taught, data, new ImageFolder(trainImages), paper, Device.CPU).train();
+        assertEquals(6, onePass.steps());
+        Path eight = tmp.resolve("longer-eight");
+        assertTrue(new UnlearningTrainer(s.toBuilder().epochs(2).maxSteps(8).build(), taught, data, new ImageFolder(trainImages), eight, Device.CPU)
+                .train().stoppedEarly());
+        Map<String, Tensor> atEight = SafetensorsFile.open(eight.resolve("checkpoints/step-8/trainable.safetensors")).tensors();
+        Map<String, Tensor> paperWeights = PretrainedModels.load(onePass.model(), null, Device.CPU, LlavaForConditionalGeneration.class).stateDict();
+        Map<String, Tensor> model = PretrainedModels.load(r.model(), null, Device.CPU, LlavaForConditionalGeneration.class).stateDict();
+        Map<String, Tensor> stopped = PretrainedModels.load(r.stoppedModel(), null, Device.CPU, LlavaForConditionalGeneration.class).stateDict();
+        for (var e : atEight.entrySet()) {
+            assertArrayEquals(paperWeights.get(e.getKey()).toFloatArray(), model.get(e.getKey()).toFloatArray(), 0f, e.getKey() + " is the one-pass run's");
+            assertArrayEquals(e.getValue().toFloatArray(), stopped.get(e.getKey()).toFloatArray(), 0f, e.getKey() + " is step 8's");
+        }
+
+        var tooFar = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new UnlearningTrainer(s, taught, data,
+                new ImageFolder(trainImages), tmp.resolve("too-far"), Device.CPU, new ValidationStopping(scripted, 2, 0.03, 4)).train());
+        assertTrue(tooFar.getMessage().contains("4 passes over D- exceed the bound of 3"), tooFar.getMessage());
+    }
+
+    /**
      * Ascent alone with every negative over the cap: each step has nothing to train on, so the run takes no step and
      * hands on the starting weights bit for bit (it once stopped with "the loss has no terms" at the first capped draw).
      */

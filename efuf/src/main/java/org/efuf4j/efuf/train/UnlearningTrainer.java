@@ -55,6 +55,8 @@ public final class UnlearningTrainer {
     public static final String MODEL_DIR = "model", LOSS_LOG = "loss.jsonl", FINISHED = "finished.json";
 
     /**
+     * @param steps           steps run; a validation schedule that runs past the paper's (its {@code passes}) runs more
+     *                        than the paper's weights in {@code model} were trained for
      * @param stoppedEarly    true when {@code maxSteps} ended the run before the epoch(s) finished
      * @param stoppedModel    with a {@link ValidationStopping}: the model at the chosen step (null otherwise)
      * @param stoppedAtStep   the chosen step (0: the starting model), -1 without validation
@@ -179,7 +181,12 @@ public final class UnlearningTrainer {
         checkGranularity(ab);
         Sets sets = new Sets(ab.positives ? load("positive", true) : List.of(), ab.negatives ? load("negative", true) : List.of(),
                 ab.sentences ? load("sentence", true) : List.of());
-        long totalSteps = SampleDraws.steps(settings.epochs(), sets.of(ab.driver()).size());
+        // the paper's schedule keeps the weights of its last step; the validation schedule may run on past it
+        long paperSteps = SampleDraws.steps(settings.epochs(), sets.of(ab.driver()).size());
+        if (stopping != null && stopping.passes() > settings.maxNegativePasses())
+            throw new IllegalArgumentException("the validation schedule's " + stopping.passes() + " passes over D- exceed the bound of "
+                    + settings.maxNegativePasses() + ": repeated gradient ascent on the same clauses drives them to zero probability and wrecks fluency");
+        long totalSteps = stopping == null ? paperSteps : Math.max(paperSteps, SampleDraws.steps(stopping.passes(), sets.of(ab.driver()).size()));
         double[] t0t1 = thresholds();
 
         Path model = runDir.resolve(MODEL_DIR);
@@ -220,7 +227,8 @@ public final class UnlearningTrainer {
         long step = resumed;
         try (JsonlWriter log = JsonlWriter.append(runDir.resolve(LOSS_LOG)); Progress bar = new Progress("unlearn", totalSteps, resumed)) {
             for (; step < end; step++) {
-                double progress = totalSteps <= 1 ? 0 : (double) step / (totalSteps - 1);
+                // the authors' schedules run over the paper's steps; steps past them (validation only) hold their end values
+                double progress = paperSteps <= 1 ? 0 : Math.min(1.0, (double) step / (paperSteps - 1));
                 StepLosses l = step(captioner, chat, sets, step, progress, opt, t0t1, checkpoints);
                 ObjectNode line = Json.MAPPER.createObjectNode();
                 line.put("step", step + 1);
@@ -250,6 +258,7 @@ public final class UnlearningTrainer {
                             + "), or tighten --negative-cap (now " + settings.negativeCap() + "), and run again with " + StageRecord.RESTART_OPTION);
                 }
                 if (validation != null && stopping.due(step + 1, totalSteps)) validation.observe(captioner, step + 1, trainable);
+                if (step + 1 == paperSteps && totalSteps > paperSteps) saveModel(llava, model);
                 if ((step + 1) % settings.checkpointEvery() == 0 && step + 1 < end) save(checkpoints, step + 1, trainable, opt, guard, validation);
             }
         }
@@ -258,7 +267,10 @@ public final class UnlearningTrainer {
             save(checkpoints, step, trainable, opt, guard, validation);
             return new Result(step, totalSteps, true, null, resumed, null, -1, false, uses(sets, step));
         }
-        saveModel(llava, model);
+        if (totalSteps == paperSteps) saveModel(llava, model);
+        else if (!Files.isDirectory(model))
+            throw new IllegalStateException(model + " is missing: the paper schedule's weights are saved at its step " + paperSteps
+                    + ", before the checkpoint this run resumed from; run again with " + StageRecord.RESTART_OPTION);
         Path stoppedModel = null;
         long stoppedAt = -1;
         if (validation != null) {

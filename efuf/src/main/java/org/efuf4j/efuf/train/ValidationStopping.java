@@ -25,19 +25,27 @@ import org.efuf4j.models.image.RgbImage;
 
 /**
  * The validation-stopped schedule. The paper's schedule runs one pass over D- and keeps the last weights; run that far,
- * unlearning can overshoot (CHAIR near zero, but the model stops naming the small objects that come last). This
- * schedule runs the same steps, measures CHAIR and recall on held-out validation images before the first step and
- * every {@code every} steps, and keeps the weights of the measured step with the lowest CHAIR_s among those whose
- * recall stays within {@code recallLimit} of the starting recall. The validation images must be neither the
- * evaluation images (the choice would be tuned on the test) nor images of the unlearning data.
+ * unlearning can overshoot (CHAIR near zero, but the model stops naming the small objects that come last), and where
+ * D- is small it can stop short. This schedule runs the same steps, or on for up to {@code passes} passes over D- in
+ * all, measures CHAIR and recall on held-out validation images before the first step and every {@code every} steps,
+ * and keeps the weights of the measured step with the lowest CHAIR_s among those whose recall stays within
+ * {@code recallLimit} of the starting recall. The paper's weights are still those of its own last step. The validation
+ * images must be neither the evaluation images (the choice would be tuned on the test) nor images of the unlearning data.
  *
  * @param every       steps between measurements
  * @param recallLimit largest allowed fall of recall from the starting model's, as a fraction (0.02: two points)
+ * @param passes      passes over D- the schedule may run in all; below the paper schedule's own passes it runs those
  */
-public record ValidationStopping(Probe probe, int every, double recallLimit) {
+public record ValidationStopping(Probe probe, int every, double recallLimit, int passes) {
     public ValidationStopping {
         if (every < 1) throw new IllegalArgumentException("validation interval must be >= 1 step, got " + every);
         if (!(recallLimit >= 0 && recallLimit <= 1)) throw new IllegalArgumentException("recall limit must be in [0, 1], got " + recallLimit);
+        if (passes < 1) throw new IllegalArgumentException("the validation schedule's passes over D- must be >= 1, got " + passes);
+    }
+
+    /** The schedule over the paper's own steps: it chooses among them and runs no further. */
+    public ValidationStopping(Probe probe, int every, double recallLimit) {
+        this(probe, every, recallLimit, 1);
     }
 
     /** Measures the model as it is at a step. */
@@ -51,7 +59,7 @@ public record ValidationStopping(Probe probe, int every, double recallLimit) {
 
     /** The setting as the run's record keeps it. */
     public String describe() {
-        return "every " + every + " steps, recall limit " + recallLimit + ", " + probe.describe();
+        return "every " + every + " steps, recall limit " + recallLimit + (passes > 1 ? ", up to " + passes + " passes over D-" : "") + ", " + probe.describe();
     }
 
     /** One measurement on the validation images. */

@@ -54,6 +54,8 @@ class ValidationStoppingTest {
         var e = assertThrows(IllegalArgumentException.class, () -> new ValidationStopping((c, s) -> null, 0, 0.03));
         assertTrue(e.getMessage().contains("validation interval"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ValidationStopping((c, s) -> null, 5, -0.1));
+        var passes = assertThrows(IllegalArgumentException.class, () -> new ValidationStopping((c, s) -> null, 5, 0.03, 0));
+        assertTrue(passes.getMessage().contains("passes over D- must be >= 1, got 0"), passes.getMessage());
     }
 
     @TempDir Path dir;
@@ -84,5 +86,8 @@ class ValidationStoppingTest {
     void theRecordNamesTheIntervalTheLimitAndTheProbe() {
         String d = new ValidationStopping((c, s) -> null, 25, 0.03).describe();
         assertEquals("every 25 steps, recall limit 0.03, a probe given in code", d);
+        // a run that may go on past the paper's steps computes something else, so its record differs (one pass: as before)
+        assertEquals("every 25 steps, recall limit 0.03, up to 2 passes over D-, a probe given in code",
+                new ValidationStopping((c, s) -> null, 25, 0.03, 2).describe());
     }
 }

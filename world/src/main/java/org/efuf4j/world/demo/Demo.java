@@ -225,7 +225,7 @@ public final class Demo {
                 settings.selection().repeats(), settings.selection().separatorInTarget(), settings.selection().negativeEndsAtObject(),
                 new DemoMetrics.Unlearning(settings.lr(), settings.lambda1(), settings.lambda2(), key(settings.trainable()), settings.negativeCap()),
                 new DemoMetrics.Unlearning(paper.lr(), paper.lambda1(), paper.lambda2(), key(paper.trainable()), paper.negativeCap()),
-                settings.validationImages(), settings.validationEvery(), settings.recallLimit());
+                settings.validationImages(), settings.validationEvery(), settings.recallLimit(), settings.validationPasses());
     }
 
     private static String key(TrainableSet t) { return t.name().toLowerCase(Locale.ROOT); }
@@ -404,7 +404,7 @@ public final class Demo {
             b.lambda1(settings.lambda1()).lambda2(settings.lambda2()).lr(settings.lr()).trainable(settings.trainable()).negativeCap(settings.negativeCap());
         TrainerSettings ts = b.ablation(v.ablation()).checkpointEvery(1_000_000).seed(seed).prompt(World.DESCRIPTION_PROMPT)
                 .divergenceFactor(DIVERGENCE_FACTOR).build();
-        ValidationStopping stopping = probe == null ? null : new ValidationStopping(probe, settings.validationEvery(), settings.recallLimit());
+        ValidationStopping stopping = probe == null ? null : new ValidationStopping(probe, settings.validationEvery(), settings.recallLimit(), settings.validationPasses());
         try {
             return new Trained("trained", new UnlearningTrainer(ts, base, dataset, new ImageFolder(images), runDir, device, stopping).train());
         } catch (TrainingDivergedException | IllegalArgumentException e) {

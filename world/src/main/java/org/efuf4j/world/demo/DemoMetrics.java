@@ -48,6 +48,7 @@ public record DemoMetrics(RunSettings settings, WorldFacts world, BaseModels bas
      * @param validationImages validation-split images the validation schedule captions at each measurement
      * @param validationEvery  steps between its measurements
      * @param recallLimit      largest fall of validation recall (a fraction) the validation schedule accepts
+     * @param validationPasses passes over D- the validation schedule may run in all (the paper's schedule runs one)
      * @param repeats          what became of clauses repeating an object of their caption
      * @param separatorInTarget clause targets opened with their separator (", a dog")
      * @param negativeEndsAtObject negative clause targets ending with their object (", a dog" of ", a dog on the left")
@@ -56,7 +57,7 @@ public record DemoMetrics(RunSettings settings, WorldFacts world, BaseModels bas
                               int popeImages, int formationImages, double calibrationShare, double targetPrecision, SampleSelector.Repeats repeats, boolean separatorInTarget,
                               boolean negativeEndsAtObject,
                               Unlearning demo, Unlearning paper,
-                              int validationImages, int validationEvery, double recallLimit) {}
+                              int validationImages, int validationEvery, double recallLimit, int validationPasses) {}
 
     public record WorldFacts(String hash, int trainImages, int valImages, int evalImages, int categories, double captionHallucinationRate,
                              double descriptionHallucinationRate, double descriptionPositionRate, double trainingCaptionHallucinationRate,

@@ -269,8 +269,10 @@ public final class DemoReport {
         d.heading(2, "Schedules: one pass over D- and validation stopping");
         d.paragraph(String.format(Locale.ROOT, "The paper's schedule runs one pass over D- and keeps the last weights. The validation schedule measures"
                         + " CHAIR and recall on %d validation images (never the held-out images) before the first step and every %d steps, and keeps the"
-                        + " step with the lowest CHAIR_s whose recall is at most %.1f points under the start. Both come from the same run.",
-                m.settings().validationImages(), m.settings().validationEvery(), 100 * m.settings().recallLimit()));
+                        + " step with the lowest CHAIR_s whose recall is at most %.1f points under the start. Both come from the same run%s.",
+                m.settings().validationImages(), m.settings().validationEvery(), 100 * m.settings().recallLimit(),
+                m.settings().validationPasses() > 1 ? ", which goes on past the paper's last step to " + m.settings().validationPasses()
+                        + " passes over D- for the validation schedule alone: where D- is small one pass can stop short of the dose the recall limit allows" : ""));
         List<List<String>> rows = new ArrayList<>();
         for (var e : m.acceptance().entrySet()) {
             Summary.ModelSummary s = m.summary().get(e.getKey());
