@@ -78,6 +78,15 @@ class ValidationStoppedUnlearningTest {
         return ValidationStopping.chair(images, truth, EXTRACTOR, Captioner.FORMATION_PROMPT, 24);
     }
 
+    /** A probe that answers each step from {@code script} (step -> CHAIR_s, CHAIR_i, recall) and notes the steps asked. */
+    static ValidationStopping.Probe scripted(Map<Long, double[]> script, List<Long> asked) {
+        return (captioner, step) -> {
+            asked.add(step);
+            double[] v = script.get(step);
+            return new ValidationStopping.Point(step, v[0], v[1], v[2]);
+        };
+    }
+
     /** EFUF's data for the taught model: ", a cat" unlearned on the 6 training images, "a dog" kept, on the first images. */
     static Path catData(String name, int positives, int sentences) throws Exception {
         Path data = tmp.resolve(name);
@@ -141,11 +150,7 @@ class ValidationStoppedUnlearningTest {
                 4L, new double[] {0.30, 0.15, 0.89}, 6L, new double[] {0.20, 0.10, 0.88}, 8L, new double[] {0.10, 0.05, 0.86},
                 10L, new double[] {0.05, 0.02, 0.80}, 12L, new double[] {0.02, 0.01, 0.70});
         List<Long> asked = new ArrayList<>();
-        ValidationStopping.Probe scripted = (captioner, step) -> {
-            asked.add(step);
-            double[] v = script.get(step);
-            return new ValidationStopping.Point(step, v[0], v[1], v[2]);
-        };
+        ValidationStopping.Probe scripted = scripted(script, asked);
         ValidationStopping stopping = new ValidationStopping(scripted, 2, 0.03);
 
         Path straight = tmp.resolve("scripted-straight");
@@ -197,11 +202,7 @@ class ValidationStoppedUnlearningTest {
                 4L, new double[] {0.40, 0.20, 0.89}, 6L, new double[] {0.30, 0.15, 0.89}, 8L, new double[] {0.20, 0.10, 0.88},
                 10L, new double[] {0.10, 0.05, 0.85}, 12L, new double[] {0.05, 0.02, 0.80});
         List<Long> asked = new ArrayList<>();
-        ValidationStopping.Probe scripted = (captioner, step) -> {
-            asked.add(step);
-            double[] v = script.get(step);
-            return new ValidationStopping.Point(step, v[0], v[1], v[2]);
-        };
+        ValidationStopping.Probe scripted = scripted(script, asked);
         Path run = tmp.resolve("longer");
         UnlearningTrainer.Result r = new UnlearningTrainer(s, taught, data, new ImageFolder(trainImages), run, Device.CPU,
                 new ValidationStopping(scripted, 2, 0.03, 2)).train();
