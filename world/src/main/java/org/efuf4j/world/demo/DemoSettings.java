@@ -126,7 +126,10 @@ public record DemoSettings(WorldConfig world, WorldModels.Config models, int for
                 5e-6, 0.3, 0.5, TrainableSet.PROJECTOR_AND_LM, 6.0, 3, 1, 200, 20, 0.02, 1, 6, false);
     }
 
-    /** CI: a tiny world and few steps; exercises every stage and artefact, not the effect sizes. */
+    /**
+     * CI: a tiny world and few steps; exercises every stage and artefact, not the effect sizes (the validation schedule
+     * over two passes too, which the standard run leaves at one).
+     */
     public static DemoSettings reduced() {
         WorldModels.Config m = WorldModels.Config.tiny();
         var c = m.captioner();
@@ -134,7 +137,7 @@ public record DemoSettings(WorldConfig world, WorldModels.Config models, int for
         c = c.toBuilder().steps(20, 10, 160).batch(8, 1e-2).weightDecay(0.0).qaRate(0.2).selectEvery(0).instructionLearningRate(1e-2).build();
         m = new WorldModels.Config(m.scorer().withSteps(30), null, c, 12, 6, 40, 40, false);
         WorldConfig w = WorldConfig.defaults().withImages(96, 8, 12).withScenes(List.of("kitchen", "street"));
-        return new DemoSettings(w, m, 32, 0.5, 0.8, SELECTION, 24, 3, 8, 1e-4, 0.3, 0.2, TrainableSet.PROJECTOR_AND_LM, 6.0, 1, 1, 8, 4, 0.02, 1, 3, true);
+        return new DemoSettings(w, m, 32, 0.5, 0.8, SELECTION, 24, 3, 8, 1e-4, 0.3, 0.2, TrainableSet.PROJECTOR_AND_LM, 6.0, 1, 1, 8, 4, 0.02, 2, 3, true);
     }
 
     /** {@code n} seeds; the ablations keep to the first {@code ablationSeeds} of them. */

@@ -151,12 +151,15 @@ class QuickDemoTest {
         for (var p : t.validation())
             if (p.recall() >= t.validation().getFirst().recall() - metrics.settings().recallLimit()) assertTrue(chosen.chairS() <= p.chairS(), "lowest CHAIR_s");
         assertTrue(metrics.seeds().getFirst().variants().get("vanilla").training().validation().isEmpty(), "only EFUF is validated");
-        // one pass over D-: every negative drawn once, the other sets drawn as often
+        // the quick run's validation schedule goes on to two passes over D-: every negative drawn twice, the other sets as often
         var negatives = t.draws().get("negative");
+        assertEquals(2, metrics.settings().validationPasses());
         assertEquals(lines(out.resolve("seed-1/formation/dataset/train/negative.jsonl")), negatives.size(), "D- as formed (its training split)");
+        assertEquals(2L * negatives.size(), t.steps());
         assertEquals(t.steps(), negatives.drawn());
         assertEquals(negatives.size(), negatives.distinct());
         assertEquals(t.steps(), t.draws().get("positive").drawn());
+        assertTrue(Files.readString(out.resolve("report.md")).contains("goes on past the paper's last step to 2 passes over D-"), "the report says so");
     }
 
     /** The demo's negatives end at their object; positives keep their whole clause, so some run on past theirs. */
