@@ -182,11 +182,12 @@ public final class UnlearningTrainer {
         Sets sets = new Sets(ab.positives ? load("positive", true) : List.of(), ab.negatives ? load("negative", true) : List.of(),
                 ab.sentences ? load("sentence", true) : List.of());
         // the paper's schedule keeps the weights of its last step; the validation schedule may run on past it
-        long paperSteps = SampleDraws.steps(settings.epochs(), sets.of(ab.driver()).size());
+        int driverSize = sets.of(ab.driver()).size();
+        long paperSteps = SampleDraws.steps(settings.epochs(), driverSize);
         if (stopping != null && stopping.passes() > settings.maxNegativePasses())
             throw new IllegalArgumentException("the validation schedule's " + stopping.passes() + " passes over D- exceed the bound of "
                     + settings.maxNegativePasses() + ": repeated gradient ascent on the same clauses drives them to zero probability and wrecks fluency");
-        long totalSteps = stopping == null ? paperSteps : Math.max(paperSteps, SampleDraws.steps(stopping.passes(), sets.of(ab.driver()).size()));
+        long totalSteps = stopping == null ? paperSteps : Math.max(paperSteps, SampleDraws.steps(stopping.passes(), driverSize));
         double[] t0t1 = thresholds();
 
         Path model = runDir.resolve(MODEL_DIR);

@@ -101,7 +101,7 @@ public record DemoSettings(WorldConfig world, WorldModels.Config models, int for
      * removed no hallucination); 0.95 on the 120 labelled images of that time kept D- near the 0.98 precision of that run.
      * 0.98 ({@code efuf demo --target-precision 0.98}) holds all nine criteria on world seed 4, where 0.95 misses CHAIR_i,
      * but halves seed 1's D- and with it the dose of one pass (-14.8% CHAIR_s), and seed 5's 180 labelled images cannot
-     * reach it; a validation schedule over two passes of that D- ({@link #withValidation}) stopped early on seed 1's noisy
+     * reach it; a validation schedule over two passes of that D- ({@code validationPasses} 2) stopped early on seed 1's noisy
      * 200 validation images (BENCHMARKS.md, 2026-12-08).
      */
     public static DemoSettings standard() {
@@ -141,45 +141,50 @@ public record DemoSettings(WorldConfig world, WorldModels.Config models, int for
     }
 
     /** {@code n} seeds; the ablations keep to the first {@code ablationSeeds} of them. */
-    public DemoSettings withSeeds(int n) {
-        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, selection, captionTokens, popeTokens, popeImages, lr, lambda1,
-                lambda2, trainable, negativeCap, n, ablationSeeds, validationImages, validationEvery, recallLimit, validationPasses, galleryImages, quick);
-    }
+    public DemoSettings withSeeds(int n) { return with(c -> c.seeds = n); }
 
-    public DemoSettings withAblationSeeds(int n) {
-        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, selection, captionTokens, popeTokens, popeImages, lr, lambda1,
-                lambda2, trainable, negativeCap, seeds, n, validationImages, validationEvery, recallLimit, validationPasses, galleryImages, quick);
-    }
+    public DemoSettings withAblationSeeds(int n) { return with(c -> c.ablationSeeds = n); }
 
-    public DemoSettings withModels(WorldModels.Config models) {
-        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, selection, captionTokens, popeTokens, popeImages, lr, lambda1,
-                lambda2, trainable, negativeCap, seeds, ablationSeeds, validationImages, validationEvery, recallLimit, validationPasses, galleryImages, quick);
-    }
+    public DemoSettings withModels(WorldModels.Config models) { return with(c -> c.models = models); }
 
     /** {@code n} training images described for dataset formation (D- grows with them; so does the paper schedule's pass). */
-    public DemoSettings withFormationImages(int n) {
-        return new DemoSettings(world, models, n, calibrationShare, targetPrecision, selection, captionTokens, popeTokens, popeImages, lr, lambda1,
-                lambda2, trainable, negativeCap, seeds, ablationSeeds, validationImages, validationEvery, recallLimit, validationPasses, galleryImages, quick);
+    public DemoSettings withFormationImages(int n) { return with(c -> c.formationImages = n); }
+
+    public DemoSettings withSelection(SampleSelector.Options selection) { return with(c -> c.selection = selection); }
+
+    public DemoSettings withTargetPrecision(double precision) { return with(c -> c.targetPrecision = precision); }
+
+    public DemoSettings withWorldSeed(long seed) { return with(c -> c.world = world.withSeed(seed)); }
+
+    /** These settings with {@code change} applied to a copy of their fields, checked again by the constructor. */
+    private DemoSettings with(java.util.function.Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return c.build();
     }
 
-    public DemoSettings withSelection(SampleSelector.Options selection) {
-        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, selection, captionTokens, popeTokens, popeImages, lr,
-                lambda1, lambda2, trainable, negativeCap, seeds, ablationSeeds, validationImages, validationEvery, recallLimit, validationPasses, galleryImages, quick);
-    }
+    /** The fields of a {@link DemoSettings}, for the {@code with} methods to change one at a time. */
+    private static final class Copy {
+        WorldConfig world;
+        WorldModels.Config models;
+        int formationImages, captionTokens, popeTokens, popeImages, seeds, ablationSeeds, validationImages, validationEvery, validationPasses, galleryImages;
+        double calibrationShare, targetPrecision, lr, lambda1, lambda2, negativeCap, recallLimit;
+        SampleSelector.Options selection;
+        TrainableSet trainable;
+        boolean quick;
 
-    public DemoSettings withTargetPrecision(double precision) {
-        return new DemoSettings(world, models, formationImages, calibrationShare, precision, selection, captionTokens, popeTokens, popeImages, lr,
-                lambda1, lambda2, trainable, negativeCap, seeds, ablationSeeds, validationImages, validationEvery, recallLimit, validationPasses, galleryImages, quick);
-    }
+        Copy(DemoSettings s) {
+            world = s.world; models = s.models; formationImages = s.formationImages; calibrationShare = s.calibrationShare;
+            targetPrecision = s.targetPrecision; selection = s.selection; captionTokens = s.captionTokens; popeTokens = s.popeTokens;
+            popeImages = s.popeImages; lr = s.lr; lambda1 = s.lambda1; lambda2 = s.lambda2; trainable = s.trainable; negativeCap = s.negativeCap;
+            seeds = s.seeds; ablationSeeds = s.ablationSeeds; validationImages = s.validationImages; validationEvery = s.validationEvery;
+            recallLimit = s.recallLimit; validationPasses = s.validationPasses; galleryImages = s.galleryImages; quick = s.quick;
+        }
 
-    /** The validation schedule's recall limit (a fraction) and how many passes over D- it may run in all. */
-    public DemoSettings withValidation(double limit, int passes) {
-        return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, selection, captionTokens, popeTokens, popeImages, lr,
-                lambda1, lambda2, trainable, negativeCap, seeds, ablationSeeds, validationImages, validationEvery, limit, passes, galleryImages, quick);
-    }
-
-    public DemoSettings withWorldSeed(long seed) {
-        return new DemoSettings(world.withSeed(seed), models, formationImages, calibrationShare, targetPrecision, selection, captionTokens, popeTokens, popeImages,
-                lr, lambda1, lambda2, trainable, negativeCap, seeds, ablationSeeds, validationImages, validationEvery, recallLimit, validationPasses, galleryImages, quick);
+        DemoSettings build() {
+            return new DemoSettings(world, models, formationImages, calibrationShare, targetPrecision, selection, captionTokens, popeTokens, popeImages, lr,
+                    lambda1, lambda2, trainable, negativeCap, seeds, ablationSeeds, validationImages, validationEvery, recallLimit, validationPasses,
+                    galleryImages, quick);
+        }
     }
 }
